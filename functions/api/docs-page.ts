@@ -1,0 +1,52 @@
+/** The /docs page: a plain, self-contained HTML rendering of the OpenAPI document. */
+import type { RouteDef } from '#http/route';
+import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
+import { openApiDocument } from './openapi.ts';
+
+const escape = (s: string) =>
+  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+
+export function renderDocs(routes: readonly RouteDef[]): string {
+  const doc = openApiDocument(routes);
+  const sections = Object.entries(doc.paths).flatMap(([path, ops]) =>
+    Object.entries(ops).map(([method, op]) => {
+      const o = op as {
+        operationId: string;
+        summary: string;
+        description?: string;
+        tags: string[];
+        parameters: { name: string; in: string; required: boolean }[];
+        requestBody?: { content: Record<string, { schema: unknown }> };
+        responses: Record<string, { description: string; content?: Record<string, { schema: unknown }> }>;
+      };
+      const params = o.parameters.length
+        ? `<h4>Parameters</h4><ul>${o.parameters
+            .map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`)
+            .join('')}</ul>`
+        : '';
+      const body = o.requestBody
+        ? `<h4>Request body</h4><pre>${escape(JSON.stringify(o.requestBody.content['application/json']?.schema, null, 2))}</pre>`
+        : '';
+      const responses = Object.entries(o.responses)
+        .map(
+          ([status, r]) =>
+            `<li><b>${status}</b> ${escape(r.description)}${
+              r.content ? `<details><summary>schema</summary><pre>${escape(JSON.stringify(r.content['application/json']?.schema, null, 2))}</pre></details>` : ''
+            }</li>`,
+        )
+        .join('');
+      return `<section id="${o.operationId}"><h3><span class="m">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
+<p>${escape(o.summary)}</p>${o.description ? `<p>${escape(o.description)}</p>` : ''}<p class="tags">${o.tags.map(escape).join(', ')}</p>${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
+    }),
+  );
+  const magic = Object.entries(SANDBOX_KYC_MAGIC)
+    .map(([digits, what]) => `<tr><td><code>…${digits}</code></td><td>${escape(what)}</td></tr>`)
+    .join('');
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
+<style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
+section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;padding:0 .4em;border-radius:3px;font-size:13px}.tags{color:#777;font-size:13px}</style></head>
+<body><h1>lendstack API reference</h1><p>${escape(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+<h2>Sandbox magic values</h2><p>KYC outcome by the last four digits of the NIK being verified (the director's NIK for BUSINESS borrowers):</p>
+<table><tr><th>NIK ends in</th><th>outcome</th></tr>${magic}<tr><td>anything else</td><td>APPROVED</td></tr></table>
+<h2>Endpoints</h2>${sections.join('\n')}</body></html>`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Borrowers: the one record behind the partner API's "borrower", the journey API's
+ * "customer", the app's "user" and the platform API's "client". Pure rules, no I/O.
+ */
+import { InvalidStateError } from './errors.ts';
+
+export type BorrowerType = 'PERSONAL' | 'BUSINESS';
+
+/** The partner guide's lifecycle: PENDING -> VERIFIED (KYC running) -> APPROVED | REJECTED; BLOCKED by ops. */
+export type BorrowerStatus = 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
+
+export type KycStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+
+export interface KycCheck {
+  name: 'ocr' | 'liveness' | 'face_match';
+  passed: boolean;
+  /** Provider score 0..1 where the check produces one. */
+  score?: number;
+  reason?: string;
+}
+
+export interface KycResult {
+  kycId: string;
+  status: KycStatus;
+  provider: string;
+  startedAt: string;
+  completedAt?: string;
+  checks: KycCheck[];
+  /** Why the KYC was rejected or failed, in words a partner can show ops. */
+  reason?: string;
+}
+
+export interface Borrower {
+  borrowerId: string;
+  borrowerType: BorrowerType;
+  status: BorrowerStatus;
+  name: string;
+  phone: string;
+  email: string;
+  nik?: string;
+  business?: {
+    businessName: string;
+    nib: string;
+    npwp: string;
+    directorName: string;
+    directorNik: string;
+  };
+  kyc?: KycResult;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** The documents a KYC run needs, per borrower type. */
+export const REQUIRED_KYC_DOCUMENTS: Record<BorrowerType, readonly string[]> = {
+  PERSONAL: ['KTP', 'SELFIE'],
+  BUSINESS: ['NIB', 'DIRECTOR_KTP', 'SELFIE'],
+};
+
+/**
+ * Whether a KYC run may start. REJECTED borrowers may retry with new documents; a run in
+ * progress (VERIFIED), an approved or a blocked borrower may not start another.
+ */
+export function assertCanStartKyc(borrower: Pick<Borrower, 'borrowerId' | 'status'>): void {
+  if (borrower.status === 'PENDING' || borrower.status === 'REJECTED') return;
+  const why: Record<string, string> = {
+    VERIFIED: 'a KYC verification is already in progress',
+    APPROVED: 'the borrower is already approved',
+    BLOCKED: 'the borrower is blocked',
+  };
+  throw new InvalidStateError(
+    'kyc_not_allowed',
+    `Cannot start KYC for borrower ${borrower.borrowerId}: ${why[borrower.status] ?? borrower.status}`,
+  );
+}
+
+/** The outcome of the checks: every check must pass; the first failure names the reason. */
+export function decideKyc(checks: readonly KycCheck[]): { status: 'APPROVED' | 'REJECTED'; reason?: string } {
+  const failed = checks.find((c) => !c.passed);
+  return failed
+    ? { status: 'REJECTED', reason: failed.reason ?? `${failed.name} check failed` }
+    : { status: 'APPROVED' };
+}
+
+/** Borrower status after a KYC outcome; a technical failure returns the borrower to PENDING so the partner can retry. */
+export function borrowerStatusAfterKyc(kyc: KycStatus): BorrowerStatus {
+  if (kyc === 'APPROVED') return 'APPROVED';
+  if (kyc === 'REJECTED') return 'REJECTED';
+  return 'PENDING';
+}

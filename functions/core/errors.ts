@@ -1,0 +1,131 @@
+/**
+ * The one error family. Errors carry a `type` (what went wrong, in domain terms), never an
+ * HTTP status: each API surface has one mapper (functions/http/envelopes.ts) that turns a
+ * type into that surface's status code and envelope.
+ */
+export type ErrorType =
+  | 'validation'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'invalid_state'
+  | 'rate_limited'
+  | 'idempotency_key_reused'
+  | 'idempotency_in_progress'
+  | 'provider_unavailable'
+  | 'not_configured'
+  | 'internal';
+
+/** One field that failed validation: `field` is a dotted path into the request. */
+export interface FieldIssue {
+  field: string;
+  message: string;
+}
+
+export class LendstackError extends Error {
+  readonly type: ErrorType;
+  /** Stable, machine-readable reason within the type (e.g. `borrower_not_found`). */
+  readonly code: string;
+  readonly details: FieldIssue[];
+
+  constructor(
+    type: ErrorType,
+    code: string,
+    message: string,
+    options?: { cause?: unknown; details?: FieldIssue[] },
+  ) {
+    super(message, { cause: options?.cause });
+    this.name = 'LendstackError';
+    this.type = type;
+    this.code = code;
+    this.details = options?.details ?? [];
+  }
+}
+
+export class ValidationError extends LendstackError {
+  constructor(details: FieldIssue[], message = 'The request was invalid', options?: { cause?: unknown }) {
+    super('validation', 'invalid_request', message, { ...options, details });
+    this.name = 'ValidationError';
+  }
+}
+
+export class UnauthenticatedError extends LendstackError {
+  constructor(message = 'Missing or invalid credentials', code = 'unauthenticated') {
+    super('unauthenticated', code, message);
+    this.name = 'UnauthenticatedError';
+  }
+}
+
+export class ForbiddenError extends LendstackError {
+  constructor(message: string, code = 'forbidden') {
+    super('forbidden', code, message);
+    this.name = 'ForbiddenError';
+  }
+}
+
+export class NotFoundError extends LendstackError {
+  constructor(what: string, id: string, options?: { cause?: unknown }) {
+    super('not_found', `${what}_not_found`, `No ${what.replaceAll('_', ' ')} with id ${id}`, options);
+    this.name = 'NotFoundError';
+  }
+}
+
+export class ConflictError extends LendstackError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('conflict', code, message, options);
+    this.name = 'ConflictError';
+  }
+}
+
+/** The resource exists but is not in a state that allows the operation. */
+export class InvalidStateError extends LendstackError {
+  constructor(code: string, message: string, options?: { cause?: unknown }) {
+    super('invalid_state', code, message, options);
+    this.name = 'InvalidStateError';
+  }
+}
+
+export class RateLimitedError extends LendstackError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', 'rate_limited', 'Too many requests: retry after the current window');
+    this.name = 'RateLimitedError';
+  }
+}
+
+export class IdempotencyKeyReusedError extends LendstackError {
+  constructor() {
+    super(
+      'idempotency_key_reused',
+      'idempotency_key_reused',
+      'This Idempotency-Key was already used with a different request',
+    );
+    this.name = 'IdempotencyKeyReusedError';
+  }
+}
+
+export class IdempotencyInProgressError extends LendstackError {
+  constructor() {
+    super(
+      'idempotency_in_progress',
+      'idempotency_in_progress',
+      'A request with this Idempotency-Key is still being processed: retry later',
+    );
+    this.name = 'IdempotencyInProgressError';
+  }
+}
+
+/** A live-mode provider has no configuration: lendstack never silently simulates in live mode. */
+export class NotConfiguredError extends LendstackError {
+  constructor(what: string) {
+    super('not_configured', 'provider_not_configured', `${what} is not configured for live mode`);
+    this.name = 'NotConfiguredError';
+  }
+}
+
+export class ProviderError extends LendstackError {
+  constructor(provider: string, message: string, options?: { cause?: unknown }) {
+    super('provider_unavailable', 'provider_unavailable', `${provider}: ${message}`, options);
+    this.name = 'ProviderError';
+  }
+}

@@ -1,0 +1,23 @@
+import { monotonicFactory } from 'ulid';
+
+const ulid = monotonicFactory();
+
+/** Resource prefixes: an id says what it is (`bor_…`) and sorts by creation time (ULID). */
+export type IdPrefix =
+  | 'ptn' // partner
+  | 'cred' // credential
+  | 'bor' // borrower
+  | 'doc' // document
+  | 'kyc' // KYC check
+  | 'whe' // webhook endpoint
+  | 'evt' // domain event
+  | 'dlv' // webhook delivery
+  | 'req'; // request
+
+export function newId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid().toLowerCase()}`;
+}
+
+export function hasPrefix(value: string, prefix: IdPrefix): boolean {
+  return value.startsWith(`${prefix}_`) && /^[a-z]+_[0-9a-hjkmnp-tv-z]{26}$/.test(value);
+}

@@ -1,0 +1,76 @@
+/**
+ * One error mapper per surface: the only place error types become status codes and bodies.
+ * Each surface keeps its own spec's envelope, so a client written against that spec works.
+ */
+import type { ErrorType, LendstackError } from '#core/errors';
+import type { Surface } from './route.ts';
+
+const STATUS: Record<ErrorType, number> = {
+  validation: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  conflict: 409,
+  invalid_state: 409,
+  rate_limited: 429,
+  idempotency_key_reused: 422,
+  idempotency_in_progress: 409,
+  provider_unavailable: 502,
+  not_configured: 503,
+  internal: 500,
+};
+
+/** The journey API's generic codes (journey-api.txt, "Generic Status Codes"). */
+const JOURNEY_CODE: Record<ErrorType, string> = {
+  validation: 'FBX-E-001',
+  unauthenticated: 'FBX-E-005',
+  forbidden: 'FBX-E-005',
+  not_found: 'FBX-E-006',
+  conflict: 'FBX-E-010',
+  invalid_state: 'FBX-E-010',
+  rate_limited: 'FBX-E-004',
+  idempotency_key_reused: 'FBX-E-001',
+  idempotency_in_progress: 'FBX-E-004',
+  provider_unavailable: 'FBX-E-012',
+  not_configured: 'FBX-E-012',
+  internal: 'FBX-E-002',
+};
+
+export interface ErrorResponse {
+  statusCode: number;
+  body: unknown;
+}
+
+/** Maps a domain error to the surface's envelope. `requestId` lets support find the logs. */
+export function errorResponse(surface: Surface, error: LendstackError, requestId: string): ErrorResponse {
+  const statusCode = STATUS[error.type];
+  if (surface === 'journey') {
+    const message = error.details.length
+      ? `${error.message}: ${error.details.map((d) => `${d.field} ${d.message}`).join('; ')}`
+      : error.message;
+    return { statusCode, body: { data: null, error: message, statusCode: JOURNEY_CODE[error.type] } };
+  }
+  // Platform conventions: { error: { code, message, details } }; the partner API uses the same shape.
+  return {
+    statusCode,
+    body: {
+      error: {
+        code: error.code,
+        message: error.message,
+        ...(error.details.length ? { details: error.details } : {}),
+        request_id: requestId,
+      },
+    },
+  };
+}
+
+/** The body for an error nobody planned for: generic, with the request id, internals never leak. */
+export function internalErrorResponse(surface: Surface, requestId: string): ErrorResponse {
+  if (surface === 'journey') {
+    return { statusCode: 500, body: { data: null, error: 'Internal Issues', statusCode: 'FBX-E-002' } };
+  }
+  return {
+    statusCode: 500,
+    body: { error: { code: 'internal_error', message: 'Something went wrong on our side', request_id: requestId } },
+  };
+}

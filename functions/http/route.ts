@@ -1,0 +1,83 @@
+/**
+ * What one row of the route table says. The table (functions/api/routes.ts) generates the
+ * CDK API, the local gateway and the OpenAPI document; handlers take their schemas from it.
+ */
+import type { z } from 'zod';
+
+export type Surface = 'partner' | 'platform' | 'journey' | 'system';
+
+/**
+ * How a caller proves who it is. `partnerJwt`, `apiKeyBearer` and `apiKeyHeader` are checked
+ * by API Gateway request authorizers (functions/api/authorizers); `basic` is checked by the
+ * token handler itself; `none` is public.
+ */
+export type AuthScheme = 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader' | 'basic' | 'none';
+
+/** What a function may touch: the CDK grants exactly these and nothing else. */
+export type Access =
+  | 'table:read'
+  | 'table:write'
+  | 'documents:read'
+  | 'documents:write'
+  | `workflow:start:${string}`
+  | `workflow:read:${string}`;
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface RouteRequest {
+  body?: z.ZodType;
+  query?: z.ZodType;
+  params?: z.ZodType;
+  /** Headers the handler reads, as a zod object keyed by lower-case header name. */
+  headers?: z.ZodType;
+}
+
+export interface RouteDef<Req extends RouteRequest = RouteRequest> {
+  /** operationId in OpenAPI, and the function's name in the stack. */
+  id: string;
+  method: HttpMethod;
+  path: string;
+  surface: Surface;
+  auth: AuthScheme;
+  /** Handler module, relative to functions/ without extension; it exports `handler`. */
+  handler: string;
+  summary: string;
+  description?: string;
+  tags: string[];
+  request: Req;
+  responses: Record<number, { description: string; schema?: z.ZodType }>;
+  /** State-changing POST that honours the Idempotency-Key header. */
+  idempotent?: boolean;
+  access: Access[];
+  /** Not counted by the per-key rate limit (health, docs). */
+  unmetered?: boolean;
+}
+
+/** Helper that keeps each route's literal types for the handler. */
+export function route<Req extends RouteRequest>(def: RouteDef<Req>): RouteDef<Req> {
+  return def;
+}
+
+type Infer<T> = T extends z.ZodType ? z.infer<T> : undefined;
+
+/** What a handler receives: the validated request and the caller. */
+export interface ApiInput<R extends RouteDef> {
+  body: Infer<R['request']['body']>;
+  query: Infer<R['request']['query']>;
+  params: Infer<R['request']['params']>;
+  headers: Infer<R['request']['headers']>;
+  /** The caller's tenant and credential, from the authorizer (absent on public routes). */
+  principal: R['auth'] extends 'none' | 'basic' ? undefined : import('#store/partners').Principal;
+  requestId: string;
+  /** Scheme + host the caller used, for links in responses. */
+  baseUrl: string;
+}
+
+export interface ApiResult {
+  statusCode: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+/** The event a handler function gets: API Gateway's proxy event plus the validated `input`. */
+export type ApiEvent<R extends RouteDef> = import('aws-lambda').APIGatewayProxyEvent & { input: ApiInput<R> };

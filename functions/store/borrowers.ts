@@ -1,0 +1,185 @@
+/**
+ * Borrowers and their documents. A borrower's NIK and phone are unique within a tenant,
+ * enforced by UNIQUE items written in the same transaction (no Scan, no race).
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Borrower, BorrowerStatus, KycResult } from '#core/borrowers';
+import { ConflictError, NotFoundError } from '#core/errors';
+import type { Tenant } from '#core/tenant';
+import { ddb, tableName } from './client.ts';
+import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
+import { type DomainEvent, outboxPut } from './outbox.ts';
+
+const borrowerKey = (t: Tenant, borrowerId: string) => ({ pk: tenantKey(t, 'BOR', borrowerId), sk: 'PROFILE' });
+const uniqueKey = (t: Tenant, kind: string, value: string) => ({ pk: tenantKey(t, 'UNIQUE', kind, value), sk: 'UNIQUE' });
+
+/** The values that must not repeat within a tenant, per borrower. */
+function uniqueValues(b: Borrower): [kind: string, value: string][] {
+  const values: [string, string][] = [['PHONE', b.phone]];
+  if (b.nik) values.push(['NIK', b.nik]);
+  if (b.business) values.push(['NIB', b.business.nib]);
+  return values;
+}
+
+/** Stores a new borrower with its `user_created` event; ConflictError names the duplicated field. */
+export async function insertBorrower(tenant: Tenant, borrower: Borrower, event: DomainEvent): Promise<void> {
+  const table = tableName();
+  const expiresAt = expiryFor(tenant.mode);
+  const uniques = uniqueValues(borrower);
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          ...uniques.map(([kind, value]) => ({
+            Put: {
+              TableName: table,
+              Item: { ...uniqueKey(tenant, kind, value), borrowerId: borrower.borrowerId, expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          })),
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...borrowerKey(tenant, borrower.borrowerId),
+                gsi1pk: tenantKey(tenant, 'BORROWERS'),
+                gsi1sk: `${borrower.createdAt}#${borrower.borrowerId}`,
+                ...borrower,
+                expiresAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          outboxPut(table, event),
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = cancelledConditions(error);
+    const index = failed?.findIndex(Boolean) ?? -1;
+    const clash = index >= 0 ? uniques[index] : undefined;
+    if (clash) {
+      const field = { PHONE: 'phone', NIK: 'nik', NIB: 'business.nib' }[clash[0]] ?? clash[0].toLowerCase();
+      throw new ConflictError('borrower_exists', `A borrower with this ${field} already exists`, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A borrower of this tenant by id; NotFoundError otherwise (other tenants' borrowers are invisible). */
+export async function getBorrower(tenant: Tenant, borrowerId: string): Promise<Borrower> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: borrowerKey(tenant, borrowerId), ConsistentRead: true }),
+  );
+  if (!Item) throw new NotFoundError('borrower', borrowerId);
+  return toBorrower(Item);
+}
+
+function toBorrower(item: Record<string, unknown>): Borrower {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, version: _v, ...borrower } = item;
+  return borrower as unknown as Borrower;
+}
+
+/**
+ * Moves a borrower from one of `from` to `to`, setting its KYC result and writing `event`
+ * in the same transaction. The condition is the business guard: two concurrent KYC starts
+ * cannot both win.
+ */
+export async function transitionBorrower(
+  tenant: Tenant,
+  borrowerId: string,
+  change: { from: readonly BorrowerStatus[]; to: BorrowerStatus; kyc: KycResult; event?: DomainEvent },
+): Promise<void> {
+  const table = tableName();
+  const names = { '#s': 'status' };
+  const values: Record<string, unknown> = { ':to': change.to, ':kyc': change.kyc, ':now': new Date().toISOString() };
+  change.from.forEach((s, i) => {
+    values[`:f${i}`] = s;
+  });
+  const update = {
+    Update: {
+      TableName: table,
+      Key: borrowerKey(tenant, borrowerId),
+      UpdateExpression: 'SET #s = :to, kyc = :kyc, updatedAt = :now',
+      ConditionExpression: `attribute_exists(pk) AND #s IN (${change.from.map((_, i) => `:f${i}`).join(', ')})`,
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: change.event ? [update, outboxPut(table, change.event)] : [update],
+      }),
+    );
+  } catch (error) {
+    if (cancelledConditions(error)?.[0] || isConditionalCheckFailed(error)) {
+      throw new ConflictError(
+        'borrower_state_changed',
+        `Borrower ${borrowerId} is no longer in status ${change.from.join(' or ')}`,
+        { cause: error },
+      );
+    }
+    throw error;
+  }
+}
+
+export interface BorrowerDocument {
+  documentId: string;
+  borrowerId: string;
+  documentType: string;
+  contentType: string;
+  /** Object key in the documents bucket. */
+  objectKey: string;
+  createdAt: string;
+}
+
+/** Registers a document before its bytes are uploaded (the upload goes straight to S3). */
+export async function insertDocument(tenant: Tenant, doc: BorrowerDocument): Promise<void> {
+  await ddb.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          ConditionCheck: {
+            TableName: tableName(),
+            Key: borrowerKey(tenant, doc.borrowerId),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: tableName(),
+            Item: {
+              pk: tenantKey(tenant, 'BOR', doc.borrowerId),
+              sk: `DOC#${doc.documentId}`,
+              ...doc,
+              expiresAt: expiryFor(tenant.mode),
+            },
+          },
+        },
+      ],
+    }),
+  ).catch((error: unknown) => {
+    if (cancelledConditions(error)?.[0]) throw new NotFoundError('borrower', doc.borrowerId, { cause: error });
+    throw error;
+  });
+}
+
+/** A borrower's documents, oldest first. */
+export async function listDocuments(tenant: Tenant, borrowerId: string): Promise<BorrowerDocument[]> {
+  const { Items = [] } = await ddb.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :d)',
+      ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'BOR', borrowerId), ':d': 'DOC#' },
+    }),
+  );
+  return Items.map(({ documentId, borrowerId: b, documentType, contentType, objectKey, createdAt }) => ({
+    documentId,
+    borrowerId: b,
+    documentType,
+    contentType,
+    objectKey,
+    createdAt,
+  }));
+}

@@ -1,0 +1,41 @@
+/**
+ * The single table's shape: read by the CDK (lib/aws/data.ts) and by the local runtime
+ * (lib/local/dynamodb.ts), so that both create the very same table.
+ *
+ * Key schema (every tenant-owned key starts with `T#<partnerId>#<mode>#`):
+ *
+ * | entity              | pk                                   | sk                     | gsi1 (byCollection)                        |
+ * |---------------------|--------------------------------------|------------------------|--------------------------------------------|
+ * | partner             | PTN#<partnerId>                      | PROFILE                | PARTNERS / <createdAt>#<partnerId>          |
+ * | credential (by id)  | PTN#<partnerId>                      | CRED#<credId>          |                                            |
+ * | api key / secret    | SECRET#<sha256(secret)>              | SECRET                 |                                            |
+ * | client id           | CLIENT#<clientId>                    | CLIENT                 |                                            |
+ * | refresh token       | RT#<sha256(token)>                   | RT                     |                                            |
+ * | system key          | SYSTEM#<name>                        | KEY                    |                                            |
+ * | borrower            | T#…#BOR#<borrowerId>                 | PROFILE                | T#…#BORROWERS / <createdAt>#<borrowerId>    |
+ * | borrower document   | T#…#BOR#<borrowerId>                 | DOC#<documentId>       |                                            |
+ * | unique value        | T#…#UNIQUE#<kind>#<value>            | UNIQUE                 |                                            |
+ * | webhook endpoint    | T#…#WHE                              | WHE#<endpointId>       |                                            |
+ * | webhook delivery    | T#…#EVT#<eventId>                    | DLV#<endpointId>       | T#…#WHE#<endpointId> / <createdAt>#<dlvId>  |
+ * | delivery attempt    | T#…#EVT#<eventId>                    | DLV#<endpointId>#ATT#<n> |                                          |
+ * | outbox event        | OUTBOX#<eventId>                     | OUTBOX                 |                                            |
+ * | idempotency record  | T#…#IDEM#<sha256(method path key)>   | IDEM                   |                                            |
+ * | rate-limit window   | RATE#<credId>#<window start>         | RATE                   |                                            |
+ *
+ * Sandbox items, outbox items, idempotency records and rate windows carry `expiresAt`
+ * (epoch seconds) and are removed by DynamoDB TTL; live business data never expires.
+ */
+export const TABLE = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  ttlAttribute: 'expiresAt',
+  indexes: {
+    /** Items of one collection in creation order: partners, a tenant's borrowers, an endpoint's deliveries. */
+    byCollection: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+  },
+  /** The stream feeds the outbox relay (EventBridge Pipes in AWS, a stream poller locally). */
+  streamView: 'NEW_AND_OLD_IMAGES',
+} as const;
+
+/** Outbox items are recognised on the stream by this `type` attribute. */
+export const OUTBOX_ITEM_TYPE = 'OUTBOX';
