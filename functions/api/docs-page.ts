@@ -3,7 +3,7 @@ import type { RouteDef } from '#http/route';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
 import { openApiDocument } from './openapi.ts';
 
-const escape = (s: string) =>
+const escapeHtml = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export function renderDocs(routes: readonly RouteDef[]): string {
@@ -21,31 +21,33 @@ export function renderDocs(routes: readonly RouteDef[]): string {
       };
       const params = o.parameters.length
         ? `<h4>Parameters</h4><ul>${o.parameters
-            .map((p) => `<li><code>${escape(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`)
+            .map((p) => `<li><code>${escapeHtml(p.name)}</code> (${p.in}${p.required ? ', required' : ''})</li>`)
             .join('')}</ul>`
         : '';
       const body = o.requestBody
-        ? `<h4>Request body</h4><pre>${escape(JSON.stringify(o.requestBody.content['application/json']?.schema, null, 2))}</pre>`
+        ? `<h4>Request body</h4><pre>${escapeHtml(JSON.stringify(o.requestBody.content['application/json']?.schema, null, 2))}</pre>`
         : '';
       const responses = Object.entries(o.responses)
         .map(
           ([status, r]) =>
-            `<li><b>${status}</b> ${escape(r.description)}${
-              r.content ? `<details><summary>schema</summary><pre>${escape(JSON.stringify(r.content['application/json']?.schema, null, 2))}</pre></details>` : ''
+            `<li><b>${status}</b> ${escapeHtml(r.description)}${
+              r.content
+                ? `<details><summary>schema</summary><pre>${escapeHtml(JSON.stringify(r.content['application/json']?.schema, null, 2))}</pre></details>`
+                : ''
             }</li>`,
         )
         .join('');
-      return `<section id="${o.operationId}"><h3><span class="m">${method.toUpperCase()}</span> <code>${escape(path)}</code></h3>
-<p>${escape(o.summary)}</p>${o.description ? `<p>${escape(o.description)}</p>` : ''}<p class="tags">${o.tags.map(escape).join(', ')}</p>${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
+      return `<section id="${o.operationId}"><h3><span class="m">${method.toUpperCase()}</span> <code>${escapeHtml(path)}</code></h3>
+<p>${escapeHtml(o.summary)}</p>${o.description ? `<p>${escapeHtml(o.description)}</p>` : ''}<p class="tags">${o.tags.map(escapeHtml).join(', ')}</p>${params}${body}<h4>Responses</h4><ul>${responses}</ul></section>`;
     }),
   );
   const magic = Object.entries(SANDBOX_KYC_MAGIC)
-    .map(([digits, what]) => `<tr><td><code>…${digits}</code></td><td>${escape(what)}</td></tr>`)
+    .map(([digits, what]) => `<tr><td><code>…${digits}</code></td><td>${escapeHtml(what)}</td></tr>`)
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
 section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;padding:0 .4em;border-radius:3px;font-size:13px}.tags{color:#777;font-size:13px}</style></head>
-<body><h1>lendstack API reference</h1><p>${escape(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
+<body><h1>lendstack API reference</h1><p>${escapeHtml(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <h2>Sandbox magic values</h2><p>KYC outcome by the last four digits of the NIK being verified (the director's NIK for BUSINESS borrowers):</p>
 <table><tr><th>NIK ends in</th><th>outcome</th></tr>${magic}<tr><td>anything else</td><td>APPROVED</td></tr></table>
 <h2>Endpoints</h2>${sections.join('\n')}</body></html>`;

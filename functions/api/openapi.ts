@@ -11,10 +11,11 @@ const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[] | undefined>
 };
 
 function schema(s: z.ZodType, io: 'input' | 'output') {
-  const { $schema: _ignored, ...json } = z.toJSONSchema(s, { io, unrepresentable: 'any', target: 'draft-2020-12' }) as Record<
-    string,
-    unknown
-  >;
+  const { $schema: _ignored, ...json } = z.toJSONSchema(s, {
+    io,
+    unrepresentable: 'any',
+    target: 'draft-2020-12',
+  }) as Record<string, unknown>;
   return json;
 }
 
@@ -29,7 +30,9 @@ function parameters(route: RouteDef) {
         in: where,
         required: where === 'path' || (json.required ?? []).includes(name),
         schema: prop,
-        ...((prop as { description?: string }).description ? { description: (prop as { description: string }).description } : {}),
+        ...((prop as { description?: string }).description
+          ? { description: (prop as { description: string }).description }
+          : {}),
       });
     }
   };
@@ -73,7 +76,12 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
       security: SECURITY[route.auth],
       parameters: parameters(route),
       ...(route.request.body
-        ? { requestBody: { required: true, content: { 'application/json': { schema: schema(route.request.body, 'input') } } } }
+        ? {
+            requestBody: {
+              required: true,
+              content: { 'application/json': { schema: schema(route.request.body, 'input') } },
+            },
+          }
         : {}),
       responses,
       'x-lendstack-surface': route.surface,
@@ -91,7 +99,12 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
     components: {
       securitySchemes: {
         clientCredentials: { type: 'http', scheme: 'basic', description: 'base64(clientId:clientSecret)' },
-        partnerJwt: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'access_token from /api/auth/token/v2' },
+        partnerJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description: 'access_token from /api/auth/token/v2',
+        },
         apiKeyBearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <apiKey>' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
       },

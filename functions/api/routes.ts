@@ -225,7 +225,10 @@ export const routes = {
     tags: ['Platform: webhooks'],
     request: { params: platform.endpointIdParams, query: platform.pagination },
     responses: {
-      200: { description: 'Deliveries', schema: z.object({ data: z.array(platform.deliveryView), meta: platform.meta }) },
+      200: {
+        description: 'Deliveries',
+        schema: z.object({ data: z.array(platform.deliveryView), meta: platform.meta }),
+      },
     },
     access: ['table:read'],
   }),

@@ -29,12 +29,7 @@ export class LendstackError extends Error {
   readonly code: string;
   readonly details: FieldIssue[];
 
-  constructor(
-    type: ErrorType,
-    code: string,
-    message: string,
-    options?: { cause?: unknown; details?: FieldIssue[] },
-  ) {
+  constructor(type: ErrorType, code: string, message: string, options?: { cause?: unknown; details?: FieldIssue[] }) {
     super(message, { cause: options?.cause });
     this.name = 'LendstackError';
     this.type = type;

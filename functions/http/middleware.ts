@@ -87,6 +87,8 @@ function observe(route: RouteDef): MiddlewareObj {
       request.internal.startedAt = Date.now();
       const requestId = request.event.requestContext?.requestId ?? `req_${randomUUID()}`;
       request.internal.requestId = requestId;
+      // Keys from the previous invocation of this instance must not leak into this one.
+      logger.resetKeys();
       logger.appendKeys({ requestId, route: route.id });
       addHeaders(request, { 'x-request-id': requestId });
     },
@@ -119,7 +121,9 @@ function rateSubject(request: HttpRequest, route: RouteDef): string | null {
   if (request.internal.principal) return request.internal.principal.credentialId;
   if (route.auth === 'basic') {
     const auth = lowerHeaders(request.event).authorization ?? '';
-    const clientId = Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64').toString('utf8').split(':')[0];
+    const clientId = Buffer.from(auth.replace(/^Basic\s+/i, ''), 'base64')
+      .toString('utf8')
+      .split(':')[0];
     return clientId ? `client:${clientId}` : null;
   }
   return null;
@@ -216,8 +220,12 @@ function idempotency(route: RouteDef): MiddlewareObj {
       await releaseIdempotencyKey(tenant, claim.scope, claim.key);
       return;
     }
-    const { 'x-request-id': _r, 'x-ratelimit-remaining': _l, 'x-ratelimit-reset': _z, ...headers } =
-      (response.headers as Record<string, string>) ?? {};
+    const {
+      'x-request-id': _r,
+      'x-ratelimit-remaining': _l,
+      'x-ratelimit-reset': _z,
+      ...headers
+    } = (response.headers as Record<string, string>) ?? {};
     const stored: StoredResponse = { statusCode: response.statusCode, headers, body: response.body };
     await completeIdempotencyKey(tenant, claim.scope, claim.key, stored);
   };
@@ -281,5 +289,13 @@ function serialize(): MiddlewareObj {
 
 /** The whole stack for a route, in order. */
 export function http(route: RouteDef): MiddlewareObj[] {
-  return [observe(route), principal(route), rateLimit(route), validate(route), idempotency(route), errors(route), serialize()];
+  return [
+    observe(route),
+    principal(route),
+    rateLimit(route),
+    validate(route),
+    idempotency(route),
+    errors(route),
+    serialize(),
+  ];
 }

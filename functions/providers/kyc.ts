@@ -43,13 +43,15 @@ export function sandboxKycProvider(source: string): KycProvider {
     async ocr(subject, cardImage) {
       outage(subject, source);
       if (cardImage.length === 0) return { name: 'ocr', passed: false, reason: 'The KTP image is empty' };
-      if (magic(subject) === '9001') return { name: 'ocr', passed: false, score: 0.12, reason: 'The KTP image cannot be read' };
+      if (magic(subject) === '9001')
+        return { name: 'ocr', passed: false, score: 0.12, reason: 'The KTP image cannot be read' };
       return { name: 'ocr', passed: true, score: 0.98 };
     },
     async liveness(subject, selfie) {
       outage(subject, source);
       if (selfie.length === 0) return { name: 'liveness', passed: false, reason: 'The selfie is empty' };
-      if (magic(subject) === '9002') return { name: 'liveness', passed: false, score: 0.21, reason: 'Liveness check failed' };
+      if (magic(subject) === '9002')
+        return { name: 'liveness', passed: false, score: 0.21, reason: 'Liveness check failed' };
       return { name: 'liveness', passed: true, score: 0.97 };
     },
     async faceMatch(subject) {

@@ -4,9 +4,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import type { Principal } from './partners.ts';
 import { ddb, tableName } from './client.ts';
 import { digest, isConditionalCheckFailed } from './keys.ts';
+import type { Principal } from './partners.ts';
 
 const SIGNING_KEY = { pk: 'SYSTEM#jwt-signing-key', sk: 'KEY' };
 

@@ -11,7 +11,10 @@ import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } f
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
 const borrowerKey = (t: Tenant, borrowerId: string) => ({ pk: tenantKey(t, 'BOR', borrowerId), sk: 'PROFILE' });
-const uniqueKey = (t: Tenant, kind: string, value: string) => ({ pk: tenantKey(t, 'UNIQUE', kind, value), sk: 'UNIQUE' });
+const uniqueKey = (t: Tenant, kind: string, value: string) => ({
+  pk: tenantKey(t, 'UNIQUE', kind, value),
+  sk: 'UNIQUE',
+});
 
 /** The values that must not repeat within a tenant, per borrower. */
 function uniqueValues(b: Borrower): [kind: string, value: string][] {
@@ -136,33 +139,35 @@ export interface BorrowerDocument {
 
 /** Registers a document before its bytes are uploaded (the upload goes straight to S3). */
 export async function insertDocument(tenant: Tenant, doc: BorrowerDocument): Promise<void> {
-  await ddb.send(
-    new TransactWriteCommand({
-      TransactItems: [
-        {
-          ConditionCheck: {
-            TableName: tableName(),
-            Key: borrowerKey(tenant, doc.borrowerId),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        {
-          Put: {
-            TableName: tableName(),
-            Item: {
-              pk: tenantKey(tenant, 'BOR', doc.borrowerId),
-              sk: `DOC#${doc.documentId}`,
-              ...doc,
-              expiresAt: expiryFor(tenant.mode),
+  await ddb
+    .send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            ConditionCheck: {
+              TableName: tableName(),
+              Key: borrowerKey(tenant, doc.borrowerId),
+              ConditionExpression: 'attribute_exists(pk)',
             },
           },
-        },
-      ],
-    }),
-  ).catch((error: unknown) => {
-    if (cancelledConditions(error)?.[0]) throw new NotFoundError('borrower', doc.borrowerId, { cause: error });
-    throw error;
-  });
+          {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                pk: tenantKey(tenant, 'BOR', doc.borrowerId),
+                sk: `DOC#${doc.documentId}`,
+                ...doc,
+                expiresAt: expiryFor(tenant.mode),
+              },
+            },
+          },
+        ],
+      }),
+    )
+    .catch((error: unknown) => {
+      if (cancelledConditions(error)?.[0]) throw new NotFoundError('borrower', doc.borrowerId, { cause: error });
+      throw error;
+    });
 }
 
 /** A borrower's documents, oldest first. */

@@ -29,10 +29,17 @@ export function documentObjectKey(tenant: Tenant, borrowerId: string, documentId
   return `${tenant.mode}/${tenant.partnerId}/${borrowerId}/${documentId}`;
 }
 
-export async function presignUpload(objectKey: string, contentType: string): Promise<{ url: string; expiresAt: string }> {
-  const url = await getSignedUrl(s3, new PutObjectCommand({ Bucket: bucket(), Key: objectKey, ContentType: contentType }), {
-    expiresIn: UPLOAD_URL_TTL_SECONDS,
-  });
+export async function presignUpload(
+  objectKey: string,
+  contentType: string,
+): Promise<{ url: string; expiresAt: string }> {
+  const url = await getSignedUrl(
+    s3,
+    new PutObjectCommand({ Bucket: bucket(), Key: objectKey, ContentType: contentType }),
+    {
+      expiresIn: UPLOAD_URL_TTL_SECONDS,
+    },
+  );
   return { url, expiresAt: new Date(Date.now() + UPLOAD_URL_TTL_SECONDS * 1000).toISOString() };
 }
 
@@ -42,7 +49,9 @@ export async function uploadedSize(objectKey: string): Promise<number | null> {
     const head = await s3.send(new HeadObjectCommand({ Bucket: bucket(), Key: objectKey }));
     return head.ContentLength ?? 0;
   } catch (error) {
-    if (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')) return null;
+    const status = (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+    if (status === 404 || (error instanceof Error && (error.name === 'NotFound' || error.name === 'NoSuchKey')))
+      return null;
     throw error;
   }
 }

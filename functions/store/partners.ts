@@ -41,7 +41,10 @@ export interface Principal extends Tenant {
 }
 
 const partnerKey = (partnerId: string) => ({ pk: `PTN#${partnerId}`, sk: 'PROFILE' });
-const credentialKey = (partnerId: string, credentialId: string) => ({ pk: `PTN#${partnerId}`, sk: `CRED#${credentialId}` });
+const credentialKey = (partnerId: string, credentialId: string) => ({
+  pk: `PTN#${partnerId}`,
+  sk: `CRED#${credentialId}`,
+});
 const secretKey = (secret: string) => ({ pk: `SECRET#${digest(secret)}`, sk: 'SECRET' });
 const clientKey = (clientId: string) => ({ pk: `CLIENT#${clientId}`, sk: 'CLIENT' });
 
@@ -177,14 +180,14 @@ export async function rotateCredential(partnerId: string, credentialId: string):
 /** The principal an API key belongs to, or null when it is unknown or revoked. */
 export async function findPrincipalByApiKey(apiKey: string): Promise<Principal | null> {
   const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: secretKey(apiKey) }));
-  if (!Item || Item.status !== 'ACTIVE') return null;
+  if (Item?.status !== 'ACTIVE') return null;
   return { partnerId: Item.partnerId, mode: Item.mode, credentialId: Item.credentialId };
 }
 
 /** The principal for a clientId + clientSecret pair, or null (constant-time comparison of digests). */
 export async function findPrincipalByClientSecret(clientId: string, clientSecret: string): Promise<Principal | null> {
   const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: clientKey(clientId) }));
-  if (!Item || Item.status !== 'ACTIVE') return null;
+  if (Item?.status !== 'ACTIVE') return null;
   const given = Buffer.from(digest(clientSecret), 'hex');
   const stored = Buffer.from(String(Item.secretDigest), 'hex');
   if (given.length !== stored.length || !timingSafeEqual(given, stored)) return null;

@@ -196,7 +196,13 @@ export async function listAttempts(tenant: Tenant, eventId: string, endpointId: 
       ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'EVT', eventId), ':a': `DLV#${endpointId}#ATT#` },
     }),
   );
-  return Items.map(({ attempt, at, statusCode, error, durationMs }) => ({ attempt, at, statusCode, error, durationMs }));
+  return Items.map(({ attempt, at, statusCode, error, durationMs }) => ({
+    attempt,
+    at,
+    statusCode,
+    error,
+    durationMs,
+  }));
 }
 
 /** An endpoint's deliveries, newest first (byCollection index). */

@@ -1,11 +1,11 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
 import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { workflowArnVariable } from './workflow-names.ts';
 
 const sfn = new SFNClient({});
 
-/** State machine ARNs come from the environment: `KYC_STATE_MACHINE_ARN` for workflow `kyc`. */
 export function stateMachineArn(workflow: string): string {
-  const variable = `${workflow.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_STATE_MACHINE_ARN`;
+  const variable = workflowArnVariable(workflow);
   const arn = process.env[variable];
   if (!arn) throw new Error(`${variable} is not set`);
   return arn;

@@ -3,8 +3,8 @@
  * returns its check; provider errors are thrown so the ASL's Retry/Catch handle them.
  */
 import type { KycCheck } from '#core/borrowers';
-import { readObject } from '#store/documents-bucket';
 import { kycProvider } from '#providers/kyc';
+import { readObject } from '#store/documents-bucket';
 import type { KycWorkflowInput } from './kyc-types.ts';
 
 const subject = (input: KycWorkflowInput) => ({ nik: input.subjectNik, name: input.subjectName });

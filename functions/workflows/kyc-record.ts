@@ -15,7 +15,10 @@ export const handler = async (input: KycWorkflowInput): Promise<{ status: string
     .map((name) => input.checks?.[name])
     .filter((c): c is KycCheck => Boolean(c));
   const outcome = input.error
-    ? { status: 'FAILED' as const, reason: `KYC provider failed: ${input.error.Cause || input.error.Error}. Retry the KYC.` }
+    ? {
+        status: 'FAILED' as const,
+        reason: `KYC provider failed: ${input.error.Cause || input.error.Error}. Retry the KYC.`,
+      }
     : decideKyc(checks);
   const kyc: KycResult = {
     kycId: input.kycId,

@@ -64,14 +64,21 @@ export const plan = async (
       createdAt: now,
       updatedAt: now,
     });
-    deliveries.push({ ...tenant, eventId: detail.eventId, endpointId: endpoint.endpointId, payload: payloadOf(detail) });
+    deliveries.push({
+      ...tenant,
+      eventId: detail.eventId,
+      endpointId: endpoint.endpointId,
+      payload: payloadOf(detail),
+    });
   }
   logger.info('webhook deliveries planned', { eventId: detail.eventId, type: detail.type, count: deliveries.length });
   return { eventId: detail.eventId, deliveries };
 };
 
 /** One signed POST. Every attempt is recorded; a delivered one is never sent again. */
-export const deliver = async (task: DeliveryTask): Promise<{ status: 'DELIVERED' | 'SKIPPED'; statusCode?: number }> => {
+export const deliver = async (
+  task: DeliveryTask,
+): Promise<{ status: 'DELIVERED' | 'SKIPPED'; statusCode?: number }> => {
   const tenant: Tenant = { partnerId: task.partnerId, mode: task.mode };
   const delivery = await getDelivery(tenant, task.eventId, task.endpointId);
   if (delivery.status === 'DELIVERED') return { status: 'DELIVERED' };
@@ -89,7 +96,13 @@ export const deliver = async (task: DeliveryTask): Promise<{ status: 'DELIVERED'
   // DNS is checked again at delivery time: a host may have been re-pointed since registration.
   const refusal = await refuseUrl(endpoint.url, task.mode);
   if (refusal) {
-    await recordAttempt(tenant, task.eventId, task.endpointId, { at, error: `URL ${refusal}`, durationMs: 0 }, 'FAILED');
+    await recordAttempt(
+      tenant,
+      task.eventId,
+      task.endpointId,
+      { at, error: `URL ${refusal}`, durationMs: 0 },
+      'FAILED',
+    );
     throw new WebhookReceiverError(`URL ${refusal}`);
   }
   let statusCode: number | undefined;

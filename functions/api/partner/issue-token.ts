@@ -1,6 +1,6 @@
 import middy from '@middy/core';
 import { UnauthenticatedError } from '#core/errors';
-import { lowerHeaders, http } from '#http/middleware';
+import { http, lowerHeaders } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { issueTokenPair } from '#http/tokens';
 import { findPrincipalByClientSecret } from '#store/partners';

@@ -63,7 +63,9 @@ const kycView = z.object({
   started_at: z.string(),
   completed_at: z.string().optional(),
   reason: z.string().optional(),
-  checks: z.array(z.object({ name: z.string(), passed: z.boolean(), score: z.number().optional(), reason: z.string().optional() })),
+  checks: z.array(
+    z.object({ name: z.string(), passed: z.boolean(), score: z.number().optional(), reason: z.string().optional() }),
+  ),
 });
 
 export const userView = z.object({
@@ -75,7 +77,13 @@ export const userView = z.object({
   email: z.string(),
   nik: z.string().optional(),
   business: z
-    .object({ business_name: z.string(), nib: z.string(), npwp: z.string(), director_name: z.string(), director_nik: z.string() })
+    .object({
+      business_name: z.string(),
+      nib: z.string(),
+      npwp: z.string(),
+      director_name: z.string(),
+      director_nik: z.string(),
+    })
     .optional(),
   kyc: kycView.nullable(),
   documents: z.array(z.object({ documentId: z.string(), document_type: z.string(), created_at: z.string() })),

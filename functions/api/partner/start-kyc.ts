@@ -73,7 +73,11 @@ const startKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   }
   return {
     statusCode: 202,
-    body: { userId: borrower.borrowerId, status: 'VERIFIED', kyc: { kyc_id: kyc.kycId, status: 'IN_PROGRESS', provider } },
+    body: {
+      userId: borrower.borrowerId,
+      status: 'VERIFIED',
+      kyc: { kyc_id: kyc.kycId, status: 'IN_PROGRESS', provider },
+    },
   };
 };
 

@@ -33,7 +33,11 @@ export function userView(b: Borrower, documents: BorrowerDocument[]) {
           checks: b.kyc.checks,
         }
       : null,
-    documents: documents.map((d) => ({ documentId: d.documentId, document_type: d.documentType, created_at: d.createdAt })),
+    documents: documents.map((d) => ({
+      documentId: d.documentId,
+      document_type: d.documentType,
+      created_at: d.createdAt,
+    })),
     created_at: b.createdAt,
     updated_at: b.updatedAt,
   };

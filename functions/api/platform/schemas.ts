@@ -32,7 +32,9 @@ export const pagination = z.object({
 
 export const meta = z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int() });
 
-export const endpointIdParams = z.object({ id: z.string().regex(/^whe_[0-9a-z]{26}$/, 'is not a webhook endpoint id') });
+export const endpointIdParams = z.object({
+  id: z.string().regex(/^whe_[0-9a-z]{26}$/, 'is not a webhook endpoint id'),
+});
 
 export const deliveryView = z.object({
   id: z.string(),

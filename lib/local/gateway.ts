@@ -1,0 +1,188 @@
+/**
+ * The local API gateway: routes from functions/api/routes.ts, the proxy event API Gateway
+ * builds (REST API, payload 1.0), the same request authorizers, and the same handlers.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { routeList } from '../../functions/api/routes.ts';
+import type { RouteDef } from '../../functions/http/route.ts';
+import { authorizers } from '../model.ts';
+import { invoke } from './functions.ts';
+
+interface CompiledRoute {
+  route: RouteDef;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: RouteDef): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
+    names.push(a ?? b);
+    return '([^/]+)';
+  });
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+/** Finds the route for a method and path: 404 when no path matches, 405 when only the method does not. */
+export function matchRoute(compiled: CompiledRoute[], method: string, path: string) {
+  let pathMatched = false;
+  for (const c of compiled) {
+    const m = c.pattern.exec(path);
+    if (!m) continue;
+    pathMatched = true;
+    if (c.route.method !== method) continue;
+    const params = Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
+    return { route: c.route, params };
+  }
+  return pathMatched ? 'method' : null;
+}
+
+const TEXT_TYPES = /json|text|xml|x-www-form-urlencoded|javascript/;
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+/** The proxy event API Gateway would send for this request. */
+export function proxyEvent(
+  req: IncomingMessage,
+  body: Buffer,
+  route: RouteDef,
+  params: Record<string, string>,
+  url: URL,
+): APIGatewayProxyEvent {
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] ?? '';
+    const value = req.rawHeaders[i + 1] ?? '';
+    headers[name] = value;
+    multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [k, v] of url.searchParams) {
+    query[k] = v;
+    multiQuery[k] = [...(multiQuery[k] ?? []), v];
+  }
+  const text = TEXT_TYPES.test(String(req.headers['content-type'] ?? 'application/json'));
+  const requestId = randomUUID();
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: route.method,
+    headers,
+    multiValueHeaders,
+    queryStringParameters: Object.keys(query).length ? query : null,
+    multiValueQueryStringParameters: Object.keys(multiQuery).length ? multiQuery : null,
+    pathParameters: Object.keys(params).length ? params : null,
+    stageVariables: null,
+    body: body.length ? (text ? body.toString('utf8') : body.toString('base64')) : null,
+    isBase64Encoded: body.length > 0 && !text,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: null,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: route.method,
+      identity: { sourceIp: req.socket.remoteAddress ?? '127.0.0.1', userAgent: req.headers['user-agent'] ?? null },
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.id,
+      resourcePath: route.path,
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+export interface LocalGateway extends Server {
+  /** Until this is set, every request is 503 (the runtime is still starting). */
+  ready: boolean;
+}
+
+export function createGateway(options: { log: (line: string) => void }): LocalGateway {
+  const compiled = routeList.map(compile);
+  const server = createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    const send = (status: number, headers: Record<string, string | number>, body: string) => {
+      res.writeHead(status, headers);
+      res.end(body);
+    };
+    try {
+      if (!server.ready) {
+        return send(
+          503,
+          { 'content-type': 'application/json', 'retry-after': 1 },
+          JSON.stringify({ status: 'starting' }),
+        );
+      }
+      if (url.pathname === '/' && req.method === 'GET') return send(302, { location: '/docs' }, '');
+      const found = matchRoute(compiled, req.method ?? 'GET', url.pathname);
+      if (!found || found === 'method') {
+        const status = found ? 405 : 404;
+        const message = found
+          ? `${req.method} is not allowed on ${url.pathname}`
+          : `No route ${req.method} ${url.pathname}`;
+        return send(
+          status,
+          { 'content-type': 'application/json' },
+          JSON.stringify({ error: { code: status === 404 ? 'not_found' : 'method_not_allowed', message } }),
+        );
+      }
+      const body = await readBody(req);
+      const event = proxyEvent(req, body, found.route, found.params, url);
+      const scheme = found.route.auth;
+      if (scheme !== 'none' && scheme !== 'basic') {
+        // As API Gateway: the authorizer decides; Deny is the ACCESS_DENIED gateway response (401, its body).
+        const decision = (await invoke(authorizers[scheme], {
+          type: 'REQUEST',
+          methodArn: `arn:aws:execute-api:local:000000000000:local/local/${found.route.method}${found.route.path}`,
+          resource: event.resource,
+          path: event.path,
+          httpMethod: event.httpMethod,
+          headers: event.headers,
+          multiValueHeaders: event.multiValueHeaders,
+          queryStringParameters: event.queryStringParameters,
+          pathParameters: event.pathParameters,
+          requestContext: event.requestContext,
+        })) as APIGatewayAuthorizerResult;
+        const allowed = decision.policyDocument.Statement.every((s) => s.Effect === 'Allow');
+        if (!allowed) {
+          options.log(`${req.method} ${url.pathname} -> 401 (authorizer)`);
+          return send(
+            401,
+            { 'content-type': 'application/json', 'x-request-id': event.requestContext.requestId },
+            String(decision.context?.errorBody ?? '{"message":"Unauthorized"}'),
+          );
+        }
+        (event.requestContext as unknown as { authorizer: unknown }).authorizer = {
+          ...decision.context,
+          principalId: decision.principalId,
+        };
+      }
+      const result = (await invoke(
+        { module: found.route.handler, access: found.route.access, timeout: 29 },
+        event,
+      )) as APIGatewayProxyResult;
+      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      const payload = result.isBase64Encoded
+        ? Buffer.from(result.body, 'base64')
+        : Buffer.from(result.body ?? '', 'utf8');
+      res.writeHead(result.statusCode, headers);
+      res.end(payload);
+      options.log(`${req.method} ${url.pathname} -> ${result.statusCode}`);
+    } catch (error) {
+      // API Gateway answers 502 when the integration fails; the handler's own error middleware should prevent this.
+      options.log(`${req.method} ${url.pathname} -> 502: ${error instanceof Error ? error.stack : error}`);
+      if (!res.headersSent)
+        send(502, { 'content-type': 'application/json' }, JSON.stringify({ message: 'Internal server error' }));
+    }
+  }) as LocalGateway;
+  server.ready = false;
+  return server;
+}

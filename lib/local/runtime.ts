@@ -1,0 +1,182 @@
+/**
+ * The embedded local runtime behind `npm start`: DynamoDB Local, s3rver, local Step Functions
+ * running the real ASL, local EventBridge with the real rules, the outbox stream relay and
+ * the local API gateway. Handlers are the Lambda modules, configured only by environment
+ * variables (AWS_ENDPOINT_URL_*), exactly as in AWS.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { join, resolve } from 'node:path';
+import { type WorkflowName, workflowArnVariable, workflows } from '../model.ts';
+import { startDynamo } from './dynamodb.ts';
+import { createLocalEventBridge } from './eventbridge.ts';
+import { createGateway } from './gateway.ts';
+import { freePort } from './ports.ts';
+import { startS3 } from './s3.ts';
+import { createLocalStepFunctions } from './stepfunctions.ts';
+import { startStreamRelay } from './stream-relay.ts';
+
+export interface SandboxCredentials {
+  partnerId: string;
+  clientId: string;
+  clientSecret: string;
+  apiKey: string;
+  baseUrl: string;
+}
+
+export interface LocalRuntimeOptions {
+  /** Gateway port; 0 picks a free one. */
+  port: number;
+  host?: string;
+  /** Keep data here across restarts; in memory when absent. */
+  dataDir?: string;
+  /** Where to write sandbox-credentials.json. */
+  credentialsDir?: string;
+  log?: (line: string) => void;
+}
+
+export interface LocalRuntime {
+  baseUrl: string;
+  credentials: SandboxCredentials;
+  /** Waits until every event written so far has been relayed and every workflow has ended. */
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export class PortBusyError extends Error {
+  constructor(port: number) {
+    super(`Port ${port} is already in use: stop what is using it, or start on another port (PORT=3001 npm start).`);
+    this.name = 'PortBusyError';
+  }
+}
+
+const REGION = 'ap-southeast-3';
+export const LOCAL_TABLE = 'lendstack-local';
+export const LOCAL_BUCKET = 'lendstack-local-documents';
+export const LOCAL_BUS = 'lendstack-local';
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? new PortBusyError(port) : error),
+    );
+    server.listen(port, host, () => {
+      const address = server.address();
+      resolvePort(typeof address === 'object' && address ? address.port : port);
+    });
+  });
+}
+
+export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<LocalRuntime> {
+  const log = options.log ?? (() => undefined);
+  const host = options.host ?? '127.0.0.1';
+  const dataDir = options.dataDir ? resolve(options.dataDir) : undefined;
+  const stops: (() => Promise<void> | void)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s();
+    stops.length = 0;
+  };
+
+  try {
+    // The gateway port first: a busy port is the commonest failure and needs no Java to report.
+    const gateway = createGateway({ log });
+    const port = await listen(gateway, options.port, host);
+    stops.push(() => new Promise<void>((r) => gateway.close(() => r())));
+    const baseUrl = `http://${host}:${port}`;
+
+    const dynamo = await startDynamo({ tableName: LOCAL_TABLE, dataDir: dataDir && join(dataDir, 'dynamodb') });
+    stops.push(dynamo.stop);
+    const s3 = await startS3({ bucket: LOCAL_BUCKET, dataDir });
+    stops.push(s3.stop);
+
+    const stepFunctions = createLocalStepFunctions({ region: REGION, log });
+    const sfnPort = await listen(stepFunctions.operations, await freePort(), '127.0.0.1');
+    stops.push(() => stepFunctions.stop());
+    const eventBridge = createLocalEventBridge({ region: REGION, stepFunctions, log });
+    const eventsPort = await listen(eventBridge.operations, await freePort(), '127.0.0.1');
+    stops.push(() => new Promise<void>((r) => eventBridge.operations.close(() => r())));
+
+    // What every function sees: the same variables the CDK sets, pointing at local services.
+    Object.assign(process.env, {
+      AWS_REGION: REGION,
+      // s3rver checks SigV4 signatures against its fixed key pair; DynamoDB Local (sharedDb) accepts any.
+      AWS_ACCESS_KEY_ID: 'S3RVER',
+      AWS_SECRET_ACCESS_KEY: 'S3RVER',
+      AWS_SESSION_TOKEN: '',
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
+      AWS_ENDPOINT_URL_SFN: `http://127.0.0.1:${sfnPort}`,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: `http://127.0.0.1:${eventsPort}`,
+      TABLE_NAME: LOCAL_TABLE,
+      DOCUMENTS_BUCKET: LOCAL_BUCKET,
+      EVENT_BUS_NAME: LOCAL_BUS,
+      S3_FORCE_PATH_STYLE: 'true',
+      ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+    });
+    for (const name of Object.keys(workflows) as WorkflowName[]) {
+      process.env[workflowArnVariable(name)] = stepFunctions.arns[name];
+    }
+
+    const relay = startStreamRelay({
+      streamArn: dynamo.streamArn,
+      endpoint: dynamo.endpoint,
+      busName: LOCAL_BUS,
+      checkpointFile: dataDir && join(dataDir, 'stream-checkpoint.json'),
+      log,
+    });
+    stops.push(() => relay.stop());
+
+    const credentials = await ensureSandboxPartner(baseUrl, dataDir);
+    const credentialsDir = resolve(options.credentialsDir ?? '.lendstack');
+    mkdirSync(credentialsDir, { recursive: true });
+    const { partnerId: _p, ...forFile } = credentials;
+    writeFileSync(join(credentialsDir, 'sandbox-credentials.json'), `${JSON.stringify(forFile, null, 2)}\n`, {
+      mode: 0o600,
+    });
+
+    gateway.ready = true;
+    return {
+      baseUrl,
+      credentials,
+      async settle() {
+        for (let i = 0; i < 50; i++) {
+          await relay.drain();
+          await stepFunctions.idle();
+          const before = relay.relayed();
+          await relay.drain();
+          if (relay.relayed() === before) return;
+        }
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The sandbox demo partner: created on first start, its secrets random per data directory
+ * (kept in the data directory so restarts reuse them). It exists only in the local runtime.
+ */
+async function ensureSandboxPartner(baseUrl: string, dataDir?: string): Promise<SandboxCredentials> {
+  // Imported here: the store's clients must be created after the endpoints are set.
+  const { createPartner, issueCredential, findPrincipalByApiKey } = await import('../../functions/store/partners.ts');
+  const saved = dataDir ? join(dataDir, 'sandbox-credentials.json') : undefined;
+  if (saved && existsSync(saved)) {
+    const previous = JSON.parse(readFileSync(saved, 'utf8')) as SandboxCredentials;
+    if (await findPrincipalByApiKey(previous.apiKey)) return { ...previous, baseUrl };
+  }
+  const partner = await createPartner('Sandbox demo partner');
+  const credential = await issueCredential(partner.partnerId, 'sandbox');
+  const credentials: SandboxCredentials = {
+    partnerId: partner.partnerId,
+    clientId: credential.clientId,
+    clientSecret: credential.clientSecret,
+    apiKey: credential.apiKey,
+    baseUrl,
+  };
+  if (saved) writeFileSync(saved, JSON.stringify(credentials), { mode: 0o600 });
+  return credentials;
+}

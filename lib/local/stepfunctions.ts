@@ -1,0 +1,283 @@
+/**
+ * Local Step Functions: the real ASL files run by aws-local-stepfunctions, behind an endpoint
+ * that speaks the Step Functions JSON protocol for the calls lendstack makes. Task states
+ * call the same function modules the Lambdas run (found through the definition
+ * substitutions of lib/model.ts); the context object ($$) is supplied here.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { StateMachine } from 'aws-local-stepfunctions';
+
+type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
+type TaskHandlers = Record<string, (input: JSONValue) => Promise<JSONValue>>;
+
+import { type FunctionSpec, type WorkflowName, workflows } from '../model.ts';
+import { invoke } from './functions.ts';
+import { AwsJsonError, jsonProtocolServer } from './json-protocol.ts';
+
+const ACCOUNT = '000000000000';
+const root = resolve(import.meta.dirname, '..', '..');
+
+export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' | 'ABORTED';
+
+interface Execution {
+  executionArn: string;
+  stateMachineArn: string;
+  name: string;
+  input: string;
+  status: ExecutionStatus;
+  startDate: Date;
+  stopDate?: Date;
+  output?: string;
+  error?: string;
+  cause?: string;
+  history: { timestamp: Date; type: string; details: Record<string, unknown> }[];
+  abort: () => void;
+  done: Promise<void>;
+}
+
+type AslState = { Type: string; Resource?: string; States?: Record<string, AslState>; [k: string]: unknown };
+
+/** Every Task state, nested ones included (Map iterators, Parallel branches), with its Resource. */
+export function taskStates(states: Record<string, AslState>): [name: string, resource: string][] {
+  const out: [string, string][] = [];
+  for (const [name, state] of Object.entries(states)) {
+    if (state.Type === 'Task' && state.Resource) out.push([name, state.Resource]);
+    const iterator = (state.Iterator ?? state.ItemProcessor) as { States?: Record<string, AslState> } | undefined;
+    if (iterator?.States) out.push(...taskStates(iterator.States));
+    for (const branch of (state.Branches as { States: Record<string, AslState> }[] | undefined) ?? []) {
+      out.push(...taskStates(branch.States));
+    }
+  }
+  return out;
+}
+
+/** The ASL features the local runtime cannot run; the tests fail on any of them in statemachines/. */
+export function unsupportedFeatures(definition: unknown): string[] {
+  const found = new Set<string>();
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (!node || typeof node !== 'object') return;
+    for (const [k, v] of Object.entries(node)) {
+      if (k === 'QueryLanguage' && v === 'JSONata') found.add('JSONata');
+      if (k === 'Assign') found.add('Assign');
+      if (k === 'Resource' && typeof v === 'string' && v.startsWith('arn:aws:states:::')) {
+        found.add(`service integration ${v}`);
+      }
+      walk(v);
+    }
+  };
+  walk(definition);
+  return [...found];
+}
+
+export function functionArn(region: string, substitution: string): string {
+  return `arn:aws:lambda:${region}:${ACCOUNT}:function:lendstack-local-${substitution}`;
+}
+
+export function stateMachineArnFor(region: string, workflow: string): string {
+  return `arn:aws:states:${region}:${ACCOUNT}:stateMachine:lendstack-${workflow}`;
+}
+
+export interface LocalStepFunctions {
+  arns: Record<WorkflowName, string>;
+  start(stateMachineArn: string, name: string, input: string): Execution;
+  describe(executionArn: string): Execution | undefined;
+  /** Resolves when every running execution has ended (tests). */
+  idle(): Promise<void>;
+  operations: ReturnType<typeof jsonProtocolServer>;
+  stop(): void;
+}
+
+export function createLocalStepFunctions(options: { region: string; log: (line: string) => void }): LocalStepFunctions {
+  const { region, log } = options;
+  const machines = new Map<string, { name: WorkflowName; machine: StateMachine; handlers: TaskHandlers }>();
+  const arns = {} as Record<WorkflowName, string>;
+
+  for (const [name, spec] of Object.entries(workflows) as [WorkflowName, (typeof workflows)[WorkflowName]][]) {
+    const file = resolve(root, spec.definition);
+    let text = readFileSync(file, 'utf8');
+    const byArn = new Map<string, FunctionSpec>();
+    for (const [substitution, fn] of Object.entries(spec.tasks) as [string, FunctionSpec][]) {
+      const arn = functionArn(region, substitution);
+      byArn.set(arn, fn);
+      text = text.replaceAll(`\${${substitution}}`, arn);
+    }
+    const leftover = /\$\{([A-Za-z0-9]+)\}/.exec(text);
+    if (leftover) throw new Error(`${spec.definition}: no substitution for \${${leftover[1]}} in lib/model.ts`);
+    const definition = JSON.parse(text);
+    const unsupported = unsupportedFeatures(definition);
+    if (unsupported.length)
+      throw new Error(`${spec.definition} uses what the local runtime cannot run: ${unsupported.join(', ')}`);
+    const handlers: TaskHandlers = {};
+    for (const [stateName, resource] of taskStates(definition.States)) {
+      const fn = byArn.get(resource);
+      if (!fn)
+        throw new Error(`${spec.definition}: state ${stateName} calls ${resource}, which is not in lib/model.ts`);
+      handlers[stateName] = (input) => invoke(fn, input) as Promise<JSONValue>;
+    }
+    const arn = stateMachineArnFor(region, name);
+    arns[name] = arn;
+    machines.set(arn, {
+      name,
+      machine: new StateMachine(definition, { validationOptions: { checkArn: true } }),
+      handlers,
+    });
+  }
+
+  const executions = new Map<string, Execution>();
+
+  function start(stateMachineArn: string, name: string, input: string): Execution {
+    const sm = machines.get(stateMachineArn);
+    if (!sm) throw new AwsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      // As in AWS: the same name and input is the same execution; another input is an error.
+      if (existing.input === input) return existing;
+      throw new AwsJsonError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const startDate = new Date();
+    const parsed = JSON.parse(input || '{}');
+    const run = sm.machine.run(parsed, {
+      overrides: { taskResourceLocalHandlers: sm.handlers },
+      context: {
+        Execution: {
+          Id: executionArn,
+          Name: name,
+          Input: parsed,
+          StartTime: startDate.toISOString(),
+          RoleArn: 'local',
+        },
+        StateMachine: { Id: stateMachineArn, Name: `lendstack-${sm.name}` },
+      },
+      noThrowOnAbort: true,
+    });
+    const execution: Execution = {
+      executionArn,
+      stateMachineArn,
+      name,
+      input,
+      status: 'RUNNING',
+      startDate,
+      history: [],
+      abort: run.abort,
+      done: Promise.resolve(),
+    };
+    executions.set(executionArn, execution);
+    const collect = (async () => {
+      for await (const event of run.eventLogs) {
+        const { type, timestamp, ...details } = event as { type: string; timestamp: number };
+        execution.history.push({ type, timestamp: new Date(timestamp), details });
+      }
+    })().catch(() => undefined);
+    execution.done = run.result
+      .then((output) => {
+        if (execution.status === 'RUNNING') {
+          execution.status = 'SUCCEEDED';
+          execution.output = JSON.stringify(output ?? null);
+        }
+      })
+      .catch((error: Error) => {
+        execution.status = error.name === 'StatesTimeoutError' ? 'TIMED_OUT' : 'FAILED';
+        execution.error = error.name;
+        execution.cause = error.message;
+      })
+      .then(() => collect)
+      .finally(() => {
+        execution.stopDate = new Date();
+        const ms = execution.stopDate.getTime() - startDate.getTime();
+        log(
+          `workflow ${sm.name} ${name} ${execution.status} in ${ms} ms${execution.error ? ` (${execution.error}: ${execution.cause})` : ''}`,
+        );
+      });
+    log(`workflow ${sm.name} ${name} started`);
+    return execution;
+  }
+
+  const seconds = (d?: Date) => (d ? d.getTime() / 1000 : undefined);
+  const summary = (e: Execution) => ({
+    executionArn: e.executionArn,
+    stateMachineArn: e.stateMachineArn,
+    name: e.name,
+    status: e.status,
+    startDate: seconds(e.startDate),
+    stopDate: seconds(e.stopDate),
+  });
+  const find = (arn: unknown) => {
+    const e = executions.get(String(arn));
+    if (!e) throw new AwsJsonError('ExecutionDoesNotExist', `Execution Does Not Exist: '${arn}'`);
+    return e;
+  };
+
+  const operations = jsonProtocolServer('AWSStepFunctions', 'application/x-amz-json-1.0', {
+    StartExecution: (input) => {
+      const e = start(
+        String(input.stateMachineArn),
+        String(input.name ?? crypto.randomUUID()),
+        String(input.input ?? '{}'),
+      );
+      return { executionArn: e.executionArn, startDate: seconds(e.startDate) };
+    },
+    DescribeExecution: (input) => {
+      const e = find(input.executionArn);
+      return { ...summary(e), input: e.input, output: e.output, error: e.error, cause: e.cause };
+    },
+    ListExecutions: (input) => ({
+      executions: [...executions.values()]
+        .filter(
+          (e) =>
+            e.stateMachineArn === input.stateMachineArn && (!input.statusFilter || e.status === input.statusFilter),
+        )
+        .reverse()
+        .slice(0, Number(input.maxResults ?? 100))
+        .map(summary),
+    }),
+    GetExecutionHistory: (input) => ({
+      events: find(input.executionArn).history.map((h, i) => ({
+        id: i + 1,
+        timestamp: h.timestamp.getTime() / 1000,
+        type: h.type,
+        ...h.details,
+      })),
+    }),
+    StopExecution: (input) => {
+      const e = find(input.executionArn);
+      if (e.status === 'RUNNING') {
+        e.abort();
+        e.status = 'ABORTED';
+        e.error = input.error ? String(input.error) : undefined;
+        e.cause = input.cause ? String(input.cause) : undefined;
+      }
+      return { stopDate: Date.now() / 1000 };
+    },
+    // Task tokens arrive with the lifecycle workflow (waitForTaskToken); until then no token exists.
+    SendTaskSuccess: () => {
+      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    },
+    SendTaskFailure: () => {
+      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    },
+    SendTaskHeartbeat: () => {
+      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    },
+  });
+
+  return {
+    arns,
+    start,
+    describe: (arn) => executions.get(arn),
+    async idle() {
+      for (;;) {
+        const running = [...executions.values()].filter((e) => e.status === 'RUNNING');
+        if (!running.length) return;
+        await Promise.all(running.map((e) => e.done));
+      }
+    },
+    operations,
+    stop() {
+      for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
+      operations.close();
+    },
+  };
+}

@@ -1,0 +1,95 @@
+/**
+ * What exists besides the API routes, said once: the workflows with the functions their
+ * Task states call, the event rules, the outbox pipe and the authorizers. The CDK stacks
+ * (lib/aws) and the local runtime (lib/local) are both built from this file, so the sandbox
+ * runs what AWS runs.
+ */
+import { BUS_EVENT, OUTBOX_FILTER } from '../functions/events/outbox-enrich.ts';
+import type { Access, AuthScheme } from '../functions/http/route.ts';
+
+/** A function: its module under functions/ (no extension), the export to call and what it may touch. */
+export interface FunctionSpec {
+  module: string;
+  export?: string;
+  access: Access[];
+  /** Seconds; defaults to 29 (API Gateway's limit) for API handlers and 30 for tasks. */
+  timeout?: number;
+}
+
+export interface WorkflowSpec {
+  /** The ASL file, the same in AWS and locally. */
+  definition: string;
+  description: string;
+  /** Definition substitutions: `${Name}` in the ASL is the ARN of this function. */
+  tasks: Record<string, FunctionSpec>;
+}
+
+export const workflows = {
+  kyc: {
+    definition: 'statemachines/kyc.asl.json',
+    description: 'KYC for one borrower: OCR, liveness, face match, then the result and user_verify',
+    tasks: {
+      KycOcrFunctionArn: { module: 'workflows/kyc-checks', export: 'ocr', access: ['documents:read'] },
+      KycLivenessFunctionArn: { module: 'workflows/kyc-checks', export: 'liveness', access: ['documents:read'] },
+      KycFaceMatchFunctionArn: { module: 'workflows/kyc-checks', export: 'faceMatch', access: ['documents:read'] },
+      KycRecordFunctionArn: { module: 'workflows/kyc-record', access: ['table:read', 'table:write'] },
+    },
+  },
+  webhookDelivery: {
+    definition: 'statemachines/webhook-delivery.asl.json',
+    description: 'Signed webhook delivery of one event to every subscribed endpoint, retried for ~3 days',
+    tasks: {
+      WebhookPlanFunctionArn: {
+        module: 'workflows/webhook-delivery',
+        export: 'plan',
+        access: ['table:read', 'table:write'],
+      },
+      WebhookDeliverFunctionArn: {
+        module: 'workflows/webhook-delivery',
+        export: 'deliver',
+        access: ['table:read', 'table:write'],
+        timeout: 20,
+      },
+      WebhookDeadLetterFunctionArn: {
+        module: 'workflows/webhook-delivery',
+        export: 'deadLetter',
+        access: ['table:read', 'table:write'],
+      },
+    },
+  },
+} satisfies Record<string, WorkflowSpec>;
+
+export type WorkflowName = keyof typeof workflows;
+
+export interface EventRuleSpec {
+  id: string;
+  description: string;
+  /** An EventBridge event pattern, matched for real locally (lib/local/event-pattern.ts). */
+  pattern: Record<string, unknown>;
+  target: { workflow: WorkflowName };
+}
+
+export const eventRules: EventRuleSpec[] = [
+  {
+    id: 'PartnerWebhooks',
+    description: 'Every lendstack event goes to the partner webhook delivery workflow',
+    pattern: { source: [BUS_EVENT.source], 'detail-type': [BUS_EVENT.detailType] },
+    target: { workflow: 'webhookDelivery' },
+  },
+];
+
+/** Table stream -> filter -> enrichment -> event bus (EventBridge Pipes in AWS, the stream relay locally). */
+export const outboxPipe = {
+  filter: OUTBOX_FILTER,
+  enrichment: { module: 'events/outbox-enrich', access: [] } satisfies FunctionSpec,
+  batchSize: 10,
+  busEvent: BUS_EVENT,
+};
+
+export const authorizers: Record<Exclude<AuthScheme, 'basic' | 'none'>, FunctionSpec> = {
+  partnerJwt: { module: 'api/authorizers/partner-jwt', access: ['table:read', 'table:write'] },
+  apiKeyBearer: { module: 'api/authorizers/api-key-bearer', access: ['table:read'] },
+  apiKeyHeader: { module: 'api/authorizers/api-key-header', access: ['table:read'] },
+};
+
+export { workflowArnVariable } from '../functions/store/workflow-names.ts';
