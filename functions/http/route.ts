@@ -19,8 +19,7 @@ export type Access =
   | 'table:write'
   | 'documents:read'
   | 'documents:write'
-  | `workflow:start:${string}`
-  | `workflow:read:${string}`;
+  | `workflow:start:${string}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

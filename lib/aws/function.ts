@@ -1,0 +1,131 @@
+/**
+ * Every lendstack Lambda: Node.js 24 on arm64, bundled locally by esbuild (no Docker),
+ * minified ESM with source maps, X-Ray tracing, its own log group with retention, and only
+ * the permissions its route or task declares.
+ */
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { IBucket } from 'aws-cdk-lib/aws-s3';
+import type { IStateMachine } from 'aws-cdk-lib/aws-stepfunctions';
+import { Construct } from 'constructs';
+import type { Access } from '../../functions/http/route.ts';
+import { TABLE } from '../../functions/store/schema.ts';
+import { workflowArnVariable } from '../../functions/store/workflow-names.ts';
+
+const root = resolve(import.meta.dirname, '..', '..');
+
+/** What a function may be granted access to. */
+export interface Resources {
+  table: ITable;
+  documents: IBucket;
+  /** `arn:…:s3:::<bucket name>/*` written from the bucket's fixed name, so it reads the same in every stack. */
+  documentsObjectsArn: string;
+  workflows: Record<string, IStateMachine>;
+}
+
+export interface LendstackFunctionProps {
+  /** Module under functions/, without extension. */
+  module: string;
+  /** Export to call; `handler` by default. */
+  exportName?: string;
+  access: readonly Access[];
+  resources: Resources;
+  timeout?: Duration;
+  memorySize?: number;
+  environment?: Record<string, string>;
+  description?: string;
+}
+
+/** ESM bundles still meet CommonJS dependencies that call require(): give them one. */
+const REQUIRE_SHIM = "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);";
+
+export class LendstackFunction extends NodejsFunction {
+  constructor(scope: Construct, id: string, props: LendstackFunctionProps) {
+    const logGroup = new LogGroup(scope, `${id}Logs`, {
+      retention: RetentionDays.ONE_MONTH,
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    super(scope, id, {
+      entry: resolve(root, 'functions', `${props.module}.ts`),
+      handler: props.exportName ?? 'handler',
+      projectRoot: root,
+      depsLockFilePath: resolve(root, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(29),
+      tracing: Tracing.ACTIVE,
+      logGroup,
+      description: props.description,
+      environment: {
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_SERVICE_NAME: 'lendstack',
+        TABLE_NAME: props.resources.table.tableName,
+        ...props.environment,
+      },
+      bundling: {
+        format: OutputFormat.ESM,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        mainFields: ['module', 'main'],
+        banner: REQUIRE_SHIM,
+        forceDockerBundling: false,
+        // The AWS SDK v3 ships in the Lambda runtime; everything else is bundled.
+        externalModules: ['@aws-sdk/*'],
+      },
+    });
+    grant(this, props.access, props.resources);
+  }
+}
+
+/** Grants exactly what `access` names: item-level DynamoDB actions (never Scan), object-level S3, one workflow. */
+export function grant(fn: NodejsFunction, access: readonly Access[], resources: Resources): void {
+  const table = resources.table;
+  // Named indexes, not index/*: a function can query exactly the indexes the schema declares.
+  const tableArns = [table.tableArn, ...Object.keys(TABLE.indexes).map((name) => `${table.tableArn}/index/${name}`)];
+  const statements: PolicyStatement[] = [];
+  if (access.includes('table:read')) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'],
+        resources: tableArns,
+      }),
+    );
+  }
+  if (access.includes('table:write')) {
+    statements.push(
+      new PolicyStatement({
+        actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:ConditionCheckItem'],
+        resources: [table.tableArn],
+      }),
+    );
+  }
+  const bucket = resources.documents;
+  if (access.includes('documents:read') || access.includes('documents:write')) {
+    fn.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
+  }
+  if (access.includes('documents:read')) {
+    // ListBucket lets a missing object answer 404 rather than 403.
+    statements.push(new PolicyStatement({ actions: ['s3:GetObject'], resources: [resources.documentsObjectsArn] }));
+    statements.push(new PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }));
+  }
+  if (access.includes('documents:write')) {
+    // The presigned PUT is made with this role's credentials: it needs PutObject, nothing more.
+    statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
+  }
+  for (const a of access) {
+    const name = /^workflow:start:(.+)$/.exec(a)?.[1];
+    if (!name) continue;
+    const machine = resources.workflows[name];
+    if (!machine) throw new Error(`Access ${a}: no workflow named ${name}`);
+    fn.addEnvironment(workflowArnVariable(name), machine.stateMachineArn);
+    statements.push(new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine.stateMachineArn] }));
+  }
+  for (const statement of statements) fn.addToRolePolicy(statement);
+}

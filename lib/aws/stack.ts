@@ -1,0 +1,82 @@
+/**
+ * One lendstack deployment (a stage): reads as a list of what exists. Sandbox and live modes
+ * are served by the same deployment; the credential decides the mode.
+ */
+import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { RouteDef } from '../../functions/http/route.ts';
+import { Api } from './api.ts';
+import { Data, documentsBucketName } from './data.ts';
+import { Events } from './events.ts';
+import { Workflows } from './workflows.ts';
+
+export interface LendstackStackProps extends StackProps {
+  stage: string;
+  routes: readonly RouteDef[];
+  /** Keep the table and buckets when the stack is deleted. */
+  retain: boolean;
+  rateLimitPerMinute?: number;
+}
+
+export class LendstackStack extends Stack {
+  constructor(scope: Construct, id: string, props: LendstackStackProps) {
+    super(scope, id, props);
+    const data = new Data(this, 'Data', { stage: props.stage, retain: props.retain });
+    const base = {
+      table: data.table,
+      documents: data.documents,
+      documentsObjectsArn: `arn:${Aws.PARTITION}:s3:::${documentsBucketName(props.stage)}/*`,
+    };
+    const workflows = new Workflows(this, 'Workflows', base);
+    const resources = { ...base, workflows: workflows.machines };
+    new Events(this, 'Events', { table: data.table, bus: data.bus, machines: workflows.machines, resources });
+    const api = new Api(this, 'Api', {
+      stage: props.stage,
+      routes: props.routes,
+      resources,
+      rateLimitPerMinute: props.rateLimitPerMinute ?? 100,
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: api.stage.urlForPath('/') });
+    new CfnOutput(this, 'TableName', { value: data.table.tableName });
+    new CfnOutput(this, 'DocumentsBucket', { value: data.documents.bucketName });
+    new CfnOutput(this, 'EventBusName', { value: data.bus.eventBusName });
+
+    acknowledgeNagFindings(this, props.stage);
+  }
+}
+
+/**
+ * The cdk-nag AwsSolutions findings lendstack accepts, each with its reason. Anything not
+ * listed here fails synthesis.
+ */
+function acknowledgeNagFindings(stack: LendstackStack, stage: string): void {
+  const ack = (id: string, reason: string) => Validations.of(stack).acknowledge({ id, reason });
+  const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
+  ack(managed('AWSLambdaBasicExecutionRole'), 'Lambda roles use it only to write their own CloudWatch Logs.');
+  ack(
+    managed('AmazonAPIGatewayPushToCloudWatchLogs'),
+    "API Gateway's account-level role for access and execution logs; it has no other permission.",
+  );
+  ack('AwsSolutions-IAM5[Resource::*]', 'X-Ray PutTraceSegments/PutTelemetryRecords accept no resource but *.');
+  ack(
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::lendstack-${stage}-documents-<AWS::AccountId>-<AWS::Region>/*]`,
+    'Document object keys are chosen at run time per tenant and borrower; the statement is limited to the documents bucket and to GetObject or PutObject as the route declares.',
+  );
+  ack(
+    'AwsSolutions-APIG2',
+    "Requests are validated in every handler by the route table's zod schemas, which name the failing field in each surface's own envelope; API Gateway's validator would answer in its own format instead.",
+  );
+  ack(
+    'AwsSolutions-APIG4',
+    'Only /health, /openapi.json, /docs, the token exchange (HTTP Basic, checked by its handler) and the refresh-token exchange are public; every other method has a Lambda request authorizer.',
+  );
+  ack(
+    'AwsSolutions-COG4',
+    'Partners authenticate with lendstack-issued credentials (JWTs and API keys) checked by Lambda request authorizers; there are no Cognito user pools.',
+  );
+  ack(
+    'AwsSolutions-S1',
+    'Only the access-log bucket has no access logging (logging it into itself would loop); the documents bucket logs into it.',
+  );
+}
