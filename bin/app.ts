@@ -11,7 +11,8 @@ import { LendstackStack } from '../lib/aws/stack.ts';
 
 const app = new App();
 const stage = String(app.node.tryGetContext('stage') ?? 'sandbox');
-if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage)) throw new Error(`Invalid stage name "${stage}": use lower-case letters, digits and dashes`);
+if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage))
+  throw new Error(`Invalid stage name "${stage}": use lower-case letters, digits and dashes`);
 
 new LendstackStack(app, `lendstack-${stage}`, {
   stage,

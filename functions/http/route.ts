@@ -14,12 +14,7 @@ export type Surface = 'partner' | 'platform' | 'journey' | 'system';
 export type AuthScheme = 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader' | 'basic' | 'none';
 
 /** What a function may touch: the CDK grants exactly these and nothing else. */
-export type Access =
-  | 'table:read'
-  | 'table:write'
-  | 'documents:read'
-  | 'documents:write'
-  | `workflow:start:${string}`;
+export type Access = 'table:read' | 'table:write' | 'documents:read' | 'documents:write' | `workflow:start:${string}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -104,7 +104,10 @@ function addRoute(
     options: {
       operationName: route.id,
       ...(isProtected
-        ? { authorizationType: AuthorizationType.CUSTOM, authorizer: authorizerRef(authorizerIds[scheme as ProtectedScheme]) }
+        ? {
+            authorizationType: AuthorizationType.CUSTOM,
+            authorizer: authorizerRef(authorizerIds[scheme as ProtectedScheme]),
+          }
         : { authorizationType: AuthorizationType.NONE }),
     },
   });
@@ -130,11 +133,15 @@ export class Api extends Construct {
 
     // Every path's resource is made here, once: surfaces share prefixes (/api, /v1…).
     const resourceIds: Record<string, string> = {};
-    for (const route of props.routes) resourceIds[route.path] = this.restApi.root.resourceForPath(route.path).resourceId;
+    for (const route of props.routes)
+      resourceIds[route.path] = this.restApi.root.resourceForPath(route.path).resourceId;
 
     // Request authorizers, uncached so that a revoked key fails at once.
     const authorizerIds = {} as Record<ProtectedScheme, string>;
-    for (const [scheme, spec] of Object.entries(authorizers) as [ProtectedScheme, (typeof authorizers)[ProtectedScheme]][]) {
+    for (const [scheme, spec] of Object.entries(authorizers) as [
+      ProtectedScheme,
+      (typeof authorizers)[ProtectedScheme],
+    ][]) {
       const fn = new LendstackFunction(this, `${pascal(scheme)}Authorizer`, {
         module: spec.module,
         access: spec.access,
@@ -151,7 +158,9 @@ export class Api extends Construct {
       });
       fn.addPermission(`${pascal(scheme)}Invoke`, {
         principal: new ServicePrincipal('apigateway.amazonaws.com'),
-        sourceArn: this.restApi.arnForExecuteApi('*', '/*', '*').replace(/\/\*\/\*\/\*$/, `/authorizers/${authorizer.ref}`),
+        sourceArn: this.restApi
+          .arnForExecuteApi('*', '/*', '*')
+          .replace(/\/\*\/\*\/\*$/, `/authorizers/${authorizer.ref}`),
       });
       authorizerIds[scheme] = authorizer.ref;
     }
@@ -243,7 +252,11 @@ export class Api extends Construct {
     const acl = new CfnWebACL(this, 'WebAcl', {
       scope: 'REGIONAL',
       defaultAction: { allow: {} },
-      visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: `lendstack-${props.stage}`, sampledRequestsEnabled: true },
+      visibilityConfig: {
+        cloudWatchMetricsEnabled: true,
+        metricName: `lendstack-${props.stage}`,
+        sampledRequestsEnabled: true,
+      },
       rules: [
         // Bank statements and documents are larger than the common rule set's 8 KB body limit.
         managed('AWSManagedRulesCommonRuleSet', 0, ['SizeRestrictions_BODY']),
@@ -253,7 +266,11 @@ export class Api extends Construct {
           priority: 2,
           action: { block: {} },
           statement: { rateBasedStatement: { limit: 3000, aggregateKeyType: 'IP' } },
-          visibilityConfig: { cloudWatchMetricsEnabled: true, metricName: 'PerIpRateLimit', sampledRequestsEnabled: true },
+          visibilityConfig: {
+            cloudWatchMetricsEnabled: true,
+            metricName: 'PerIpRateLimit',
+            sampledRequestsEnabled: true,
+          },
         },
       ],
     });

@@ -40,7 +40,8 @@ export class Events extends Construct {
     });
     Validations.of(this.deadLetters).acknowledge({
       id: 'AwsSolutions-SQS3',
-      reason: 'This queue is the dead-letter queue of the outbox pipe and of the event rules; it has no DLQ of its own.',
+      reason:
+        'This queue is the dead-letter queue of the outbox pipe and of the event rules; it has no DLQ of its own.',
     });
 
     const enrich = new LendstackFunction(this, 'OutboxEnrich', {
@@ -56,7 +57,12 @@ export class Events extends Construct {
     const pipeRole = new Role(this, 'PipeRole', { assumedBy: new ServicePrincipal('pipes.amazonaws.com') });
     pipeRole.addToPolicy(
       new PolicyStatement({
-        actions: ['dynamodb:DescribeStream', 'dynamodb:GetRecords', 'dynamodb:GetShardIterator', 'dynamodb:ListStreams'],
+        actions: [
+          'dynamodb:DescribeStream',
+          'dynamodb:GetRecords',
+          'dynamodb:GetShardIterator',
+          'dynamodb:ListStreams',
+        ],
         resources: [streamArn],
       }),
     );
@@ -81,7 +87,10 @@ export class Events extends Construct {
       enrichment: enrich.functionArn,
       target: props.bus.eventBusArn,
       targetParameters: {
-        eventBridgeEventBusParameters: { source: outboxPipe.busEvent.source, detailType: outboxPipe.busEvent.detailType },
+        eventBridgeEventBusParameters: {
+          source: outboxPipe.busEvent.source,
+          detailType: outboxPipe.busEvent.detailType,
+        },
       },
     });
 

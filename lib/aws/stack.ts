@@ -52,7 +52,8 @@ export class LendstackStack extends Stack {
  */
 function acknowledgeNagFindings(stack: LendstackStack, stage: string): void {
   const ack = (id: string, reason: string) => Validations.of(stack).acknowledge({ id, reason });
-  const managed = (name: string) => `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
+  const managed = (name: string) =>
+    `AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/${name}]`;
   ack(managed('AWSLambdaBasicExecutionRole'), 'Lambda roles use it only to write their own CloudWatch Logs.');
   ack(
     managed('AmazonAPIGatewayPushToCloudWatchLogs'),

@@ -66,7 +66,10 @@ export class Workflows extends Construct {
       });
       // The exact functions, not their versions (fn:*): the ASL calls unqualified ARNs.
       machine.addToRolePolicy(
-        new PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [...new Set(used)].map((f) => f.functionArn) }),
+        new PolicyStatement({
+          actions: ['lambda:InvokeFunction'],
+          resources: [...new Set(used)].map((f) => f.functionArn),
+        }),
       );
       this.machines[name] = machine;
     }

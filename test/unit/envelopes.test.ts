@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { NotFoundError, RateLimitedError, ValidationError } from '#core/errors';
+import { errorResponse, internalErrorResponse } from '#http/envelopes';
+
+describe('errorResponse', () => {
+  const invalid = new ValidationError([{ field: 'nik', message: 'is required' }]);
+
+  it('gives the platform envelope { error: { code, message, details } } with the request id', () => {
+    expect(errorResponse('platform', invalid, 'req_1')).toEqual({
+      statusCode: 400,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: 'The request was invalid',
+          details: [{ field: 'nik', message: 'is required' }],
+          request_id: 'req_1',
+        },
+      },
+    });
+  });
+
+  it("gives the journey API's { data, error, statusCode } with its FBX code", () => {
+    expect(errorResponse('journey', invalid, 'req_1')).toEqual({
+      statusCode: 400,
+      body: { data: null, error: 'The request was invalid: nik is required', statusCode: 'FBX-E-001' },
+    });
+    expect(errorResponse('journey', new NotFoundError('borrower', 'bor_x'), 'r').body).toMatchObject({
+      statusCode: 'FBX-E-006',
+    });
+    expect(errorResponse('journey', new RateLimitedError(30), 'r')).toMatchObject({
+      statusCode: 429,
+      body: { statusCode: 'FBX-E-004' },
+    });
+  });
+
+  it('maps not found to 404 and rate limited to 429 on the partner API', () => {
+    expect(errorResponse('partner', new NotFoundError('borrower', 'bor_x'), 'r')).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'borrower_not_found' } },
+    });
+    expect(errorResponse('partner', new RateLimitedError(30), 'r').statusCode).toBe(429);
+  });
+
+  it('never puts internals in a 500', () => {
+    const body = JSON.stringify(internalErrorResponse('partner', 'req_9').body);
+    expect(body).toContain('req_9');
+    expect(body).not.toMatch(/stack|Error:/);
+  });
+});
