@@ -84,12 +84,14 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stops.push(() => new Promise<void>((r) => gateway.close(() => r())));
     const baseUrl = `http://${host}:${port}`;
 
+    // The ASL files next: a broken one is reported before anything heavy starts.
+    const stepFunctions = createLocalStepFunctions({ region: REGION, log });
+
     const dynamo = await startDynamo({ tableName: LOCAL_TABLE, dataDir: dataDir && join(dataDir, 'dynamodb') });
     stops.push(dynamo.stop);
     const s3 = await startS3({ bucket: LOCAL_BUCKET, dataDir });
     stops.push(s3.stop);
 
-    const stepFunctions = createLocalStepFunctions({ region: REGION, log });
     const sfnPort = await listen(stepFunctions.operations, await freePort(), '127.0.0.1');
     stops.push(() => stepFunctions.stop());
     const eventBridge = createLocalEventBridge({ region: REGION, stepFunctions, log });

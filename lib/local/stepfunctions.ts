@@ -105,7 +105,14 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
     }
     const leftover = /\$\{([A-Za-z0-9]+)\}/.exec(text);
     if (leftover) throw new Error(`${spec.definition}: no substitution for \${${leftover[1]}} in lib/model.ts`);
-    const definition = JSON.parse(text);
+    let definition: { States: Record<string, AslState> };
+    try {
+      definition = JSON.parse(text);
+    } catch (error) {
+      throw new Error(
+        `${spec.definition} is not valid JSON (${(error as Error).message}): fix the file and start again.`,
+      );
+    }
     const unsupported = unsupportedFeatures(definition);
     if (unsupported.length)
       throw new Error(`${spec.definition} uses what the local runtime cannot run: ${unsupported.join(', ')}`);
@@ -118,11 +125,14 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
     }
     const arn = stateMachineArnFor(region, name);
     arns[name] = arn;
-    machines.set(arn, {
-      name,
-      machine: new StateMachine(definition, { validationOptions: { checkArn: true } }),
-      handlers,
-    });
+    let machine: StateMachine;
+    try {
+      machine = new StateMachine(definition as never, { validationOptions: { checkArn: true } });
+    } catch (error) {
+      const reason = (error as Error).message.split('\n')[0];
+      throw new Error(`${spec.definition} is not valid ASL (${reason}): fix the file and start again.`);
+    }
+    machines.set(arn, { name, machine, handlers });
   }
 
   const executions = new Map<string, Execution>();

@@ -12,3 +12,14 @@ declare module 's3rver' {
     close(): Promise<void>;
   }
 }
+
+declare module 'asl-validator' {
+  export default function aslValidator(
+    definition: unknown,
+    options?: { checkPaths?: boolean; checkArn?: boolean },
+  ): {
+    isValid: boolean;
+    errors: { 'Error code': string; Message: string }[];
+    errorsText: (separator?: string) => string;
+  };
+}

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
-import { personalBorrower, nik } from '../helpers/factories.ts';
+import { nik, personalBorrower } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
@@ -43,7 +43,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   const total = [...ddbCalls.values()].reduce((a, b) => a + b, 0);
-  console.log(`e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s; DynamoDB calls ${total}:`, Object.fromEntries(ddbCalls));
+  console.log(
+    `e2e wall time ${((Date.now() - started) / 1000).toFixed(1)} s; DynamoDB calls ${total}:`,
+    Object.fromEntries(ddbCalls),
+  );
   await runtime?.stop();
   await receiver?.close();
 });
@@ -51,9 +54,15 @@ afterAll(async () => {
 /** Uploads KTP and SELFIE for a borrower through presigned URLs, as a partner would. */
 async function uploadKycDocuments(userId: string) {
   for (const type of ['KTP', 'SELFIE']) {
-    const doc = await partner('POST', '/api/documents', { body: { userId, document_type: type, content_type: 'image/jpeg' } });
+    const doc = await partner('POST', '/api/documents', {
+      body: { userId, document_type: type, content_type: 'image/jpeg' },
+    });
     expect(doc.status).toBe(201);
-    const put = await fetch(doc.body.upload_url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]) });
+    const put = await fetch(doc.body.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]),
+    });
     expect(put.status).toBe(200);
   }
 }
@@ -90,9 +99,15 @@ describe('the local sandbox', () => {
 
 describe('the partner journey', () => {
   it('walks token -> webhook endpoint -> borrower -> documents -> KYC -> signed webhooks', async () => {
-    const endpoint = await platform('POST', '/v1/webhook-endpoints', { body: { url: receiver.url('/hooks/main'), events: ['*'] } });
+    const endpoint = await platform('POST', '/v1/webhook-endpoints', {
+      body: { url: receiver.url('/hooks/main'), events: ['*'] },
+    });
     expect(endpoint.status).toBe(201);
-    expect(endpoint.body).toMatchObject({ id: expect.stringMatching(/^whe_/), secret: expect.any(String), auth_key: expect.any(String) });
+    expect(endpoint.body).toMatchObject({
+      id: expect.stringMatching(/^whe_/),
+      secret: expect.any(String),
+      auth_key: expect.any(String),
+    });
     receiver.register('/hooks/main', endpoint.body.secret, endpoint.body.auth_key);
 
     const created = await partner('POST', '/api/core/users', { body: personalBorrower() });
@@ -130,7 +145,9 @@ describe('the partner journey', () => {
     const first = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
     const second = await anonymous('POST', '/api/auth/refresh', { body: { refresh_token: first.body.refresh_token } });
     expect(second.status).toBe(200);
-    expect((await anonymous('POST', '/api/auth/refresh', { body: { refresh_token: first.body.refresh_token } })).status).toBe(401);
+    expect(
+      (await anonymous('POST', '/api/auth/refresh', { body: { refresh_token: first.body.refresh_token } })).status,
+    ).toBe(401);
   });
 
   it('rejects KYC for the face-mismatch magic NIK and says why', async () => {
@@ -138,7 +155,10 @@ describe('the partner journey', () => {
     await uploadKycDocuments(created.body.userId);
     await partner('POST', `/api/core/users/${created.body.userId}/kyc`, { headers: { 'data-source': 'izidata' } });
     const user = await kycOutcome(created.body.userId);
-    expect(user).toMatchObject({ status: 'REJECTED', kyc: { status: 'REJECTED', reason: 'The selfie does not match the KTP photo' } });
+    expect(user).toMatchObject({
+      status: 'REJECTED',
+      kyc: { status: 'REJECTED', reason: 'The selfie does not match the KTP photo' },
+    });
   });
 
   it('records FAILED and returns the borrower to PENDING when the provider keeps failing (retries in the ASL)', async () => {
@@ -152,14 +172,18 @@ describe('the partner journey', () => {
 
   it('refuses KYC before the documents are uploaded, with 409 naming them', async () => {
     const created = await partner('POST', '/api/core/users', { body: personalBorrower() });
-    const res = await partner('POST', `/api/core/users/${created.body.userId}/kyc`, { headers: { 'data-source': 'VIDA' } });
+    const res = await partner('POST', `/api/core/users/${created.body.userId}/kyc`, {
+      headers: { 'data-source': 'VIDA' },
+    });
     expect(res.status).toBe(409);
     expect(res.body.error.message).toContain('KTP, SELFIE');
   });
 
   it('refuses an unknown data-source, naming the header', async () => {
     const created = await partner('POST', '/api/core/users', { body: personalBorrower() });
-    const res = await partner('POST', `/api/core/users/${created.body.userId}/kyc`, { headers: { 'data-source': 'acme' } });
+    const res = await partner('POST', `/api/core/users/${created.body.userId}/kyc`, {
+      headers: { 'data-source': 'acme' },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('header.data-source');
   });
@@ -167,7 +191,9 @@ describe('the partner journey', () => {
 
 describe('webhook delivery', () => {
   it('retries a failing receiver with backoff and records every attempt', async () => {
-    const endpoint = await platform('POST', '/v1/webhook-endpoints', { body: { url: receiver.url('/hooks/flaky'), events: ['user_created'] } });
+    const endpoint = await platform('POST', '/v1/webhook-endpoints', {
+      body: { url: receiver.url('/hooks/flaky'), events: ['user_created'] },
+    });
     receiver.register('/hooks/flaky', endpoint.body.secret, endpoint.body.auth_key);
     receiver.failNext('/hooks/flaky', 1);
     const created = await partner('POST', '/api/core/users', { body: personalBorrower() });
@@ -177,7 +203,9 @@ describe('webhook delivery', () => {
       return mine;
     }, 40_000);
     expect(delivered).toMatchObject({ event_type: 'user_created', attempts: 2, last_status_code: 200 });
-    const attempts = receiver.received.filter((r) => r.path === '/hooks/flaky' && r.payload.data.userId === created.body.userId);
+    const attempts = receiver.received.filter(
+      (r) => r.path === '/hooks/flaky' && r.payload.data.userId === created.body.userId,
+    );
     expect(attempts.map((a) => a.answered)).toEqual([500, 200]);
   });
 
@@ -190,7 +218,9 @@ describe('webhook delivery', () => {
   });
 
   it('refuses a webhook URL that is not http(s), naming the field', async () => {
-    const res = await platform('POST', '/v1/webhook-endpoints', { body: { url: 'ftp://example.com/x', events: ['*'] } });
+    const res = await platform('POST', '/v1/webhook-endpoints', {
+      body: { url: 'ftp://example.com/x', events: ['*'] },
+    });
     expect(res.status).toBe(400);
     expect(res.body.error.details[0].field).toBe('url');
   });
@@ -198,7 +228,10 @@ describe('webhook delivery', () => {
 
 describe('authentication and tenancy', () => {
   it('answers 401 in the platform envelope for a wrong or missing API key', async () => {
-    const wrong = await client(runtime.baseUrl, { authorization: 'Bearer sk_sandbox_nope' })('GET', '/v1/webhook-endpoints');
+    const wrong = await client(runtime.baseUrl, { authorization: 'Bearer sk_sandbox_nope' })(
+      'GET',
+      '/v1/webhook-endpoints',
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body.error).toMatchObject({ code: 'unauthenticated', message: 'Unknown or revoked API key' });
     expect((await anonymous('GET', '/v1/webhook-endpoints')).status).toBe(401);

@@ -32,7 +32,10 @@ export function client(baseUrl: string, defaults: Record<string, string> = {}) {
 }
 
 /** Polls `probe` until it returns a value or the timeout passes. */
-export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 30_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

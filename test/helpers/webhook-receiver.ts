@@ -31,7 +31,12 @@ export async function startReceiver() {
       authKeyOk: Boolean(keys) && req.headers[AUTH_KEY_HEADER] === keys?.authKey,
       signatureOk:
         Boolean(keys) &&
-        verifyWebhookSignature(keys?.secret ?? '', body, String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? ''), Math.floor(Date.now() / 1000)),
+        verifyWebhookSignature(
+          keys?.secret ?? '',
+          body,
+          String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? ''),
+          Math.floor(Date.now() / 1000),
+        ),
       answered: status,
     });
     res.writeHead(status, { 'content-type': 'application/json' });

@@ -1,0 +1,218 @@
+/** The CDK app: what the template contains, cdk-nag, and the resource budget as routes grow. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { App, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '../../functions/api/routes.ts';
+import type { RouteDef } from '../../functions/http/route.ts';
+import { LendstackStack } from '../../lib/aws/stack.ts';
+
+function synth(routes: readonly RouteDef[], context: Record<string, unknown> = {}) {
+  const app = new App({ context });
+  const stack = new LendstackStack(app, 'lendstack-test', { stage: 'test', routes, retain: false });
+  return { app, stack };
+}
+
+/** Every template in the assembly, parent and nested, by file name. */
+function templates(app: App): Record<string, { Resources: Record<string, { Type: string; Properties?: any }> }> {
+  const assembly = app.synth();
+  const out: Record<string, any> = {};
+  for (const artifact of assembly.artifacts) {
+    const stack = artifact as unknown as {
+      templateFile?: string;
+      template?: unknown;
+      assets?: { path: string; packaging: string }[];
+    };
+    if (stack.templateFile) out[stack.templateFile] = stack.template;
+  }
+  for (const file of readdirSync(assembly.directory)) {
+    if (String(file).endsWith('.nested.template.json')) {
+      out[file] = JSON.parse(readFileSync(`${assembly.directory}/${file}`, 'utf8'));
+    }
+  }
+  return out;
+}
+
+describe('the lendstack stack', () => {
+  let app: App;
+  let stack: LendstackStack;
+  let template: Template;
+  let all: ReturnType<typeof templates>;
+
+  beforeAll(() => {
+    // Bundling is skipped here (fast); the nag test below bundles for real.
+    ({ app, stack } = synth(routeList, { 'aws:cdk:bundling-stacks': [] }));
+    template = Template.fromStack(stack);
+    all = templates(app);
+  });
+
+  it('has one table with on-demand billing, PITR, a NEW_AND_OLD_IMAGES stream, TTL and the byCollection index', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      BillingMode: 'PAY_PER_REQUEST',
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+      TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCollection' })],
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('keeps documents private, encrypted, TLS-only, with lifecycle rules for abandoned uploads', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketName: Match.objectLike({
+        'Fn::Join': Match.arrayWith([Match.arrayWith([Match.stringLikeRegexp('documents')])]),
+      }),
+      PublicAccessBlockConfiguration: {
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      },
+      BucketEncryption: Match.anyValue(),
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 } })]),
+      },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
+    });
+  });
+
+  it('connects the table stream to the bus through a pipe that filters outbox inserts', () => {
+    template.hasResourceProperties('AWS::Pipes::Pipe', {
+      SourceParameters: {
+        FilterCriteria: { Filters: [{ Pattern: Match.stringLikeRegexp('OUTBOX') }] },
+        DynamoDBStreamParameters: Match.objectLike({
+          StartingPosition: 'TRIM_HORIZON',
+          DeadLetterConfig: Match.anyValue(),
+        }),
+      },
+      TargetParameters: { EventBridgeEventBusParameters: { Source: 'lendstack', DetailType: 'lendstack.event' } },
+    });
+  });
+
+  it('loads both state machines from statemachines/ with every substitution filled', () => {
+    const machines = template.findResources('AWS::StepFunctions::StateMachine');
+    expect(Object.keys(machines)).toHaveLength(2);
+    for (const machine of Object.values(machines)) {
+      expect(Object.keys(machine.Properties.DefinitionSubstitutions).length).toBeGreaterThan(0);
+      expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
+    }
+  });
+
+  it('sends rule targets that fail to a dead-letter queue, with retries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: { source: ['lendstack'], 'detail-type': ['lendstack.event'] },
+      Targets: [
+        Match.objectLike({
+          DeadLetterConfig: Match.anyValue(),
+          RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 86400 },
+        }),
+      ],
+    });
+  });
+
+  it('makes one nodejs24.x arm64 function per route, plus authorizers and workflow tasks', () => {
+    const functions = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources).filter(
+        (r) =>
+          r.Type === 'AWS::Lambda::Function' &&
+          r.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'lendstack',
+      ),
+    );
+    const described = functions.map((f) => f.Properties.Description);
+    for (const route of routeList) expect(described).toContain(`${route.method} ${route.path}`);
+    // Routes + 3 authorizers + 7 workflow task exports + the outbox enrichment.
+    expect(functions).toHaveLength(routeList.length + 3 + 7 + 1);
+    for (const f of functions) {
+      expect(f.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        TracingConfig: { Mode: 'Active' },
+      });
+    }
+  });
+
+  it('puts each surface in its own nested stack, and a method with a custom authorizer on protected routes', () => {
+    const nested = Object.keys(all).filter((f) => f.endsWith('.nested.template.json'));
+    expect(nested.length).toBe(new Set(routeList.filter((r) => r.surface !== 'system').map((r) => r.surface)).size);
+    const methods = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method'),
+    );
+    expect(methods).toHaveLength(routeList.length);
+    const protectedRoutes = routeList.filter((r) => r.auth !== 'none' && r.auth !== 'basic').length;
+    expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(protectedRoutes);
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', 3);
+    template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  it('grants each function only what its route declares: no Scan, no table wildcard, no documents for reads of the table', () => {
+    const policies = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources).filter((r) => r.Type === 'AWS::IAM::Policy'),
+    );
+    const text = JSON.stringify(policies);
+    expect(text).not.toContain('dynamodb:Scan');
+    expect(text).not.toContain('dynamodb:*');
+    expect(text).not.toContain('s3:*');
+    const getUser = Object.entries(all)
+      .flatMap(([, t]) => Object.entries(t.Resources))
+      .find(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.startsWith('GetUserServiceRoleDefaultPolicy'));
+    const actions = JSON.stringify(
+      getUser?.[1].Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action),
+    );
+    expect(actions).toContain('dynamodb:GetItem');
+    expect(actions).not.toContain('dynamodb:PutItem');
+    expect(actions).not.toContain('s3:');
+    expect(actions).not.toContain('states:');
+  });
+
+  it('logs access, traces, and puts a WAF in front of the stage', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      TracingEnabled: true,
+      AccessLogSetting: Match.objectLike({ Format: Match.anyValue() }),
+      MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'INFO', DataTraceEnabled: false })]),
+    });
+    template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('the resource budget', () => {
+  it('stays under 500 resources per stack with 80 routes', () => {
+    const base = routeList.find((r) => r.id === 'getUser') as RouteDef;
+    const surfaces = ['partner', 'platform', 'journey'] as const;
+    const many: RouteDef[] = [
+      ...routeList.filter((r) => r.surface === 'system'),
+      ...Array.from(
+        { length: 80 },
+        (_, i): RouteDef => ({
+          ...base,
+          id: `route${i}`,
+          surface: surfaces[i % 3] ?? 'partner',
+          path: `/x${i % 7}/r${i}/{userId}`,
+        }),
+      ),
+    ];
+    const { app } = synth(many, { 'aws:cdk:bundling-stacks': [] });
+    const counts = Object.entries(templates(app)).map(([file, t]) => [file, Object.keys(t.Resources).length] as const);
+    for (const [file, count] of counts) expect(count, file).toBeLessThan(500);
+    console.log('resources per stack with 80 routes:', Object.fromEntries(counts));
+  });
+});
+
+describe('cdk-nag AwsSolutions', () => {
+  it('reports nothing unacknowledged, with every function bundled for real', () => {
+    const app = new App();
+    new LendstackStack(app, 'lendstack-nag', { stage: 'nag', routes: routeList, retain: true });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+    const report = new AwsSolutionsChecks(app).validateScope(app);
+    const findings = report.violations.map(
+      (v) => `${v.ruleName}: ${v.violatingResources.map((r) => r.constructPath).join(', ')}`,
+    );
+    expect(findings).toEqual([]);
+    expect(() => app.synth()).not.toThrow();
+  });
+});
