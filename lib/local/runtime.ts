@@ -4,7 +4,7 @@
  * the local API gateway. Handlers are the Lambda modules, configured only by environment
  * variables (AWS_ENDPOINT_URL_*), exactly as in AWS.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join, resolve } from 'node:path';
 import { type WorkflowName, workflowArnVariable, workflows } from '../model.ts';
@@ -136,6 +136,13 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     writeFileSync(join(credentialsDir, 'sandbox-credentials.json'), `${JSON.stringify(forFile, null, 2)}\n`, {
       mode: 0o600,
     });
+    // Where the running sandbox's services are, for `npm run partner` and other ops tools.
+    const runtimeFile = join(credentialsDir, 'runtime.json');
+    writeFileSync(
+      runtimeFile,
+      `${JSON.stringify({ pid: process.pid, baseUrl, dynamodb: dynamo.endpoint, table: LOCAL_TABLE }, null, 2)}\n`,
+    );
+    stops.push(() => rmSync(runtimeFile, { force: true }));
 
     gateway.ready = true;
     return {
