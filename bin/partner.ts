@@ -32,14 +32,17 @@ function fail(message: string): never {
 
 const command = positionals[0];
 if (!command || !['create', 'issue', 'rotate', 'revoke', 'list'].includes(command)) {
-  fail('usage: npm run partner -- create|issue|rotate|revoke|list [--name N] [--mode sandbox|live|both] [--partner ptn_…] [--credential cred_…] [--table T]');
+  fail(
+    'usage: npm run partner -- create|issue|rotate|revoke|list [--name N] [--mode sandbox|live|both] [--partner ptn_…] [--credential cred_…] [--table T]',
+  );
 }
 
 if (values.table) {
   process.env.TABLE_NAME = values.table;
 } else {
   const file = '.lendstack/runtime.json';
-  if (!existsSync(file)) fail('no local sandbox is running (start it with npm start), and no --table was given for a deployed stage');
+  if (!existsSync(file))
+    fail('no local sandbox is running (start it with npm start), and no --table was given for a deployed stage');
   const local = JSON.parse(readFileSync(file, 'utf8')) as { dynamodb: string; table: string };
   Object.assign(process.env, {
     TABLE_NAME: local.table,
@@ -73,7 +76,10 @@ try {
   } else if (command === 'revoke') {
     result = await store.revokeCredential(need(values.partner, 'partner'), need(values.credential, 'credential'));
   } else if (values.partner) {
-    result = { partner: await store.findPartner(values.partner), credentials: await store.listCredentials(values.partner) };
+    result = {
+      partner: await store.findPartner(values.partner),
+      credentials: await store.listCredentials(values.partner),
+    };
   } else {
     result = await store.listPartners();
   }

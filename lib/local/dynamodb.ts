@@ -30,7 +30,9 @@ export function javaMajorVersion(): number | null {
   const probe = spawnSync('java', ['-version'], { encoding: 'utf8' });
   if ((probe.error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT') return null;
   if (probe.error || probe.status !== 0) {
-    throw new Error(`\`java -version\` failed (${probe.error?.message ?? probe.signal ?? `exit ${probe.status}`}): check the Java installation.`);
+    throw new Error(
+      `\`java -version\` failed (${probe.error?.message ?? probe.signal ?? `exit ${probe.status}`}): check the Java installation.`,
+    );
   }
   const match = /version "(\d+)(?:\.(\d+))?/.exec(`${probe.stderr}${probe.stdout}`);
   if (!match) return null;
