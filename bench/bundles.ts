@@ -35,9 +35,17 @@ async function bundle(name: string, entry: string) {
 function importMs(file: string, runs = 7): number {
   const samples = Array.from({ length: runs }, () =>
     Number(
-      execFileSync(process.execPath, ['-e', `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`, '--input-type=module'], {
-        env: { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-3' },
-      }).toString(),
+      execFileSync(
+        process.execPath,
+        [
+          '-e',
+          `const t=performance.now();await import(${JSON.stringify(file)});console.log(performance.now()-t)`,
+          '--input-type=module',
+        ],
+        {
+          env: { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-3' },
+        },
+      ).toString(),
     ),
   );
   samples.sort((a, b) => a - b);
@@ -50,7 +58,11 @@ export async function benchBundles() {
   rows.push({ name: 'bare GetItem handler', kb: statSync(bare).size / 1024, ms: importMs(bare) });
   for (const route of routeList) {
     const file = await bundle(route.id, join(root, 'functions', `${route.handler}.ts`));
-    rows.push({ name: `${route.id} (${route.method} ${route.path})`, kb: statSync(file).size / 1024, ms: importMs(file, 3) });
+    rows.push({
+      name: `${route.id} (${route.method} ${route.path})`,
+      kb: statSync(file).size / 1024,
+      ms: importMs(file, 3),
+    });
   }
   const [baseline, ...handlers] = rows;
   handlers.sort((a, b) => b.kb - a.kb);
@@ -60,6 +72,8 @@ export async function benchBundles() {
   }
   const largest = handlers[0];
   if (largest && baseline) {
-    console.log(`\nlargest: ${largest.name}: ${largest.kb.toFixed(0)} KB, ${importMs(join(out, largest.name.split(' ')[0] ?? '', 'index.mjs')).toFixed(1)} ms (median of 7) vs bare ${baseline.kb.toFixed(0)} KB, ${baseline.ms.toFixed(1)} ms`);
+    console.log(
+      `\nlargest: ${largest.name}: ${largest.kb.toFixed(0)} KB, ${importMs(join(out, largest.name.split(' ')[0] ?? '', 'index.mjs')).toFixed(1)} ms (median of 7) vs bare ${baseline.kb.toFixed(0)} KB, ${baseline.ms.toFixed(1)} ms`,
+    );
   }
 }
