@@ -232,6 +232,27 @@ export const routes = {
     },
     access: ['table:read'],
   }),
+
+  // ---------------------------------------------------------------- platform API: loan engine
+  createLoanQuote: route({
+    id: 'createLoanQuote',
+    method: 'POST',
+    path: '/v1/loan-quotes',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/create-loan-quote',
+    summary: 'Quote a loan: its schedule, fees, totals and effective rates, checked against the product caps',
+    description:
+      'Nothing is stored. Amounts are JSON numbers in major units at the currency precision (IDR 0 decimals, INR and USD 2); the last installment absorbs rounding and principal parts always sum to the principal. A regular period is charged interest_rate for its length under day_count (30/360 makes every month exactly 1/12 of a year); a broken first period (first_repayment_date) is charged for its actual length. A quote that breaks a cap of its product is refused with 422 naming the cap.',
+    tags: ['Platform: loans'],
+    request: { body: platform.loanQuoteBody },
+    responses: {
+      200: { description: 'The quote', schema: platform.loanQuoteResponse },
+      400: { description: 'Invalid input (the field is named)', schema: platformError },
+      422: { description: 'The loan breaks a regulatory cap (named)', schema: platformError },
+    },
+    access: [],
+  }),
 };
 
 export type RouteId = keyof typeof routes;

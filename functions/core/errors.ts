@@ -11,6 +11,7 @@ export type ErrorType =
   | 'conflict'
   | 'invalid_state'
   | 'rate_limited'
+  | 'rule_violation'
   | 'idempotency_key_reused'
   | 'idempotency_in_progress'
   | 'provider_unavailable'
@@ -78,6 +79,14 @@ export class InvalidStateError extends LendstackError {
   constructor(code: string, message: string, options?: { cause?: unknown }) {
     super('invalid_state', code, message, options);
     this.name = 'InvalidStateError';
+  }
+}
+
+/** A valid request that a business rule refuses (a regulatory cap, a policy limit). */
+export class RuleViolationError extends LendstackError {
+  constructor(code: string, message: string, details: FieldIssue[] = []) {
+    super('rule_violation', code, message, { details });
+    this.name = 'RuleViolationError';
   }
 }
 

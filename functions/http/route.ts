@@ -14,7 +14,14 @@ export type Surface = 'partner' | 'platform' | 'journey' | 'system';
 export type AuthScheme = 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader' | 'basic' | 'none';
 
 /** What a function may touch: the CDK grants exactly these and nothing else. */
-export type Access = 'table:read' | 'table:write' | 'documents:read' | 'documents:write' | `workflow:start:${string}`;
+export type Access =
+  | 'table:read'
+  | 'table:write'
+  /** UpdateItem only: the per-key rate-limit counter every metered route keeps. */
+  | 'table:count'
+  | 'documents:read'
+  | 'documents:write'
+  | `workflow:start:${string}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -45,6 +52,17 @@ export interface RouteDef<Req extends RouteRequest = RouteRequest> {
   access: Access[];
   /** Not counted by the per-key rate limit (health, docs). */
   unmetered?: boolean;
+}
+
+/**
+ * What a route's function needs in all: its own declaration plus what the middleware stack
+ * does for it (the rate-limit counter, the idempotency record).
+ */
+export function routeAccess(route: RouteDef): Access[] {
+  const access = new Set<Access>(route.access);
+  if (!route.unmetered) access.add('table:count');
+  if (route.idempotent) access.add('table:write');
+  return [...access];
 }
 
 /** Helper that keeps each route's literal types for the handler. */

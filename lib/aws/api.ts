@@ -26,7 +26,7 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
-import type { AuthScheme, RouteDef, Surface } from '../../functions/http/route.ts';
+import { type AuthScheme, type RouteDef, routeAccess, type Surface } from '../../functions/http/route.ts';
 import { authorizers } from '../model.ts';
 import { LendstackFunction, type Resources } from './function.ts';
 
@@ -83,7 +83,7 @@ function addRoute(
 ) {
   const fn = new LendstackFunction(scope, pascal(route.id), {
     module: route.handler,
-    access: route.access,
+    access: routeAccess(route),
     resources: api.resources,
     environment: functionEnvironment(api),
     description: `${route.method} ${route.path}`,

@@ -106,6 +106,9 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
       }),
     );
   }
+  if (access.includes('table:count') && !access.includes('table:write')) {
+    statements.push(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }));
+  }
   const bucket = resources.documents;
   if (access.includes('documents:read') || access.includes('documents:write')) {
     fn.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);

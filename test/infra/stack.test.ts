@@ -165,6 +165,8 @@ describe('the lendstack stack', () => {
       getUser?.[1].Properties.PolicyDocument.Statement.map((s: { Action: unknown }) => s.Action),
     );
     expect(actions).toContain('dynamodb:GetItem');
+    // The rate-limit counter is an UpdateItem; nothing else writes.
+    expect(actions).toContain('dynamodb:UpdateItem');
     expect(actions).not.toContain('dynamodb:PutItem');
     expect(actions).not.toContain('s3:');
     expect(actions).not.toContain('states:');

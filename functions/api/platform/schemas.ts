@@ -47,3 +47,77 @@ export const deliveryView = z.object({
   created_at: z.string(),
   updated_at: z.string(),
 });
+
+const decimal = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number')]);
+const isoDate = z.iso.date({ error: 'must be a date YYYY-MM-DD' });
+
+export const loanQuoteFee = z
+  .object({
+    type: z.string().min(1).max(40).describe('processing, service, insurance, …'),
+    amount: decimal.optional().describe('Fixed fee in major units of the currency'),
+    percent: decimal.optional().describe('Fee as a percent of the principal'),
+    tax_percent: decimal.optional().describe('Tax on the fee, percent (GST 18 India; PPN Indonesia)'),
+    discount_percent: decimal.optional().describe('Promo discount on the fee, percent of the fee'),
+    deduct_from_principal: z
+      .boolean()
+      .default(false)
+      .describe('Deducted from the disbursement instead of added to the schedule'),
+  })
+  .strict()
+  .refine((f) => (f.amount === undefined) !== (f.percent === undefined), {
+    message: 'give exactly one of amount or percent',
+    path: ['amount'],
+  });
+
+export const loanQuoteBody = z
+  .object({
+    principal: decimal.describe('Major units: 10000000 IDR, 17.25 USD'),
+    currency: z.enum(['IDR', 'INR', 'USD']),
+    method: z.enum(['declining_equal_installment', 'declining_equal_principal', 'flat', 'single_payment']),
+    interest_rate: decimal.describe('Percent per rate_period'),
+    rate_period: z.enum(['year', 'month', 'day']),
+    term: z
+      .object({
+        count: z.number().int().min(1).max(1200),
+        frequency: z.enum(['daily', 'weekly', 'biweekly', 'semi_monthly', 'monthly']),
+      })
+      .strict(),
+    day_count: z.enum(['30/360', 'actual/365', 'actual/actual', '364']),
+    disbursement_date: isoDate,
+    first_repayment_date: isoDate.optional(),
+    fees: z.array(loanQuoteFee).max(20).default([]),
+    product: z
+      .string()
+      .optional()
+      .describe(
+        'Cap configuration: id-p2p-consumptive (default for IDR), id-p2p-productive, unregulated (default otherwise)',
+      ),
+  })
+  .strict();
+
+const amount = z.number().describe('Major units of the currency, exact to its precision');
+
+export const loanQuoteResponse = z.object({
+  data: z.object({
+    installments: z.array(
+      z.object({
+        number: z.number().int(),
+        due_date: z.string(),
+        principal: amount,
+        interest: amount,
+        fees: amount,
+        total: amount,
+        remaining_principal: amount,
+      }),
+    ),
+    totals: z.object({ principal: amount, interest: amount, fees: amount, total: amount }),
+    upfront_fees: amount,
+    fee_charges: z.array(z.object({ type: z.string(), amount, tax: amount, discount: amount, upfront: z.boolean() })),
+    net_disbursed: amount,
+    apr: z.number().nullable().describe('Percent per year: the effective daily rate × 365'),
+    effective_annual_rate: z.number().nullable(),
+    effective_daily_rate: z.number().nullable().describe('Percent per day'),
+    tenor_days: z.number().int(),
+    product: z.string(),
+  }),
+});
