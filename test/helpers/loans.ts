@@ -3,11 +3,13 @@ import { parseDecimal } from '#core/loans/rational';
 import { annualRate, type LoanTerms, type Schedule } from '#core/loans/schedule';
 
 /** Loan terms from quote-like inputs (major units, percent), with overrides. */
-export function terms(overrides: Partial<Omit<LoanTerms, 'principal' | 'annualRate'>> & {
-  principal?: string | number;
-  rate?: string | number;
-  ratePeriod?: 'year' | 'month' | 'day';
-} = {}): LoanTerms {
+export function terms(
+  overrides: Partial<Omit<LoanTerms, 'principal' | 'annualRate'>> & {
+    principal?: string | number;
+    rate?: string | number;
+    ratePeriod?: 'year' | 'month' | 'day';
+  } = {},
+): LoanTerms {
   const { principal = 100, rate = 7, ratePeriod = 'year', ...rest } = overrides;
   const currency: Currency = rest.currency ?? 'USD';
   const dayCount = rest.dayCount ?? '30/360';
@@ -26,5 +28,11 @@ export function terms(overrides: Partial<Omit<LoanTerms, 'principal' | 'annualRa
 /** A schedule as rows of major-unit strings, easy to compare with published tables. */
 export function rows(schedule: Schedule) {
   const f = (x: bigint) => formatMajor(x, schedule.currency);
-  return schedule.installments.map((i) => [i.dueDate, f(i.principal), f(i.interest), f(i.total), f(i.remainingPrincipal)]);
+  return schedule.installments.map((i) => [
+    i.dueDate,
+    f(i.principal),
+    f(i.interest),
+    f(i.total),
+    f(i.remainingPrincipal),
+  ]);
 }

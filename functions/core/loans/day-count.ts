@@ -1,23 +1,22 @@
 /**
  * Day-count conventions: how much of a year lies between two dates, exactly (a rational).
- * 30/360 is the US (NASD) convention Fineract's DAYS_360 + DAYS_30 reproduces for whole months.
+ * 30/360 reproduces Fineract's DAYS_360 + DAYS_30 (every whole month is 1/12 of a year).
  */
-import { daysBetween, type IsoDate, isLeap, parts } from './dates.ts';
+import { daysBetween, daysInMonth, type IsoDate, isLeap, parts } from './dates.ts';
 import { add, type Rational, rational, ZERO } from './rational.ts';
 
 export type DayCount = '30/360' | 'actual/365' | 'actual/actual' | '364';
 
-/** Days between two dates under 30/360 (each month counts 30 days; month ends roll to the 30th). */
+/**
+ * Days between two dates under 30/360, European ISDA flavour (30E/360 ISDA): every month
+ * counts 30 days and a month's last day counts as the 30th, so whole months anchored on a
+ * month end (31 Jan -> 29 Feb -> 31 Mar) are exactly 30 days each, as a loan schedule expects.
+ */
 export function days360(from: IsoDate, to: IsoDate): number {
   const a = parts(from);
   const b = parts(to);
-  const lastOfFeb = (p: { y: number; m: number; d: number }) => p.m === 2 && p.d === (isLeap(p.y) ? 29 : 28);
-  let d1 = a.d;
-  let d2 = b.d;
-  if (lastOfFeb(a) && lastOfFeb(b)) d2 = 30;
-  if (lastOfFeb(a)) d1 = 30;
-  if (d2 === 31 && d1 >= 30) d2 = 30;
-  if (d1 === 31) d1 = 30;
+  const d1 = a.d === daysInMonth(a.y, a.m) ? 30 : a.d;
+  const d2 = b.d === daysInMonth(b.y, b.m) ? 30 : b.d;
   return (b.y - a.y) * 360 + (b.m - a.m) * 30 + (d2 - d1);
 }
 

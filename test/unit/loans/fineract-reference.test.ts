@@ -29,7 +29,9 @@ describe('Fineract reference cases', () => {
   });
 
   it('100 at 15.678 %/year, 6 monthly, actual/365 (ProgressiveEMICalculatorTest, DAYS_365 + ACTUAL months)', () => {
-    const s = generateSchedule(terms({ principal: 100, rate: '15.678', dayCount: 'actual/365', term: { count: 6, frequency: 'monthly' } }));
+    const s = generateSchedule(
+      terms({ principal: 100, rate: '15.678', dayCount: 'actual/365', term: { count: 6, frequency: 'monthly' } }),
+    );
     expect(rows(s)).toEqual([
       ['2024-02-01', '16.10', '1.33', '17.43', '83.90'],
       ['2024-03-01', '16.38', '1.05', '17.43', '67.52'],
@@ -55,7 +57,13 @@ describe('Fineract reference cases', () => {
 
   it('10000 at 12 %/year, 6 monthly, actual/actual, 2024 periods (EMICalculation.feature C3152, periods 3-6 lie in one year)', () => {
     const s = generateSchedule(
-      terms({ principal: 10000, rate: 12, dayCount: 'actual/actual', disbursementDate: '2023-12-12', term: { count: 6, frequency: 'monthly' } }),
+      terms({
+        principal: 10000,
+        rate: 12,
+        dayCount: 'actual/actual',
+        disbursementDate: '2023-12-12',
+        term: { count: 6, frequency: 'monthly' },
+      }),
     );
     // Fineract puts the year boundary of 12 Dec -> 12 Jan at 31 Dec (19 + 12 days) where ISDA
     // counts 20 + 11: its first interest is 101.81 against ISDA's 101.82. The EMI is the same.
