@@ -78,7 +78,9 @@ export function numberToPlainString(n: number): string {
 /** Splits `total` into `parts` integer shares; the last absorbs the remainder (sum is exact). */
 export function splitEvenly(total: bigint, parts: number, mode: RoundingMode = 'half_even'): bigint[] {
   if (parts < 1) return [];
-  const share = divRound(total, BigInt(parts), mode);
+  let share = divRound(total, BigInt(parts), mode);
+  // Rounding up must never leave the last share negative (3 split 5 ways is 0,0,0,0,3).
+  if (share * BigInt(parts - 1) > total) share = total / BigInt(parts);
   const out = Array.from({ length: parts }, () => share);
   out[parts - 1] = total - share * BigInt(parts - 1);
   return out;

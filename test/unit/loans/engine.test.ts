@@ -30,6 +30,8 @@ describe('money', () => {
 
   it('splits evenly with the last share absorbing the remainder', () => {
     expect(splitEvenly(10000000n, 6)).toEqual([1666667n, 1666667n, 1666667n, 1666667n, 1666667n, 1666665n]);
+    // Found by the property test: rounding 3/5 up would leave the last share at -1.
+    expect(splitEvenly(3n, 5)).toEqual([0n, 0n, 0n, 0n, 3n]);
   });
 
   it('formats minor units back to exact major text', () => {
