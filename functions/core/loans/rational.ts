@@ -33,7 +33,8 @@ export function parseDecimal(value: number | string, field: string): Rational {
 
 export const add = (a: Rational, b: Rational) => rational(a.num * b.den + b.num * a.den, a.den * b.den);
 export const sub = (a: Rational, b: Rational) => rational(a.num * b.den - b.num * a.den, a.den * b.den);
-export const mul = (a: Rational, b: Rational) => rational(a.num * b.num, a.den * b.den);
+/** Not reduced (no gcd: it is the hot path); {@link fix} bounds the size where products chain. */
+export const mul = (a: Rational, b: Rational): Rational => ({ num: a.num * b.num, den: a.den * b.den });
 export const div = (a: Rational, b: Rational) => rational(a.num * b.den, a.den * b.num);
 export const ONE: Rational = { num: 1n, den: 1n };
 export const ZERO: Rational = { num: 0n, den: 1n };
@@ -48,10 +49,21 @@ export const toNumber = (r: Rational) => Number(r.num) / Number(r.den);
 export function fix(r: Rational, digits = 30): Rational {
   const scale = 10n ** BigInt(digits);
   if (r.den <= scale) return r;
-  const scaled = r.num * scale;
-  const q = scaled / r.den;
-  const rem = scaled % r.den;
-  const twice = 2n * (rem < 0n ? -rem : rem);
-  const adj = twice > r.den || (twice === r.den && q % 2n !== 0n) ? (scaled < 0n ? -1n : 1n) : 0n;
-  return rational(q + adj, scale);
+  return { num: roundedQuotient(r.num * scale, r.den), den: scale };
 }
+
+/** num / den rounded half-even to an integer (den > 0). */
+function roundedQuotient(num: bigint, den: bigint): bigint {
+  const q = num / den;
+  const rem = num % den;
+  const twice = 2n * (rem < 0n ? -rem : rem);
+  return twice > den || (twice === den && q % 2n !== 0n) ? q + (num < 0n ? -1n : 1n) : q;
+}
+
+/**
+ * Fixed-point arithmetic at 10^30 for long products (the EMI's Π(1 + r_k)): no gcd per step,
+ * which is what makes 360-period schedules fast; 30 digits is far beyond money's precision.
+ */
+export const FIXED_SCALE = 10n ** 30n;
+export const toFixed30 = (r: Rational): bigint => roundedQuotient(r.num * FIXED_SCALE, r.den);
+export const mulFixed30 = (a: bigint, b: bigint): bigint => roundedQuotient(a * b, FIXED_SCALE);

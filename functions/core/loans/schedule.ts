@@ -8,7 +8,7 @@ import { ValidationError } from '../errors.ts';
 import { addDays, addMonths, daysBetween, type IsoDate } from './dates.ts';
 import { type DayCount, yearFraction, yearLength } from './day-count.ts';
 import { type Currency, divRound, type RoundingMode, splitEvenly } from './money.ts';
-import { add, fix, mul, ONE, type Rational, rational } from './rational.ts';
+import { FIXED_SCALE, fix, mul, mulFixed30, type Rational, rational, toFixed30 } from './rational.ts';
 
 export type Method = 'declining_equal_installment' | 'declining_equal_principal' | 'flat' | 'single_payment';
 export type Frequency = 'daily' | 'weekly' | 'biweekly' | 'semi_monthly' | 'monthly';
@@ -148,15 +148,15 @@ const interestOn = (balance: bigint, r: Rational, mode: RoundingMode) => divRoun
  */
 export function equalInstallment(principal: bigint, rates: readonly Rational[], mode: RoundingMode): bigint {
   if (rates.every((r) => r.num === 0n)) return divRound(principal, BigInt(rates.length), mode);
-  let product = ONE;
-  let s = ONE;
+  let product = FIXED_SCALE;
+  let s = FIXED_SCALE;
   rates.forEach((r, k) => {
-    const growth = add(ONE, r);
-    product = fix(mul(product, growth));
-    if (k > 0) s = fix(add(ONE, mul(s, growth)));
+    const growth = FIXED_SCALE + toFixed30(r);
+    product = mulFixed30(product, growth);
+    if (k > 0) s = FIXED_SCALE + mulFixed30(s, growth);
   });
-  const emi = fix(mul(rational(principal), rational(product.num * s.den, product.den * s.num)));
-  return divRound(emi.num, emi.den, mode);
+  // E = P · product / s, all three at the same scale.
+  return divRound(principal * product, s, mode);
 }
 
 export function generateSchedule(terms: LoanTerms): Schedule {
