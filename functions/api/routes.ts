@@ -232,6 +232,25 @@ export const routes = {
     },
     access: ['table:read'],
   }),
+  replayWebhookDelivery: route({
+    id: 'replayWebhookDelivery',
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/deliveries/{eventId}/replay',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/replay-webhook-delivery',
+    summary: 'Deliver an event to this endpoint again (a DEAD delivery, or one the receiver lost)',
+    description:
+      "The same payload (same event id) is signed afresh and delivered with the usual retries; its attempts add to the delivery's record.",
+    tags: ['Platform: webhooks'],
+    request: { params: platform.deliveryParams },
+    responses: {
+      202: { description: 'Replay started', schema: z.object({ event_id: z.string(), status: z.literal('PENDING') }) },
+      404: { description: 'No such delivery for this endpoint', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write', 'workflow:start:webhookDelivery'],
+  }),
 
   // ---------------------------------------------------------------- platform API: loan engine
   createLoanQuote: route({

@@ -81,6 +81,8 @@ export interface DeliveryAttempt {
 
 export interface Delivery {
   deliveryId: string;
+  /** The event itself, kept with the delivery so that it can be replayed after the outbox item expired. */
+  event?: import('./outbox.ts').DomainEvent;
   eventId: string;
   eventType: string;
   endpointId: string;
@@ -131,6 +133,26 @@ export async function getDelivery(tenant: Tenant, eventId: string, endpointId: s
   if (!Item) throw new NotFoundError('delivery', `${eventId}/${endpointId}`);
   const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...delivery } = Item;
   return delivery as Delivery;
+}
+
+/** Puts a delivery back to PENDING for a replay; its attempts are kept and counting goes on. */
+export async function reopenDelivery(tenant: Tenant, eventId: string, endpointId: string): Promise<void> {
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: deliveryKey(tenant, eventId, endpointId),
+        UpdateExpression: 'SET #s = :p, updatedAt = :now',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':p': 'PENDING', ':now': new Date().toISOString() },
+      }),
+    );
+  } catch (error) {
+    if (isConditionalCheckFailed(error))
+      throw new NotFoundError('delivery', `${eventId}/${endpointId}`, { cause: error });
+    throw error;
+  }
 }
 
 /** Records one attempt and the delivery's resulting status (attempt items are the audit trail). */
@@ -217,5 +239,5 @@ export async function listDeliveriesForEndpoint(tenant: Tenant, endpointId: stri
       Limit: limit,
     }),
   );
-  return Items.map(({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...d }) => d as Delivery);
+  return Items.map(({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, event: _v, ...d }) => d as Delivery);
 }

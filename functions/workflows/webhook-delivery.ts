@@ -45,16 +45,20 @@ export function payloadOf(event: DomainEvent): WebhookPayload {
 
 /** Opens one delivery per endpoint of the event's tenant that subscribed to its type. */
 export const plan = async (
-  event: EventBridgeEvent<string, DomainEvent>,
+  event: EventBridgeEvent<string, DomainEvent> & { replayEndpointId?: string },
 ): Promise<{ eventId: string; deliveries: DeliveryTask[] }> => {
   const detail = event.detail;
   const tenant: Tenant = { partnerId: detail.partnerId, mode: detail.mode };
-  const endpoints = (await listWebhookEndpoints(tenant)).filter((e) => endpointWants(e.events, detail.type));
+  // A replay goes to the one endpoint it was asked for; a new event to every subscriber.
+  const endpoints = (await listWebhookEndpoints(tenant)).filter((e) =>
+    event.replayEndpointId ? e.endpointId === event.replayEndpointId : endpointWants(e.events, detail.type),
+  );
   const now = new Date().toISOString();
   const deliveries: DeliveryTask[] = [];
   for (const endpoint of endpoints) {
     await openDelivery(tenant, {
       deliveryId: newId('dlv'),
+      event: detail,
       eventId: detail.eventId,
       eventType: detail.type,
       endpointId: endpoint.endpointId,

@@ -218,6 +218,28 @@ describe('webhook delivery', () => {
       );
     });
     expect(delivery).toMatchObject({ event_type: 'user_created', attempts: 2, last_status_code: 200 });
+
+    // Ops (or the partner) replay it: the same event, signed afresh, one more recorded attempt.
+    const replay = await platform('POST', `/v1/webhook-endpoints/${endpoint.body.id}/deliveries/${eventId}/replay`);
+    expect(replay.status).toBe(202);
+    const again = await eventually(() => {
+      const mine = receiver.received.filter((r) => r.path === '/hooks/flaky' && r.payload.id === eventId);
+      return mine.length >= 3 && mine;
+    });
+    expect(again[2]).toMatchObject({ answered: 200, signatureOk: true, authKeyOk: true });
+    const replayed = await eventually(async () => {
+      const list = await platform('GET', `/v1/webhook-endpoints/${endpoint.body.id}/deliveries`);
+      return list.body.data.find(
+        (d: { event_id: string; attempts: number; status: string }) =>
+          d.event_id === eventId && d.attempts === 3 && d.status === 'DELIVERED',
+      );
+    });
+    expect(replayed).toBeTruthy();
+    const unknown = await platform(
+      'POST',
+      `/v1/webhook-endpoints/${endpoint.body.id}/deliveries/evt_00000000000000000000000000/replay`,
+    );
+    expect(unknown.status).toBe(404);
   });
 
   it('lists endpoints with limit/offset and meta, without secrets', async () => {

@@ -36,6 +36,11 @@ export const endpointIdParams = z.object({
   id: z.string().regex(/^whe_[0-9a-z]{26}$/, 'is not a webhook endpoint id'),
 });
 
+export const deliveryParams = z.object({
+  id: endpointIdParams.shape.id,
+  eventId: z.string().regex(/^evt_[0-9a-z]{26}$/, 'is not an event id'),
+});
+
 export const deliveryView = z.object({
   id: z.string(),
   event_id: z.string(),
