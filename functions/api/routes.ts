@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { route } from '#http/route';
+import * as journey from './journey/schemas.ts';
 import * as partner from './partner/schemas.ts';
 import * as platform from './platform/schemas.ts';
 
@@ -250,6 +251,74 @@ export const routes = {
     },
     idempotent: true,
     access: ['table:read', 'table:write', 'workflow:start:webhookDelivery'],
+  }),
+
+  // ---------------------------------------------------------------- journey API (x-api-key)
+  journeyCreateUser: route({
+    id: 'journeyCreateUser',
+    method: 'POST',
+    path: '/v2/user/create',
+    surface: 'journey',
+    auth: 'apiKeyHeader',
+    handler: 'api/journey/create-user',
+    summary: 'Create a lending user for a customerID',
+    description:
+      'Idempotent on customerID: the same customerID with the same mobile continues the journey from its stage (200, CUR-S-000, `data.stage`); the same customerID with another mobile is 409 CUR-E-002 (User Exists). An invalid mobile is 400 CUR-E-001; a missing customerID 400 FBX-E-014. The spec table names the field customer_id, its sample customerID: customerID is what is read.',
+    tags: ['Journey: user'],
+    request: { body: journey.createUserBody },
+    responses: {
+      200: { description: 'Created, or an existing customer resumed (CUR-S-000)', schema: journey.messageData },
+      400: { description: 'CUR-E-001 invalid mobile, FBX-E-014 customerID missing', schema: journey.journeyError },
+      409: { description: 'CUR-E-002 the customerID exists with another mobile', schema: journey.journeyError },
+    },
+    idempotent: true,
+    errorCodes: {
+      'field:mobile': 'CUR-E-001',
+      'field:customerID': 'FBX-E-014',
+      customer_exists: 'CUR-E-002',
+      borrower_exists: 'CUR-E-002',
+    },
+    access: ['table:read', 'table:write'],
+  }),
+  journeyUpdateDetails: route({
+    id: 'journeyUpdateDetails',
+    method: 'POST',
+    path: '/v2/user/details/update',
+    surface: 'journey',
+    auth: 'apiKeyHeader',
+    handler: 'api/journey/update-details',
+    summary: "Share the customer's personal, employment, business, mandate and insurance details and consents",
+    description:
+      'PAN, PIN codes and IFSC are validated (UUD-E-002 names the field); an unknown program is FBX-E-007; an unknown customerID FBX-E-006. Each consent (type, timestamp, ip, url) is kept as its own audit record. A PAN that belongs to another customer of the partner is 409 UUD-E-001 (dedupe).',
+    tags: ['Journey: user'],
+    request: { body: journey.updateDetailsBody },
+    responses: {
+      200: { description: 'UUD-S-000', schema: journey.messageData },
+      400: { description: 'UUD-E-002 validation error, FBX-E-007 invalid program', schema: journey.journeyError },
+      404: { description: 'FBX-E-006 user not found', schema: journey.journeyError },
+    },
+    idempotent: true,
+    errorCodes: {
+      invalid_request: 'UUD-E-002',
+      'field:body': 'UUD-E-000',
+      'field:program': 'FBX-E-007',
+      'field:customerID': 'FBX-E-014',
+      pan_exists: 'UUD-E-001',
+    },
+    access: ['table:read', 'table:write'],
+  }),
+  journeyBankList: route({
+    id: 'journeyBankList',
+    method: 'GET',
+    path: '/v2/bank/list',
+    surface: 'journey',
+    auth: 'apiKeyHeader',
+    handler: 'api/journey/bank-list',
+    summary: 'Banks accepted by the banking flow',
+    tags: ['Journey: banking'],
+    request: { query: journey.bankListQuery },
+    responses: { 200: { description: 'BANK-GBL-S-000', schema: journey.bankListResponse } },
+    access: [],
   }),
 
   // ---------------------------------------------------------------- platform API: loan engine

@@ -9,6 +9,9 @@ export type BorrowerType = 'PERSONAL' | 'BUSINESS';
 /** The partner guide's lifecycle: PENDING -> VERIFIED (KYC running) -> APPROVED | REJECTED; BLOCKED by ops. */
 export type BorrowerStatus = 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
 
+/** Journey API stages, in order; a customer created again continues from its stage. */
+export type JourneyStage = 'USER_CREATED' | 'DETAILS_UPDATED';
+
 export type KycStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
 
 export interface KycCheck {
@@ -46,6 +49,12 @@ export interface Borrower {
     directorNik: string;
   };
   kyc?: KycResult;
+  /** The partner's own id for this customer (journey API `customerID`): unique per tenant. */
+  customerId?: string;
+  /** India: PAN, unique per tenant (dedupe). */
+  pan?: string;
+  /** Where the journey API's customer stands, and what the partner told us about them. */
+  journey?: { stage: JourneyStage; program?: string; details?: Record<string, unknown> };
   createdAt: string;
   updatedAt: string;
 }

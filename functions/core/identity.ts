@@ -73,3 +73,10 @@ export function maskTail(value: string, visible = 4): string {
   if (value.length <= visible) return '*'.repeat(value.length);
   return '*'.repeat(value.length - visible) + value.slice(-visible);
 }
+
+/** PAN: AAAAA9999A; the fourth letter is the holder type (P individual, C company, …). */
+export const PAN_PATTERN = /^[A-Z]{3}[PCHFATBLJG][A-Z][0-9]{4}[A-Z]$/;
+/** IFSC: four letters (the bank), a zero, six letters or digits (the branch). */
+export const IFSC_PATTERN = /^[A-Z]{4}0[A-Z0-9]{6}$/;
+/** Indian PIN code: six digits, not starting with 0. */
+export const PINCODE_PATTERN = /^[1-9][0-9]{5}$/;

@@ -44,13 +44,20 @@ export interface ErrorResponse {
 }
 
 /** Maps a domain error to the surface's envelope. `requestId` lets support find the logs. */
-export function errorResponse(surface: Surface, error: LendstackError, requestId: string): ErrorResponse {
+export function errorResponse(
+  surface: Surface,
+  error: LendstackError,
+  requestId: string,
+  errorCodes: Record<string, string> = {},
+): ErrorResponse {
   const statusCode = STATUS[error.type];
   if (surface === 'journey') {
     const message = error.details.length
       ? `${error.message}: ${error.details.map((d) => `${d.field} ${d.message}`).join('; ')}`
       : error.message;
-    return { statusCode, body: { data: null, error: message, statusCode: JOURNEY_CODE[error.type] } };
+    const byField = error.details.map((d) => errorCodes[`field:${d.field.split('.')[0]}`]).find(Boolean);
+    const code = byField ?? errorCodes[error.code] ?? JOURNEY_CODE[error.type];
+    return { statusCode, body: { data: null, error: message, statusCode: code } };
   }
   // Platform conventions: { error: { code, message, details } }; the partner API uses the same shape.
   return {

@@ -265,7 +265,7 @@ function errors(route: RouteDef): MiddlewareObj {
       const error = request.error;
       if (error instanceof LendstackError) {
         if (error.type === 'internal') logger.error('internal error', { error });
-        const mapped = errorResponse(route.surface, error, requestId);
+        const mapped = errorResponse(route.surface, error, requestId, route.errorCodes);
         request.response = respond(request, mapped.statusCode, mapped.body);
         return;
       }

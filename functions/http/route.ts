@@ -52,6 +52,12 @@ export interface RouteDef<Req extends RouteRequest = RouteRequest> {
   access: Access[];
   /** Not counted by the per-key rate limit (health, docs). */
   unmetered?: boolean;
+  /**
+   * The journey API's endpoint-specific status codes for errors: keyed by the error's `code`
+   * (`customer_exists`) or, for validation errors, by `field:<name>` (`field:mobile`).
+   * Anything not listed falls back to the generic FBX codes.
+   */
+  errorCodes?: Record<string, string>;
 }
 
 /**

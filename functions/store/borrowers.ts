@@ -21,6 +21,8 @@ function uniqueValues(b: Borrower): [kind: string, value: string][] {
   const values: [string, string][] = [['PHONE', b.phone]];
   if (b.nik) values.push(['NIK', b.nik]);
   if (b.business) values.push(['NIB', b.business.nib]);
+  if (b.customerId) values.push(['CUSTOMER', b.customerId]);
+  if (b.pan) values.push(['PAN', b.pan]);
   return values;
 }
 
@@ -62,8 +64,10 @@ export async function insertBorrower(tenant: Tenant, borrower: Borrower, event: 
     const index = failed?.findIndex(Boolean) ?? -1;
     const clash = index >= 0 ? uniques[index] : undefined;
     if (clash) {
-      const field = { PHONE: 'phone', NIK: 'nik', NIB: 'business.nib' }[clash[0]] ?? clash[0].toLowerCase();
-      throw new ConflictError('borrower_exists', `A borrower with this ${field} already exists`, { cause: error });
+      const field =
+        { PHONE: 'phone', NIK: 'nik', NIB: 'business.nib', CUSTOMER: 'customerID', PAN: 'pan' }[clash[0]] ?? clash[0];
+      const code = clash[0] === 'CUSTOMER' ? 'customer_exists' : 'borrower_exists';
+      throw new ConflictError(code, `A borrower with this ${field} already exists`, { cause: error });
     }
     throw error;
   }
@@ -186,5 +190,122 @@ export async function listDocuments(tenant: Tenant, borrowerId: string): Promise
     contentType,
     objectKey,
     createdAt,
+  }));
+}
+
+/** The borrower a partner knows by its own customer id (journey API), or null. */
+export async function findBorrowerByCustomerId(tenant: Tenant, customerId: string): Promise<Borrower | null> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: uniqueKey(tenant, 'CUSTOMER', customerId), ConsistentRead: true }),
+  );
+  if (!Item) return null;
+  return getBorrower(tenant, String(Item.borrowerId));
+}
+
+export interface Consent {
+  type: string;
+  timestamp: string;
+  body: string;
+  ipAddress: string;
+  url: string;
+}
+
+/**
+ * Stores what the partner sent about a customer (journey details update): the details on the
+ * borrower, each consent as its own audit item, and the PAN's uniqueness, in one transaction.
+ */
+export async function saveJourneyDetails(
+  tenant: Tenant,
+  borrower: Borrower,
+  change: {
+    details: Record<string, unknown>;
+    program: string;
+    name?: string;
+    email?: string;
+    pan?: string;
+    consents: Consent[];
+  },
+): Promise<void> {
+  const table = tableName();
+  const now = new Date().toISOString();
+  const expiresAt = expiryFor(tenant.mode);
+  const sets = ['journey = :j', 'updatedAt = :now'];
+  const values: Record<string, unknown> = {
+    ':j': { stage: 'DETAILS_UPDATED', program: change.program, details: change.details },
+    ':now': now,
+  };
+  if (change.name) {
+    sets.push('#n = :name');
+    values[':name'] = change.name;
+  }
+  if (change.email) {
+    sets.push('email = :email');
+    values[':email'] = change.email;
+  }
+  if (change.pan) {
+    sets.push('pan = :pan');
+    values[':pan'] = change.pan;
+  }
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    {
+      Update: {
+        TableName: table,
+        Key: borrowerKey(tenant, borrower.borrowerId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: 'attribute_exists(pk)',
+        ...(change.name ? { ExpressionAttributeNames: { '#n': 'name' } } : {}),
+        ExpressionAttributeValues: values,
+      },
+    },
+    ...change.consents.map((consent, i) => ({
+      Put: {
+        TableName: table,
+        Item: {
+          pk: tenantKey(tenant, 'BOR', borrower.borrowerId),
+          sk: `CONSENT#${now}#${String(i).padStart(2, '0')}`,
+          ...consent,
+          receivedAt: now,
+          expiresAt,
+        },
+      },
+    })),
+  ];
+  if (change.pan && change.pan !== borrower.pan) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: { ...uniqueKey(tenant, 'PAN', change.pan), borrowerId: borrower.borrowerId, expiresAt },
+        ConditionExpression: 'attribute_not_exists(pk) OR borrowerId = :me',
+        ExpressionAttributeValues: { ':me': borrower.borrowerId },
+      },
+    });
+  }
+  try {
+    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    const failed = cancelledConditions(error);
+    if (failed?.[items.length - 1] && change.pan) {
+      throw new ConflictError('pan_exists', 'Another customer already has this PAN', { cause: error });
+    }
+    throw error;
+  }
+}
+
+/** A borrower's consents, oldest first (the audit trail). */
+export async function listConsents(tenant: Tenant, borrowerId: string): Promise<(Consent & { receivedAt: string })[]> {
+  const { Items = [] } = await ddb.send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
+      ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'BOR', borrowerId), ':c': 'CONSENT#' },
+    }),
+  );
+  return Items.map(({ type, timestamp, body, ipAddress, url, receivedAt }) => ({
+    type,
+    timestamp,
+    body,
+    ipAddress,
+    url,
+    receivedAt,
   }));
 }

@@ -1,0 +1,128 @@
+/** Journey API schemas (shared/specs/journey-api.txt): field names exactly as the spec's samples. */
+import { z } from 'zod';
+import { IFSC_PATTERN, normaliseMobile, PAN_PATTERN, PINCODE_PATTERN } from '#core/identity';
+
+/** Every journey response: `{ data, error, statusCode }`. */
+export const envelope = <T extends z.ZodType>(data: T) => z.object({ data, error: z.string(), statusCode: z.string() });
+
+export const PROGRAMS = ['PERSONAL_LOAN', 'EDI', 'BUSINESS_LOAN'] as const;
+
+export const customerId = z
+  .string({ error: 'is required' })
+  .min(1, 'is required')
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'may contain letters, digits and _ . : - only');
+
+export const createUserBody = z
+  .object({
+    customerID: customerId,
+    mobile: z
+      .string({ error: 'is required' })
+      .describe('Indian mobile number, 10 digits (a +91 or 0 prefix is accepted)')
+      .transform((value, ctx) => {
+        const e164 = normaliseMobile(value, 'IN');
+        if (!e164) {
+          ctx.addIssue({ code: 'custom', message: 'is not a valid Indian mobile number' });
+          return z.NEVER;
+        }
+        return e164;
+      }),
+  })
+  .strict();
+
+const address = z
+  .object({
+    line1: z.string().optional(),
+    line2: z.string().optional(),
+    city: z.string().optional(),
+    state: z.string().optional(),
+    pincode: z.string().regex(PINCODE_PATTERN, 'must be a 6-digit PIN code').or(z.literal('')).optional(),
+    landmark: z.string().optional(),
+  })
+  .passthrough();
+
+const consent = z
+  .object({
+    type: z.string().min(1),
+    timestamp: z.string().min(1),
+    body: z.string(),
+    ipAddress: z.string(),
+    url: z.string(),
+  })
+  .strict();
+
+export const updateDetailsBody = z
+  .object({
+    customerID: customerId,
+    program: z.enum(PROGRAMS, { error: `must be one of ${PROGRAMS.join(', ')}` }),
+    basicDetails: z
+      .object({
+        personalDetails: z
+          .object({
+            pan: z.string().regex(PAN_PATTERN, 'is not a valid PAN').optional(),
+            email: z.email().optional(),
+            name: z.string().min(1).max(200).optional(),
+            dob: z.iso.date({ error: 'must be a date YYYY-MM-DD' }).optional(),
+            gender: z.enum(['MALE', 'FEMALE', 'OTHER']).optional(),
+            currentAddress: z
+              .object({
+                pincode: z.string().regex(PINCODE_PATTERN, 'must be a 6-digit PIN code'),
+                currentAddressLine1: z.string().optional(),
+                currentAddressLine2: z.string().optional(),
+                currentAddressCity: z.string().optional(),
+                currentAddressState: z.string().optional(),
+              })
+              .passthrough()
+              .optional(),
+          })
+          .passthrough()
+          .optional(),
+        employmentDetails: z
+          .object({
+            employmentType: z.string().optional(),
+            monthlyIncome: z.string().optional(),
+            email: z.email().optional(),
+            employmentOrganization: z.string().optional(),
+            address: address.optional(),
+          })
+          .passthrough()
+          .optional(),
+        businessDetails: z.object({ address: address.optional() }).passthrough().optional(),
+      })
+      .passthrough()
+      .optional(),
+    mandateDetails: z
+      .object({
+        accountNumber: z.string().regex(/^\d{9,18}$/, 'must be 9 to 18 digits'),
+        ifsc: z.string().regex(IFSC_PATTERN, 'is not a valid IFSC'),
+      })
+      .passthrough()
+      .optional(),
+    loanDetails: z.object({}).passthrough().optional(),
+    consents: z.array(consent).min(1, 'must hold at least one consent'),
+    riskVariables: z.unknown().optional(),
+    additionalData: z.unknown().optional(),
+  })
+  .strict();
+
+export const messageData = envelope(z.object({ message: z.string(), stage: z.string().optional() }));
+
+export const bankListQuery = z.object({ customerID: customerId.optional() });
+
+export const bankListResponse = z.object({
+  count: z.number().int(),
+  banks: z.array(
+    z.object({
+      name: z.string(),
+      fullName: z.string(),
+      npciCode: z.string(),
+      logoUrl: z.string(),
+      isPdfUpload_available: z.boolean(),
+      isNetBanking_available: z.boolean(),
+      isAaAvailable: z.boolean(),
+    }),
+  ),
+  statusCode: z.string(),
+});
+
+export const journeyError = z.object({ data: z.null(), error: z.string(), statusCode: z.string() });

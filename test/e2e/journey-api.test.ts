@@ -1,0 +1,160 @@
+/** The journey API over HTTP with x-api-key, using the spec's own sample payloads. */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import { client } from '../helpers/http.ts';
+
+let runtime: LocalRuntime;
+let api: ReturnType<typeof client>;
+
+/** The spec's "Update User Details" sample, for one customer. */
+const specDetails = (customerID: string) => ({
+  customerID,
+  program: 'PERSONAL_LOAN',
+  basicDetails: {
+    personalDetails: {
+      pan: 'XYZPA1234A',
+      email: 'testuser@gmail.com',
+      name: 'Test User',
+      dob: '1997-11-18',
+      gender: 'MALE',
+      currentAddress: {
+        pincode: '560095',
+        currentAddressLine1: 'some_address_L1',
+        currentAddressLine2: 'some_address_L2',
+        currentAddressCity: 'some_city',
+        currentAddressState: 'some_state',
+      },
+    },
+    employmentDetails: {
+      employmentType: 'Salaried',
+      monthlyIncome: '0-25000',
+      email: 'testuser@organization.com',
+      employmentOrganization: 'some_org',
+      address: {
+        line1: 'some_address_L1',
+        line2: 'some_address_L2',
+        city: 'some_city',
+        state: 'some_state',
+        pincode: '560095',
+      },
+    },
+  },
+  consents: ['HYBRID_CONSENT', 'BUREAU', 'TNC'].map((type) => ({
+    type,
+    timestamp: 'someTimestamp',
+    body: 'some_consent_content',
+    ipAddress: '192.0.2.1',
+    url: 'some_url',
+  })),
+});
+
+beforeAll(async () => {
+  runtime = await startLocalRuntime({ port: 0, credentialsDir: mkdtempSync(join(tmpdir(), 'lendstack-journey-')) });
+  api = client(runtime.baseUrl, { 'x-api-key': runtime.credentials.apiKey });
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+});
+
+describe('POST /v2/user/create', () => {
+  it('creates a user with the spec sample, CUR-S-000', async () => {
+    const res = await api('POST', '/v2/user/create', {
+      body: { customerID: 'some_customer_id', mobile: '9999999999' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { message: 'user created!' }, error: '', statusCode: 'CUR-S-000' });
+  });
+
+  it('continues an existing customer from its stage, and refuses another mobile with CUR-E-002', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'cust-resume', mobile: '9876543210' } });
+    const again = await api('POST', '/v2/user/create', { body: { customerID: 'cust-resume', mobile: '9876543210' } });
+    expect(again.body).toMatchObject({ data: { stage: 'USER_CREATED' }, statusCode: 'CUR-S-000' });
+    const other = await api('POST', '/v2/user/create', { body: { customerID: 'cust-resume', mobile: '9876543211' } });
+    expect(other.status).toBe(409);
+    expect(other.body).toMatchObject({ data: null, statusCode: 'CUR-E-002' });
+  });
+
+  it('refuses an invalid mobile with CUR-E-001 and a missing customerID with FBX-E-014', async () => {
+    const mobile = await api('POST', '/v2/user/create', { body: { customerID: 'c-bad-mobile', mobile: '12345' } });
+    expect(mobile.status).toBe(400);
+    expect(mobile.body).toMatchObject({
+      data: null,
+      statusCode: 'CUR-E-001',
+      error: expect.stringContaining('mobile'),
+    });
+    const missing = await api('POST', '/v2/user/create', { body: { mobile: '9876543212' } });
+    expect(missing.body.statusCode).toBe('FBX-E-014');
+  });
+
+  it('answers FBX-E-005 in the journey envelope for a wrong or missing x-api-key', async () => {
+    for (const headers of [{ 'x-api-key': 'sk_sandbox_wrong' }, {}] as Record<string, string>[]) {
+      const res = await client(runtime.baseUrl, headers)('POST', '/v2/user/create', {
+        body: { customerID: 'x', mobile: '9876543213' },
+      });
+      expect(res.status).toBe(401);
+      expect(res.body).toMatchObject({ data: null, statusCode: 'FBX-E-005' });
+    }
+  });
+});
+
+describe('POST /v2/user/details/update', () => {
+  it('takes the spec sample (UUD-S-000) and moves the customer to DETAILS_UPDATED', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'cust-details', mobile: '9876543214' } });
+    const res = await api('POST', '/v2/user/details/update', { body: specDetails('cust-details') });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ data: { message: 'success' }, error: '', statusCode: 'UUD-S-000' });
+    const resumed = await api('POST', '/v2/user/create', {
+      body: { customerID: 'cust-details', mobile: '9876543214' },
+    });
+    expect(resumed.body.data.stage).toBe('DETAILS_UPDATED');
+  });
+
+  it('names a bad PAN, PIN code or IFSC with UUD-E-002', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'cust-invalid', mobile: '9876543215' } });
+    const body = specDetails('cust-invalid');
+    body.basicDetails.personalDetails.pan = 'ABCDE1234';
+    body.basicDetails.personalDetails.currentAddress.pincode = '012345';
+    const res = await api('POST', '/v2/user/details/update', {
+      body: { ...body, mandateDetails: { accountNumber: '111111111', ifsc: 'ICIC1003903' } },
+    });
+    expect(res.status).toBe(400);
+    expect(res.body.statusCode).toBe('UUD-E-002');
+    expect(res.body.error).toContain('basicDetails.personalDetails.pan');
+    expect(res.body.error).toContain('currentAddress.pincode');
+    expect(res.body.error).toContain('mandateDetails.ifsc');
+  });
+
+  it('answers FBX-E-007 for an unknown program, FBX-E-006 for an unknown customer, UUD-E-001 for a PAN of another customer', async () => {
+    const program = await api('POST', '/v2/user/details/update', {
+      body: { ...specDetails('cust-details'), program: 'CAR_LOAN' },
+    });
+    expect(program.body.statusCode).toBe('FBX-E-007');
+    const unknown = await api('POST', '/v2/user/details/update', { body: specDetails('nobody') });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.statusCode).toBe('FBX-E-006');
+    await api('POST', '/v2/user/create', { body: { customerID: 'cust-dup-pan', mobile: '9876543216' } });
+    const duplicate = await api('POST', '/v2/user/details/update', { body: specDetails('cust-dup-pan') });
+    expect(duplicate.status).toBe(409);
+    expect(duplicate.body.statusCode).toBe('UUD-E-001');
+  });
+});
+
+describe('GET /v2/bank/list', () => {
+  it('lists the accepted banks in the spec shape', async () => {
+    const res = await api('GET', '/v2/bank/list?customerID=cust-details');
+    expect(res.status).toBe(200);
+    expect(res.body.count).toBe(res.body.banks.length);
+    expect(res.body.banks[0]).toEqual(
+      expect.objectContaining({
+        name: 'SBI',
+        npciCode: 'SBIN',
+        isPdfUpload_available: true,
+        isNetBanking_available: true,
+      }),
+    );
+  });
+});
