@@ -57,6 +57,23 @@ export const workflows = {
       },
     },
   },
+  creditDecision: {
+    definition: 'statemachines/credit-decision.asl.json',
+    description: 'BRE for one customer: pre-BRE rules, bureau pull, lender rules and offers',
+    tasks: {
+      CreditPreCheckFunctionArn: { module: 'workflows/credit-decision', export: 'preCheck', access: ['table:read'] },
+      CreditPullBureauFunctionArn: {
+        module: 'workflows/credit-decision',
+        export: 'pullBureau',
+        access: ['table:read'],
+      },
+      CreditRecordFunctionArn: {
+        module: 'workflows/credit-decision',
+        export: 'record',
+        access: ['table:read', 'table:write'],
+      },
+    },
+  },
 } satisfies Record<string, WorkflowSpec>;
 
 export type WorkflowName = keyof typeof workflows;

@@ -12,6 +12,8 @@ export type IdPrefix =
   | 'whe' // webhook endpoint
   | 'evt' // domain event
   | 'dlv' // webhook delivery
+  | 'bre' // credit decision (BRE) run
+  | 'ofr' // offer
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

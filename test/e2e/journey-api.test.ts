@@ -158,3 +158,98 @@ describe('GET /v2/bank/list', () => {
     );
   });
 });
+
+/** Creates a customer with the spec's details (PAN and date of birth overridable) and triggers the BRE. */
+async function triggerBre(customerID: string, overrides: { pan?: string; dob?: string; pincode?: string } = {}) {
+  const mobile = `98${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  await api('POST', '/v2/user/create', { body: { customerID, mobile } });
+  const details = specDetails(customerID);
+  const personal = details.basicDetails.personalDetails;
+  personal.pan =
+    overrides.pan ??
+    `ABCP${String.fromCharCode(65 + Math.floor(Math.random() * 26))}${String(Math.floor(Math.random() * 8000) + 1000)}Z`;
+  if (overrides.dob) personal.dob = overrides.dob;
+  if (overrides.pincode) personal.currentAddress.pincode = overrides.pincode;
+  const updated = await api('POST', '/v2/user/details/update', { body: details });
+  expect(updated.body.statusCode).toBe('UUD-S-000');
+  const trigger = await api('POST', '/v2/user/offers', { body: { customerID, riskVariables: {} } });
+  expect(trigger.body).toMatchObject({
+    data: { referenceID: expect.stringMatching(/^bre_/) },
+    statusCode: 'GNO-S-000',
+  });
+  return trigger.body.data.referenceID as string;
+}
+
+async function breResult(referenceID: string) {
+  for (let i = 0; i < 100; i++) {
+    const res = await api('GET', `/v2/user/offers?referenceID=${referenceID}`);
+    if (res.body.data.status !== 'PROCESSING') return res.body;
+    expect(res.body.statusCode).toBe('GEO-S-001');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('BRE still processing');
+}
+
+describe('BRE: POST + GET /v2/user/offers', () => {
+  it('gives the spec sample details a SUCCESS offer with slabs (GEO-S-000)', async () => {
+    const result = await breResult(await triggerBre('bre-success'));
+    expect(result.statusCode).toBe('GEO-S-000');
+    expect(result.data).toMatchObject({ status: 'SUCCESS', rejectionReason: null, dataRequired: {} });
+    const offer = result.data.offers[0];
+    expect(offer).toMatchObject({ offerType: 'final', status: 'ACTIVE', offerID: expect.stringMatching(/^ofr_/) });
+    expect(offer.slabs).toContainEqual({
+      minAmount: 50000,
+      maxAmount: 200000,
+      tenure: 8,
+      interest: 25,
+      method: 'rb',
+      processingFee: 2.75,
+      processingFeeType: 'PERC',
+      gst: 18,
+    });
+  });
+
+  it('rejects before the bureau for an unserviceable PIN code (PRE_BRE_REJECT) and says why', async () => {
+    const result = await breResult(await triggerBre('bre-pincode', { pincode: '990001' }));
+    expect(result).toMatchObject({
+      statusCode: 'GEO-S-002',
+      data: {
+        status: 'REJECTED',
+        rejectionReason: 'PRE_BRE_REJECT',
+        outputVariables: { rejectionReason: 'Pincode is not serviceable' },
+      },
+    });
+  });
+
+  it('rejects an applicant younger than 21 (PRE_BRE_REJECT)', async () => {
+    const result = await breResult(await triggerBre('bre-young', { dob: '2015-01-01' }));
+    expect(result.data).toMatchObject({ rejectionReason: 'PRE_BRE_REJECT' });
+  });
+
+  it('rejects a low bureau score (LENDER_BRE_REJECT, magic PAN 9001)', async () => {
+    const result = await breResult(await triggerBre('bre-score', { pan: 'LOWPA9001A' }));
+    expect(result.data).toMatchObject({ status: 'REJECTED', rejectionReason: 'LENDER_BRE_REJECT' });
+  });
+
+  it('records FAILED when the bureau keeps failing (magic PAN 9002), and a new trigger is a new run', async () => {
+    const first = await triggerBre('bre-outage', { pan: 'OUTPA9002A' });
+    const result = await breResult(first);
+    expect(result).toMatchObject({ statusCode: 'GEO-S-003', data: { status: 'FAILED', offers: null } });
+    const again = await api('POST', '/v2/user/offers', { body: { customerID: 'bre-outage', riskVariables: {} } });
+    expect(again.body.data.referenceID).not.toBe(first);
+  });
+
+  it('answers FBX-E-010 before the details update, FBX-E-008 for an unknown referenceID, FBX-E-006 for an unknown user', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'bre-early', mobile: '9876500001' } });
+    const early = await api('POST', '/v2/user/offers', { body: { customerID: 'bre-early', riskVariables: {} } });
+    expect(early.status).toBe(409);
+    expect(early.body.statusCode).toBe('FBX-E-010');
+    const unknownRef = await api('GET', '/v2/user/offers?referenceID=bre_00000000000000000000000000');
+    expect(unknownRef.status).toBe(404);
+    expect(unknownRef.body.statusCode).toBe('FBX-E-008');
+    const unknownUser = await api('POST', '/v2/user/offers', {
+      body: { customerID: 'nobody-at-all', riskVariables: {} },
+    });
+    expect(unknownUser.body.statusCode).toBe('FBX-E-006');
+  });
+});

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/api/routes.ts';
 import type { RouteDef } from '../../functions/http/route.ts';
 import { LendstackStack } from '../../lib/aws/stack.ts';
+import { type FunctionSpec, workflows } from '../../lib/model.ts';
 
 function synth(routes: readonly RouteDef[], context: Record<string, unknown> = {}) {
   const app = new App({ context });
@@ -95,9 +96,9 @@ describe('the lendstack stack', () => {
     });
   });
 
-  it('loads both state machines from statemachines/ with every substitution filled', () => {
+  it('loads every state machine from statemachines/ with every substitution filled', () => {
     const machines = template.findResources('AWS::StepFunctions::StateMachine');
-    expect(Object.keys(machines)).toHaveLength(2);
+    expect(Object.keys(machines)).toHaveLength(Object.keys(workflows).length);
     for (const machine of Object.values(machines)) {
       expect(Object.keys(machine.Properties.DefinitionSubstitutions).length).toBeGreaterThan(0);
       expect(machine.Properties.TracingConfiguration).toEqual({ Enabled: true });
@@ -126,8 +127,13 @@ describe('the lendstack stack', () => {
     );
     const described = functions.map((f) => f.Properties.Description);
     for (const route of routeList) expect(described).toContain(`${route.method} ${route.path}`);
-    // Routes + 3 authorizers + 7 workflow task exports + the outbox enrichment.
-    expect(functions).toHaveLength(routeList.length + 3 + 7 + 1);
+    // Routes + 3 authorizers + one per workflow task export + the outbox enrichment.
+    const tasks = new Set(
+      Object.values(workflows).flatMap((w) =>
+        Object.values(w.tasks as Record<string, FunctionSpec>).map((t) => `${t.module}#${t.export ?? 'handler'}`),
+      ),
+    );
+    expect(functions).toHaveLength(routeList.length + 3 + tasks.size + 1);
     for (const f of functions) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',

@@ -126,3 +126,52 @@ export const bankListResponse = z.object({
 });
 
 export const journeyError = z.object({ data: z.null(), error: z.string(), statusCode: z.string() });
+
+export const triggerOffersBody = z
+  .object({
+    customerID: customerId,
+    riskVariables: z.unknown().optional().describe('Partner-specific BRE inputs; empty unless agreed'),
+  })
+  .strict();
+
+export const referenceQuery = z.object({
+  referenceID: z.string({ error: 'is required' }).min(1, 'is required'),
+});
+
+export const referenceData = envelope(z.object({ referenceID: z.string() }));
+
+export const offersData = envelope(
+  z.object({
+    dataRequired: z.object({}).nullable(),
+    offers: z
+      .array(
+        z.object({
+          createdAt: z.string(),
+          expiresAt: z.string(),
+          lenderID: z.string(),
+          lenderLogoURL: z.string(),
+          lenderName: z.string(),
+          offerID: z.string(),
+          offerType: z.literal('final'),
+          slabs: z.array(
+            z.object({
+              maxAmount: z.number(),
+              minAmount: z.number(),
+              tenure: z.number(),
+              interest: z.number(),
+              method: z.string(),
+              processingFee: z.number(),
+              processingFeeType: z.string(),
+              gst: z.number(),
+            }),
+          ),
+          status: z.enum(['ACTIVE', 'EXPIRED']),
+        }),
+      )
+      .nullable(),
+    outputVariables: z.record(z.string(), z.unknown()).nullable(),
+    rejectionReason: z.enum(['PRE_BRE_REJECT', 'LENDER_BRE_REJECT']).nullable(),
+    referenceID: z.string(),
+    status: z.enum(['PROCESSING', 'SUCCESS', 'REJECTED', 'FAILED']),
+  }),
+);

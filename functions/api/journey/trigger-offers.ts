@@ -1,0 +1,68 @@
+import middy from '@middy/core';
+import { policyFor } from '#core/credit/policies';
+import { InvalidStateError, NotFoundError, ValidationError } from '#core/errors';
+import { newId } from '#core/ids';
+import { http } from '#http/middleware';
+import type { ApiEvent, ApiResult } from '#http/route';
+import { findBorrowerByCustomerId } from '#store/borrowers';
+import { completeBreRun, insertBreRun } from '#store/credit';
+import { newEvent } from '#store/outbox';
+import { startWorkflow } from '#store/workflows';
+import type { CreditDecisionInput } from '../../workflows/credit-decision.ts';
+import { routes } from '../routes.ts';
+import { journeyOk } from './respond.ts';
+
+type Route = typeof routes.journeyTriggerOffers;
+
+/**
+ * POST /v2/user/offers: starts the credit-decision workflow and answers at once with its
+ * referenceID; GET /v2/user/offers polls it. Each trigger is a new run (the spec asks partners
+ * to trigger again after FAILED).
+ */
+const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
+  const { principal, body } = input;
+  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
+  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const program = borrower.journey?.program;
+  if (!program || borrower.journey?.stage === 'USER_CREATED') {
+    throw new InvalidStateError(
+      'invalid_user_state',
+      'Share the user details (POST /v2/user/details/update) before the BRE',
+    );
+  }
+  const decisionDate = new Date().toISOString().slice(0, 10);
+  const policy = policyFor(program, decisionDate);
+  if (!policy) throw new ValidationError([{ field: 'program', message: `has no credit policy for ${program}` }]);
+  const referenceId = newId('bre');
+  await insertBreRun(principal, {
+    referenceId,
+    customerId: body.customerID,
+    borrowerId: borrower.borrowerId,
+    program,
+    policy: { id: policy.id, version: policy.version },
+    status: 'PROCESSING',
+    createdAt: new Date().toISOString(),
+  });
+  const workflowInput: CreditDecisionInput = {
+    partnerId: principal.partnerId,
+    mode: principal.mode,
+    referenceId,
+    borrowerId: borrower.borrowerId,
+    decisionDate,
+  };
+  try {
+    await startWorkflow('creditDecision', referenceId, workflowInput);
+  } catch (error) {
+    // Never leave a run PROCESSING with nothing behind it.
+    await completeBreRun(
+      principal,
+      referenceId,
+      { status: 'FAILED', outputVariables: { error: 'the credit-decision workflow could not be started' } },
+      newEvent(principal, 'user_credit_score', 'FAILED', { userId: borrower.borrowerId, referenceID: referenceId }),
+    );
+    throw error;
+  }
+  return journeyOk({ referenceID: referenceId }, 'GNO-S-000');
+};
+
+export const handler = middy(triggerOffers).use(http(routes.journeyTriggerOffers));

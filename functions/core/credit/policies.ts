@@ -1,0 +1,163 @@
+/**
+ * Credit policies per program, versioned. The BRE evaluates the policy in force on the
+ * decision date: pre-BRE eligibility (before the bureau), lender rules (after the bureau),
+ * then the offer slabs of the first score band that matches.
+ */
+import type { IsoDate } from '../loans/dates.ts';
+import { type Condition, type Facts, firstRejection, holds, type RejectRule } from './rules.ts';
+
+export interface OfferSlab {
+  minAmount: number;
+  maxAmount: number;
+  tenure: number;
+  /** Percent per year. */
+  interest: number;
+  /** "rb": reducing balance (declining, equal installments), as the journey spec's sample names it. */
+  method: 'rb' | 'flat';
+  processingFee: number;
+  processingFeeType: 'PERC' | 'FLAT';
+  gst: number;
+}
+
+export interface Policy {
+  id: string;
+  version: number;
+  program: string;
+  effectiveFrom: IsoDate;
+  offerValidityDays: number;
+  lenderName: string;
+  preBre: RejectRule[];
+  lenderBre: RejectRule[];
+  bands: { id: string; when: Condition; slabs: OfferSlab[] }[];
+}
+
+const slab = (min: number, max: number, tenure: number, interest: number): OfferSlab => ({
+  minAmount: min,
+  maxAmount: max,
+  tenure,
+  interest,
+  method: 'rb',
+  processingFee: 2.75,
+  processingFeeType: 'PERC',
+  gst: 18,
+});
+
+/** The sandbox lender's personal-loan policy. */
+const personalLoanV1: Policy = {
+  id: 'personal-loan',
+  version: 1,
+  program: 'PERSONAL_LOAN',
+  effectiveFrom: '2024-01-01',
+  offerValidityDays: 30,
+  lenderName: 'lendstack sandbox lender',
+  preBre: [
+    { id: 'age-min', reason: 'Applicant is younger than 21', rejectWhen: { fact: 'age', op: 'lt', value: 21 } },
+    { id: 'age-max', reason: 'Applicant is older than 60', rejectWhen: { fact: 'age', op: 'gt', value: 60 } },
+    { id: 'age-known', reason: 'Date of birth is missing', rejectWhen: { fact: 'age', op: 'missing' } },
+    {
+      id: 'income-min',
+      reason: 'Monthly income is below 15,000',
+      rejectWhen: { fact: 'monthlyIncomeUpper', op: 'lt', value: 15000 },
+    },
+    {
+      id: 'pincode-serviceable',
+      reason: 'Pincode is not serviceable',
+      rejectWhen: {
+        any: [
+          { fact: 'pincode', op: 'missing' },
+          { fact: 'pincodeServiceable', op: 'eq', value: false },
+        ],
+      },
+    },
+  ],
+  lenderBre: [
+    {
+      id: 'bureau-score-min',
+      reason: 'Bureau score is below 600',
+      rejectWhen: { fact: 'bureauScore', op: 'lt', value: 600 },
+    },
+    {
+      id: 'bureau-delinquency',
+      reason: 'Active delinquency on the bureau report',
+      rejectWhen: { fact: 'bureauDelinquent', op: 'eq', value: true },
+    },
+  ],
+  bands: [
+    {
+      id: 'prime',
+      when: { fact: 'bureauScore', op: 'gte', value: 750 },
+      slabs: [slab(50000, 200000, 6, 22), slab(50000, 200000, 8, 25), slab(50000, 200000, 12, 25)],
+    },
+    {
+      id: 'near-prime',
+      when: { fact: 'bureauScore', op: 'gte', value: 650 },
+      slabs: [slab(25000, 100000, 6, 28), slab(25000, 100000, 8, 30)],
+    },
+    // New to credit: no bureau history.
+    { id: 'thin-file', when: { fact: 'bureauScore', op: 'missing' }, slabs: [slab(10000, 50000, 6, 30)] },
+    { id: 'entry', when: { fact: 'bureauScore', op: 'gte', value: 600 }, slabs: [slab(10000, 50000, 6, 32)] },
+  ],
+};
+
+const POLICIES: Policy[] = [personalLoanV1];
+/** EDI and business loans use the personal-loan policy until they get their own. */
+const PROGRAM_ALIASES: Record<string, string> = { EDI: 'PERSONAL_LOAN', BUSINESS_LOAN: 'PERSONAL_LOAN' };
+
+/** The policy in force for a program on a date (the latest version that started by then). */
+export function policyFor(program: string, on: IsoDate): Policy | null {
+  const wanted = PROGRAM_ALIASES[program] ?? program;
+  return (
+    POLICIES.filter((p) => p.program === wanted && p.effectiveFrom <= on).sort((a, b) => b.version - a.version)[0] ??
+    null
+  );
+}
+
+export type Decision =
+  | { outcome: 'PRE_BRE_REJECT' | 'LENDER_BRE_REJECT'; rule: string; reason: string }
+  | { outcome: 'OFFER'; band: string; slabs: OfferSlab[] };
+
+/** Pre-BRE rules (no bureau needed). */
+export function preBre(policy: Policy, facts: Facts): Decision | null {
+  const rejected = firstRejection(policy.preBre, facts);
+  return rejected ? { outcome: 'PRE_BRE_REJECT', rule: rejected.id, reason: rejected.reason } : null;
+}
+
+/** Lender rules and offer slabs, once the bureau facts are in. */
+export function lenderBre(policy: Policy, facts: Facts): Decision {
+  const rejected = firstRejection(policy.lenderBre, facts);
+  if (rejected) return { outcome: 'LENDER_BRE_REJECT', rule: rejected.id, reason: rejected.reason };
+  const band = policy.bands.find((b) => holds(b.when, facts));
+  if (!band) return { outcome: 'LENDER_BRE_REJECT', rule: 'no-band', reason: 'No offer band matches the applicant' };
+  return { outcome: 'OFFER', band: band.id, slabs: band.slabs };
+}
+
+/** A nested value from the partner's details, or undefined. */
+function at(details: Record<string, unknown> | undefined, ...path: string[]): unknown {
+  let value: unknown = details;
+  for (const key of path)
+    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
+  return value;
+}
+
+/** Facts from the journey details: age on the decision date, income band, pincode. */
+export function applicantFacts(details: Record<string, unknown> | undefined, on: IsoDate): Facts {
+  const dob = at(details, 'basicDetails', 'personalDetails', 'dob') as string | undefined;
+  let age: number | undefined;
+  if (dob) {
+    age = Number(on.slice(0, 4)) - Number(dob.slice(0, 4));
+    if (on.slice(5) < dob.slice(5)) age -= 1;
+  }
+  // Income comes as a band ("0-25000"); the rule reads its upper bound.
+  const income = String(at(details, 'basicDetails', 'employmentDetails', 'monthlyIncome') ?? '');
+  const bounds = income.split('-').map((n) => Number(n.replace(/[^\d]/g, '')));
+  const upper = bounds.length > 1 ? bounds[1] : bounds[0];
+  const pincode = at(details, 'basicDetails', 'personalDetails', 'currentAddress', 'pincode') as string | undefined;
+  return {
+    age,
+    monthlyIncomeUpper: income && Number.isFinite(upper) ? upper : undefined,
+    pincode,
+    // Sandbox serviceability: PIN codes starting 99 are not served (a documented magic value).
+    pincodeServiceable: pincode ? !pincode.startsWith('99') : undefined,
+    employmentType: at(details, 'basicDetails', 'employmentDetails', 'employmentType') as string | undefined,
+  };
+}

@@ -1,0 +1,31 @@
+/**
+ * Credit bureau port and its sandbox simulator. Sandbox magic values on the PAN's four digits
+ * (AAAAA9999A): 9001 score 550 (lender reject), 9002 bureau outage (FAILED after retries),
+ * 9003 no bureau history (thin file), 9004 active delinquency; anything else scores 760.
+ */
+import { NotConfiguredError, ProviderError } from '#core/errors';
+import type { Mode } from '#core/tenant';
+
+export interface BureauReport {
+  /** null: no history at the bureau. */
+  score: number | null;
+  delinquent: boolean;
+  bureau: string;
+}
+
+export const SANDBOX_BUREAU_MAGIC = {
+  '9001': 'bureau score 550: LENDER_BRE_REJECT',
+  '9002': 'bureau outage: the BRE retries, then FAILED',
+  '9003': 'no bureau history: thin-file offer',
+  '9004': 'active delinquency: LENDER_BRE_REJECT',
+} as const;
+
+export async function pullBureauReport(mode: Mode, subject: { pan?: string; mobile: string }): Promise<BureauReport> {
+  if (mode !== 'sandbox') throw new NotConfiguredError('Credit bureau');
+  const digits = subject.pan?.slice(5, 9) ?? '';
+  if (digits === '9002') throw new ProviderError('sandbox bureau', 'outage (magic PAN 9002)');
+  if (digits === '9001') return { score: 550, delinquent: false, bureau: 'sandbox' };
+  if (digits === '9003') return { score: null, delinquent: false, bureau: 'sandbox' };
+  if (digits === '9004') return { score: 720, delinquent: true, bureau: 'sandbox' };
+  return { score: 760, delinquent: false, bureau: 'sandbox' };
+}

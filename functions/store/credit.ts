@@ -1,0 +1,100 @@
+/** BRE runs: one per trigger, read by the poll endpoint, completed by the credit-decision workflow. */
+import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { OfferSlab } from '#core/credit/policies';
+import { ConflictError, NotFoundError } from '#core/errors';
+import type { Tenant } from '#core/tenant';
+import { ddb, tableName } from './client.ts';
+import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
+import { type DomainEvent, outboxPut } from './outbox.ts';
+
+export type BreStatus = 'PROCESSING' | 'SUCCESS' | 'REJECTED' | 'FAILED';
+
+export interface Offer {
+  offerID: string;
+  createdAt: string;
+  expiresAt: string;
+  lenderID: string;
+  lenderName: string;
+  slabs: OfferSlab[];
+}
+
+export interface BreRun {
+  referenceId: string;
+  customerId: string;
+  borrowerId: string;
+  program: string;
+  policy: { id: string; version: number };
+  status: BreStatus;
+  rejectionReason?: 'PRE_BRE_REJECT' | 'LENDER_BRE_REJECT';
+  detailedReason?: string;
+  /** Which rule decided, and the facts it saw (bureau score included): the decision's audit. */
+  outputVariables?: Record<string, unknown>;
+  offers?: Offer[];
+  createdAt: string;
+  completedAt?: string;
+}
+
+const runKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'BRE', referenceId), sk: 'BRE' });
+
+export async function insertBreRun(tenant: Tenant, run: BreRun): Promise<void> {
+  await ddb.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...runKey(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    }),
+  );
+}
+
+export async function getBreRun(tenant: Tenant, referenceId: string): Promise<BreRun> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: runKey(tenant, referenceId), ConsistentRead: true }),
+  );
+  if (!Item) throw new NotFoundError('reference', referenceId);
+  const { pk: _p, sk: _s, expiresAt: _e, ...run } = Item;
+  return run as BreRun;
+}
+
+/** Completes a PROCESSING run with its outcome and event; a run completes once. */
+export async function completeBreRun(
+  tenant: Tenant,
+  referenceId: string,
+  result: Pick<BreRun, 'status' | 'rejectionReason' | 'detailedReason' | 'outputVariables' | 'offers'>,
+  event: DomainEvent,
+): Promise<void> {
+  const table = tableName();
+  const values: Record<string, unknown> = {
+    ':s': result.status,
+    ':p': 'PROCESSING',
+    ':now': new Date().toISOString(),
+    ':o': result.outputVariables ?? {},
+    ':offers': result.offers ?? [],
+    ':r': result.rejectionReason ?? null,
+    ':d': result.detailedReason ?? null,
+  };
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: runKey(tenant, referenceId),
+              UpdateExpression:
+                'SET #s = :s, completedAt = :now, outputVariables = :o, offers = :offers, rejectionReason = :r, detailedReason = :d',
+              ConditionExpression: '#s = :p',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: values,
+            },
+          },
+          outboxPut(table, event),
+        ],
+      }),
+    );
+  } catch (error) {
+    if (cancelledConditions(error)?.[0]) {
+      throw new ConflictError('bre_already_completed', `BRE run ${referenceId} is already complete`, { cause: error });
+    }
+    throw error;
+  }
+}
