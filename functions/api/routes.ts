@@ -349,6 +349,32 @@ export const routes = {
     errorCodes: { reference_not_found: 'FBX-E-008', 'field:query': 'FBX-E-009' },
     access: ['table:read'],
   }),
+  journeyAcceptOffer: route({
+    id: 'journeyAcceptOffer',
+    method: 'POST',
+    path: '/user/acceptOffer',
+    surface: 'journey',
+    auth: 'apiKeyHeader',
+    handler: 'api/journey/accept-offer',
+    summary: 'Accept an offer: creates the loan application with its schedule',
+    description:
+      'amount, tenure (months) and interest (percent per year) must fall inside one slab of a live offer of this customer: AOP-E-002 for an unknown, foreign or expired offer, AOP-E-003 for terms outside every slab. The schedule comes from the loan engine (reducing balance, monthly, 30/360; processing fee and GST deducted from the disbursement) and is re-based on the disbursal date. Accepting the same offer again with the same terms is AOP-S-000 again; with other terms it is 409 FBX-E-010. Emits `loan` with status PENDING.',
+    tags: ['Journey: offers'],
+    request: { body: journey.acceptOfferBody },
+    responses: {
+      200: { description: 'AOP-S-000', schema: journey.messageData },
+      400: { description: 'AOP-E-002 invalid offer, AOP-E-003 terms outside the offer', schema: journey.journeyError },
+      404: { description: 'FBX-E-006 user not found', schema: journey.journeyError },
+      409: { description: 'FBX-E-010 the offer was accepted with other terms', schema: journey.journeyError },
+    },
+    idempotent: true,
+    errorCodes: {
+      invalid_offer: 'AOP-E-002',
+      invalid_request: 'AOP-E-003',
+      'field:customerID': 'FBX-E-014',
+    },
+    access: ['table:read', 'table:write'],
+  }),
   journeyBankList: route({
     id: 'journeyBankList',
     method: 'GET',

@@ -10,7 +10,7 @@ export type BorrowerType = 'PERSONAL' | 'BUSINESS';
 export type BorrowerStatus = 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
 
 /** Journey API stages, in order; a customer created again continues from its stage. */
-export type JourneyStage = 'USER_CREATED' | 'DETAILS_UPDATED';
+export type JourneyStage = 'USER_CREATED' | 'DETAILS_UPDATED' | 'OFFER_ACCEPTED';
 
 export type KycStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
 
@@ -54,7 +54,7 @@ export interface Borrower {
   /** India: PAN, unique per tenant (dedupe). */
   pan?: string;
   /** Where the journey API's customer stands, and what the partner told us about them. */
-  journey?: { stage: JourneyStage; program?: string; details?: Record<string, unknown> };
+  journey?: { stage: JourneyStage; program?: string; details?: Record<string, unknown>; applicationId?: string };
   createdAt: string;
   updatedAt: string;
 }

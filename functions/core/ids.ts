@@ -14,6 +14,7 @@ export type IdPrefix =
   | 'dlv' // webhook delivery
   | 'bre' // credit decision (BRE) run
   | 'ofr' // offer
+  | 'app' // loan application
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

@@ -229,11 +229,11 @@ export async function saveJourneyDetails(
   const table = tableName();
   const now = new Date().toISOString();
   const expiresAt = expiryFor(tenant.mode);
-  const sets = ['journey = :j', 'updatedAt = :now'];
-  const values: Record<string, unknown> = {
-    ':j': { stage: 'DETAILS_UPDATED', program: change.program, details: change.details },
-    ':now': now,
-  };
+  // Details may be updated again later in the journey: the stage only moves forward.
+  const stage =
+    !borrower.journey || borrower.journey.stage === 'USER_CREATED' ? 'DETAILS_UPDATED' : borrower.journey.stage;
+  const sets = ['journey.details = :d', 'journey.program = :p', 'journey.stage = :st', 'updatedAt = :now'];
+  const values: Record<string, unknown> = { ':d': change.details, ':p': change.program, ':st': stage, ':now': now };
   if (change.name) {
     sets.push('#n = :name');
     values[':name'] = change.name;
@@ -252,7 +252,8 @@ export async function saveJourneyDetails(
         TableName: table,
         Key: borrowerKey(tenant, borrower.borrowerId),
         UpdateExpression: `SET ${sets.join(', ')}`,
-        ConditionExpression: 'attribute_exists(pk)',
+        // Only journey customers (created by /v2/user/create) carry the journey map.
+        ConditionExpression: 'attribute_exists(pk) AND attribute_exists(journey)',
         ...(change.name ? { ExpressionAttributeNames: { '#n': 'name' } } : {}),
         ExpressionAttributeValues: values,
       },

@@ -35,6 +35,18 @@ export interface BreRun {
 }
 
 const runKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'BRE', referenceId), sk: 'BRE' });
+const offerKey = (t: Tenant, offerId: string) => ({ pk: tenantKey(t, 'OFFER', offerId), sk: 'OFFER' });
+
+/** An offer by its id with the BRE run it came from, or null. */
+export async function findOffer(
+  tenant: Tenant,
+  offerId: string,
+): Promise<{ referenceId: string; offer: Offer } | null> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: offerKey(tenant, offerId), ConsistentRead: true }),
+  );
+  return Item ? { referenceId: String(Item.referenceId), offer: Item.offer as Offer } : null;
+}
 
 export async function insertBreRun(tenant: Tenant, run: BreRun): Promise<void> {
   await ddb.send(
@@ -88,6 +100,13 @@ export async function completeBreRun(
             },
           },
           outboxPut(table, event),
+          // Each offer is findable by its id (accept offer), with the run it came from.
+          ...(result.offers ?? []).map((offer) => ({
+            Put: {
+              TableName: table,
+              Item: { ...offerKey(tenant, offer.offerID), referenceId, offer, expiresAt: expiryFor(tenant.mode) },
+            },
+          })),
         ],
       }),
     );

@@ -9,6 +9,12 @@ import { client } from '../helpers/http.ts';
 let runtime: LocalRuntime;
 let api: ReturnType<typeof client>;
 
+/** The mobile a test customer was created with (journey create is keyed on customerID + mobile). */
+const mobiles = new Map<string, string>();
+async function mobileOf(customerID: string): Promise<string> {
+  return mobiles.get(customerID) ?? '';
+}
+
 /** The spec's "Update User Details" sample, for one customer. */
 const specDetails = (customerID: string) => ({
   customerID,
@@ -162,6 +168,7 @@ describe('GET /v2/bank/list', () => {
 /** Creates a customer with the spec's details (PAN and date of birth overridable) and triggers the BRE. */
 async function triggerBre(customerID: string, overrides: { pan?: string; dob?: string; pincode?: string } = {}) {
   const mobile = `98${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+  mobiles.set(customerID, mobile);
   await api('POST', '/v2/user/create', { body: { customerID, mobile } });
   const details = specDetails(customerID);
   const personal = details.basicDetails.personalDetails;
@@ -251,5 +258,47 @@ describe('BRE: POST + GET /v2/user/offers', () => {
       body: { customerID: 'nobody-at-all', riskVariables: {} },
     });
     expect(unknownUser.body.statusCode).toBe('FBX-E-006');
+  });
+});
+
+describe('POST /user/acceptOffer', () => {
+  it('accepts terms inside a slab (AOP-S-000), idempotently, and emits nothing twice', async () => {
+    const result = await breResult(await triggerBre('offer-accept'));
+    const offerID = result.data.offers[0].offerID;
+    const body = { customerID: 'offer-accept', offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 } };
+    const accepted = await api('POST', '/user/acceptOffer', { body });
+    expect(accepted.body).toEqual({ data: { message: 'ok' }, error: '', statusCode: 'AOP-S-000' });
+    expect((await api('POST', '/user/acceptOffer', { body })).body.statusCode).toBe('AOP-S-000');
+    const resumed = await api('POST', '/v2/user/create', {
+      body: { customerID: 'offer-accept', mobile: await mobileOf('offer-accept') },
+    });
+    expect(resumed.body.data.stage).toBe('OFFER_ACCEPTED');
+    const other = await api('POST', '/user/acceptOffer', {
+      body: { ...body, offerDetails: { ...body.offerDetails, amount: 90000 } },
+    });
+    expect(other.status).toBe(409);
+    expect(other.body.statusCode).toBe('FBX-E-010');
+  });
+
+  it('refuses terms outside every slab with AOP-E-003 and an unknown offer with AOP-E-002', async () => {
+    const result = await breResult(await triggerBre('offer-bad-terms'));
+    const offerID = result.data.offers[0].offerID;
+    const tooMuch = await api('POST', '/user/acceptOffer', {
+      body: { customerID: 'offer-bad-terms', offerDetails: { offerID, amount: 500000, tenure: 8, interest: 25 } },
+    });
+    expect(tooMuch.status).toBe(400);
+    expect(tooMuch.body.statusCode).toBe('AOP-E-003');
+    const unknown = await api('POST', '/user/acceptOffer', {
+      body: {
+        customerID: 'offer-bad-terms',
+        offerDetails: { offerID: 'ofr_00000000000000000000000000', amount: 80000, tenure: 8, interest: 25 },
+      },
+    });
+    expect(unknown.body.statusCode).toBe('AOP-E-002');
+    // Another customer's offer is not this customer's.
+    const foreign = await api('POST', '/user/acceptOffer', {
+      body: { customerID: 'bre-success', offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 } },
+    });
+    expect(foreign.body.statusCode).toBe('AOP-E-002');
   });
 });

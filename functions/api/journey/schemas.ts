@@ -175,3 +175,17 @@ export const offersData = envelope(
     status: z.enum(['PROCESSING', 'SUCCESS', 'REJECTED', 'FAILED']),
   }),
 );
+
+export const acceptOfferBody = z
+  .object({
+    customerID: customerId,
+    offerDetails: z
+      .object({
+        offerID: z.string().min(1),
+        amount: z.number().positive(),
+        tenure: z.number().int().positive().describe('Months'),
+        interest: z.number().nonnegative().describe('Percent per year'),
+      })
+      .strict(),
+  })
+  .strict();

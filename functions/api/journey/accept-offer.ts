@@ -1,0 +1,144 @@
+import middy from '@middy/core';
+import { ConflictError, InvalidStateError, LendstackError, NotFoundError, ValidationError } from '#core/errors';
+import { newId } from '#core/ids';
+import { type Currency, formatMajor, toMinor } from '#core/loans/money';
+import { parseDecimal } from '#core/loans/rational';
+import { annualRate, generateSchedule } from '#core/loans/schedule';
+import { http } from '#http/middleware';
+import type { ApiEvent, ApiResult } from '#http/route';
+import { findApplicationByOffer, insertApplication, type LoanApplication } from '#store/applications';
+import { findBorrowerByCustomerId } from '#store/borrowers';
+import { findOffer, getBreRun } from '#store/credit';
+import { newEvent } from '#store/outbox';
+import { routes } from '../routes.ts';
+import { journeyOk } from './respond.ts';
+
+type Route = typeof routes.journeyAcceptOffer;
+
+const CURRENCY: Currency = 'INR';
+
+/**
+ * POST /user/acceptOffer: the amount, tenure and interest must fall inside a slab of a live
+ * offer of this customer (AOP-E-002 for the offer, AOP-E-003 for the terms). Creates the loan
+ * application with its schedule from the loan engine. Accepting the same offer again with the
+ * same terms answers as the first time; with other terms it is FBX-E-010.
+ */
+const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
+  const { principal, body } = input;
+  const terms = body.offerDetails;
+  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
+  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const found = await findOffer(principal, terms.offerID);
+  const run = found ? await getBreRun(principal, found.referenceId) : null;
+  if (!found || !run || run.borrowerId !== borrower.borrowerId) {
+    throw new LendstackError('validation', 'invalid_offer', `No offer ${terms.offerID} for this customer`, {
+      details: [{ field: 'offerDetails.offerID', message: 'is not an offer of this customer' }],
+    });
+  }
+  if (found.offer.expiresAt <= new Date().toISOString()) {
+    throw new LendstackError(
+      'validation',
+      'invalid_offer',
+      `Offer ${terms.offerID} expired at ${found.offer.expiresAt}`,
+      {
+        details: [{ field: 'offerDetails.offerID', message: 'has expired' }],
+      },
+    );
+  }
+  const slab = found.offer.slabs.find(
+    (s) =>
+      s.tenure === terms.tenure &&
+      s.interest === terms.interest &&
+      terms.amount >= s.minAmount &&
+      terms.amount <= s.maxAmount,
+  );
+  if (!slab) {
+    throw new ValidationError(
+      [{ field: 'offerDetails', message: 'amount, tenure and interest must fall inside one slab of the offer' }],
+      'The accepted terms are outside the offer',
+    );
+  }
+
+  const existing = await findApplicationByOffer(principal, terms.offerID);
+  if (existing) return sameTerms(existing, terms);
+
+  const today = new Date().toISOString().slice(0, 10);
+  const schedule = generateSchedule({
+    currency: CURRENCY,
+    principal: toMinor(terms.amount, CURRENCY, 'offerDetails.amount'),
+    method: slab.method === 'flat' ? 'flat' : 'declining_equal_installment',
+    annualRate: annualRate(parseDecimal(slab.interest, 'offerDetails.interest'), 'year', '30/360'),
+    term: { count: slab.tenure, frequency: 'monthly' },
+    dayCount: '30/360',
+    disbursementDate: today,
+    fees: [
+      {
+        type: 'processing',
+        ...(slab.processingFeeType === 'PERC'
+          ? { percent: parseDecimal(slab.processingFee, 'processingFee') }
+          : { amount: toMinor(slab.processingFee, CURRENCY, 'processingFee') }),
+        taxPercent: parseDecimal(slab.gst, 'gst'),
+        deductFromPrincipal: true,
+      },
+    ],
+  });
+  const major = (x: bigint) => formatMajor(x, CURRENCY);
+  const app: LoanApplication = {
+    applicationId: newId('app'),
+    borrowerId: borrower.borrowerId,
+    customerId: body.customerID,
+    offerId: terms.offerID,
+    referenceId: found.referenceId,
+    status: 'OFFER_ACCEPTED',
+    currency: CURRENCY,
+    amount: terms.amount,
+    tenure: terms.tenure,
+    interest: terms.interest,
+    schedule: {
+      installments: schedule.installments.map((i) => ({
+        number: i.number,
+        dueDate: i.dueDate,
+        principal: major(i.principal),
+        interest: major(i.interest),
+        fees: major(i.fees),
+        total: major(i.total),
+      })),
+      totals: {
+        principal: major(schedule.totals.principal),
+        interest: major(schedule.totals.interest),
+        fees: major(schedule.totals.fees),
+        total: major(schedule.totals.total),
+      },
+      upfrontFees: major(schedule.upfrontFees),
+      netDisbursed: major(schedule.netDisbursed),
+    },
+    createdAt: new Date().toISOString(),
+  };
+  const event = newEvent(principal, 'loan', 'PENDING', {
+    userId: borrower.borrowerId,
+    customerID: body.customerID,
+    applicationId: app.applicationId,
+    amount: terms.amount,
+    tenure: terms.tenure,
+  });
+  try {
+    await insertApplication(principal, borrower, app, event);
+  } catch (error) {
+    // A concurrent acceptance of the same offer won: answer as its retry would be answered.
+    if (error instanceof ConflictError && error.code === 'offer_already_accepted') {
+      const winner = await findApplicationByOffer(principal, terms.offerID);
+      if (winner) return sameTerms(winner, terms);
+    }
+    throw error;
+  }
+  return journeyOk({ message: 'ok' }, 'AOP-S-000');
+};
+
+function sameTerms(app: LoanApplication, terms: { amount: number; tenure: number; interest: number }): ApiResult {
+  if (app.amount === terms.amount && app.tenure === terms.tenure && app.interest === terms.interest) {
+    return journeyOk({ message: 'ok' }, 'AOP-S-000');
+  }
+  throw new InvalidStateError('offer_already_accepted', 'This offer was already accepted with other terms');
+}
+
+export const handler = middy(acceptOffer).use(http(routes.journeyAcceptOffer));
