@@ -1,5 +1,6 @@
 /** The /docs page: a plain, self-contained HTML rendering of the OpenAPI document. */
 import type { RouteDef } from '#http/route';
+import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
 import { openApiDocument } from './openapi.ts';
 
@@ -44,11 +45,16 @@ export function renderDocs(routes: readonly RouteDef[]): string {
   const magic = Object.entries(SANDBOX_KYC_MAGIC)
     .map(([digits, what]) => `<tr><td><code>…${digits}</code></td><td>${escapeHtml(what)}</td></tr>`)
     .join('');
+  const bureau = Object.entries(SANDBOX_BUREAU_MAGIC)
+    .map(([digits, what]) => `<tr><td><code>${digits}</code></td><td>${escapeHtml(what)}</td></tr>`)
+    .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
 section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;padding:0 .4em;border-radius:3px;font-size:13px}.tags{color:#777;font-size:13px}</style></head>
 <body><h1>lendstack API reference</h1><p>${escapeHtml(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <h2>Sandbox magic values</h2><p>KYC outcome by the last four digits of the NIK being verified (the director's NIK for BUSINESS borrowers):</p>
 <table><tr><th>NIK ends in</th><th>outcome</th></tr>${magic}<tr><td>anything else</td><td>APPROVED</td></tr></table>
+<p>Journey API BRE by the four digits of the PAN (AAAAA<b>9999</b>A); a PIN code starting 99 is not serviceable, an age outside 21-60 is rejected before the bureau:</p>
+<table><tr><th>PAN digits</th><th>outcome</th></tr>${bureau}<tr><td>anything else</td><td>score 760: SUCCESS with offers</td></tr></table>
 <h2>Endpoints</h2>${sections.join('\n')}</body></html>`;
 }
