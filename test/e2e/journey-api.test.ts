@@ -58,6 +58,8 @@ const specDetails = (customerID: string) => ({
 });
 
 beforeAll(async () => {
+  // These tests poll and make many calls with one key: lift the per-key limit (100/min by default).
+  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   runtime = await startLocalRuntime({ port: 0, credentialsDir: mkdtempSync(join(tmpdir(), 'lendstack-journey-')) });
   api = client(runtime.baseUrl, { 'x-api-key': runtime.credentials.apiKey });
 });

@@ -22,6 +22,8 @@ let journeyCalls: Record<string, number> = {};
 const started = Date.now();
 
 beforeAll(async () => {
+  // These tests poll and make many calls with one key: lift the per-key limit (100/min by default).
+  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
   const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-e2e-'));
   runtime = await startLocalRuntime({ port: 0, credentialsDir });
