@@ -11,7 +11,8 @@ import { StateMachine } from 'aws-local-stepfunctions';
 type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 type TaskHandlers = Record<string, (input: JSONValue) => Promise<JSONValue>>;
 
-import { type FunctionSpec, type WorkflowName, workflows } from '../model.ts';
+import { randomUUID } from 'node:crypto';
+import { type FunctionSpec, type WorkflowName, type WorkflowSpec, workflows } from '../model.ts';
 import { invoke } from './functions.ts';
 import { AwsJsonError, jsonProtocolServer } from './json-protocol.ts';
 
@@ -39,10 +40,10 @@ interface Execution {
 type AslState = { Type: string; Resource?: string; States?: Record<string, AslState>; [k: string]: unknown };
 
 /** Every Task state, nested ones included (Map iterators, Parallel branches), with its Resource. */
-export function taskStates(states: Record<string, AslState>): [name: string, resource: string][] {
-  const out: [string, string][] = [];
+export function taskStates(states: Record<string, AslState>): [name: string, resource: string, parameters: unknown][] {
+  const out: [string, string, unknown][] = [];
   for (const [name, state] of Object.entries(states)) {
-    if (state.Type === 'Task' && state.Resource) out.push([name, state.Resource]);
+    if (state.Type === 'Task' && state.Resource) out.push([name, state.Resource, state.Parameters]);
     const iterator = (state.Iterator ?? state.ItemProcessor) as { States?: Record<string, AslState> } | undefined;
     if (iterator?.States) out.push(...taskStates(iterator.States));
     for (const branch of (state.Branches as { States: Record<string, AslState> }[] | undefined) ?? []) {
@@ -50,6 +51,22 @@ export function taskStates(states: Record<string, AslState>): [name: string, res
     }
   }
   return out;
+}
+
+/** Service integrations the local runtime supplies itself (the library has none). */
+const LAMBDA_INVOKE = 'arn:aws:states:::lambda:invoke';
+const LAMBDA_INVOKE_WAIT = 'arn:aws:states:::lambda:invoke.waitForTaskToken';
+const SUPPLIED_INTEGRATIONS = new Set([LAMBDA_INVOKE, LAMBDA_INVOKE_WAIT]);
+/** `$$.Task.Token` resolves to this; each waiting task swaps in a token of its own. */
+const TOKEN_PLACEHOLDER = '__lendstack_task_token__';
+
+function replaceDeep(value: unknown, from: string, to: string): unknown {
+  if (value === from) return to;
+  if (Array.isArray(value)) return value.map((v) => replaceDeep(v, from, to));
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceDeep(v, from, to)]));
+  }
+  return value;
 }
 
 /** The ASL features the local runtime cannot run; the tests fail on any of them in statemachines/. */
@@ -61,7 +78,12 @@ export function unsupportedFeatures(definition: unknown): string[] {
     for (const [k, v] of Object.entries(node)) {
       if (k === 'QueryLanguage' && v === 'JSONata') found.add('JSONata');
       if (k === 'Assign') found.add('Assign');
-      if (k === 'Resource' && typeof v === 'string' && v.startsWith('arn:aws:states:::')) {
+      if (
+        k === 'Resource' &&
+        typeof v === 'string' &&
+        v.startsWith('arn:aws:states:::') &&
+        !SUPPLIED_INTEGRATIONS.has(v)
+      ) {
         found.add(`service integration ${v}`);
       }
       walk(v);
@@ -85,16 +107,24 @@ export interface LocalStepFunctions {
   describe(executionArn: string): Execution | undefined;
   /** Resolves when every running execution has ended (tests). */
   idle(): Promise<void>;
+  /** Task tokens waiting for SendTaskSuccess/Failure, by state name. */
+  tokens(): { token: string; state: string }[];
   operations: ReturnType<typeof jsonProtocolServer>;
   stop(): void;
 }
 
-export function createLocalStepFunctions(options: { region: string; log: (line: string) => void }): LocalStepFunctions {
+export function createLocalStepFunctions(options: {
+  region: string;
+  log: (line: string) => void;
+  /** The workflows to run; lib/model.ts's by default (tests pass fixtures). */
+  workflows?: Record<string, WorkflowSpec>;
+}): LocalStepFunctions {
   const { region, log } = options;
+  const tokens = taskTokens();
   const machines = new Map<string, { name: WorkflowName; machine: StateMachine; handlers: TaskHandlers }>();
   const arns = {} as Record<WorkflowName, string>;
 
-  for (const [name, spec] of Object.entries(workflows) as [WorkflowName, (typeof workflows)[WorkflowName]][]) {
+  for (const [name, spec] of Object.entries(options.workflows ?? workflows) as [WorkflowName, WorkflowSpec][]) {
     const file = resolve(root, spec.definition);
     let text = readFileSync(file, 'utf8');
     const byArn = new Map<string, FunctionSpec>();
@@ -117,7 +147,27 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
     if (unsupported.length)
       throw new Error(`${spec.definition} uses what the local runtime cannot run: ${unsupported.join(', ')}`);
     const handlers: TaskHandlers = {};
-    for (const [stateName, resource] of taskStates(definition.States)) {
+    for (const [stateName, resource, parameters] of taskStates(definition.States)) {
+      if (SUPPLIED_INTEGRATIONS.has(resource)) {
+        const functionArn = String((parameters as { FunctionName?: string } | undefined)?.FunctionName ?? '');
+        const fn = byArn.get(functionArn);
+        if (!fn)
+          throw new Error(
+            `${spec.definition}: state ${stateName} invokes ${functionArn}, which is not in lib/model.ts`,
+          );
+        handlers[stateName] = async (input) => {
+          const payload = (input as { Payload?: JSONValue }).Payload ?? null;
+          if (resource === LAMBDA_INVOKE) {
+            // The shape the lambda:invoke integration returns.
+            return { Payload: (await invoke(fn, payload)) as JSONValue, StatusCode: 200 };
+          }
+          const token = `tok_${randomUUID()}`;
+          const waiting = tokens.wait(token, stateName);
+          await invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token));
+          return waiting;
+        };
+        continue;
+      }
       const fn = byArn.get(resource);
       if (!fn)
         throw new Error(`${spec.definition}: state ${stateName} calls ${resource}, which is not in lib/model.ts`);
@@ -160,6 +210,7 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
           RoleArn: 'local',
         },
         StateMachine: { Id: stateMachineArn, Name: `lendstack-${sm.name}` },
+        Task: { Token: TOKEN_PLACEHOLDER },
       },
       noThrowOnAbort: true,
     });
@@ -261,15 +312,17 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
       }
       return { stopDate: Date.now() / 1000 };
     },
-    // Task tokens arrive with the lifecycle workflow (waitForTaskToken); until then no token exists.
-    SendTaskSuccess: () => {
-      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    SendTaskSuccess: (input) => {
+      tokens.succeed(String(input.taskToken), JSON.parse(String(input.output ?? 'null')));
+      return {};
     },
-    SendTaskFailure: () => {
-      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    SendTaskFailure: (input) => {
+      tokens.fail(String(input.taskToken), String(input.error ?? 'TaskFailed'), String(input.cause ?? ''));
+      return {};
     },
-    SendTaskHeartbeat: () => {
-      throw new AwsJsonError('TaskDoesNotExist', 'No task token is outstanding');
+    SendTaskHeartbeat: (input) => {
+      tokens.heartbeat(String(input.taskToken));
+      return {};
     },
   });
 
@@ -285,9 +338,46 @@ export function createLocalStepFunctions(options: { region: string; log: (line: 
       }
     },
     operations,
+    tokens: () => tokens.outstanding(),
     stop() {
-      for (const e of executions.values()) if (e.status === 'RUNNING') e.abort();
+      for (const e of executions.values()) {
+        if (e.status !== 'RUNNING') continue;
+        e.status = 'ABORTED';
+        e.abort();
+      }
       operations.close();
     },
+  };
+}
+
+/**
+ * Task tokens for `.waitForTaskToken` states: the waiting task holds a promise that
+ * SendTaskSuccess resolves and SendTaskFailure rejects (with the error name the ASL's Catch
+ * matches), as Step Functions does.
+ */
+function taskTokens() {
+  const pending = new Map<string, { state: string; resolve: (v: JSONValue) => void; reject: (e: Error) => void }>();
+  const take = (token: string) => {
+    const entry = pending.get(token);
+    if (!entry) throw new AwsJsonError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
+    pending.delete(token);
+    return entry;
+  };
+  return {
+    wait(token: string, state: string): Promise<JSONValue> {
+      return new Promise((resolve, reject) => pending.set(token, { state, resolve, reject }));
+    },
+    succeed(token: string, output: JSONValue) {
+      take(token).resolve(output);
+    },
+    fail(token: string, error: string, cause: string) {
+      const failure = new Error(cause || error);
+      failure.name = error;
+      take(token).reject(failure);
+    },
+    heartbeat(token: string) {
+      if (!pending.has(token)) throw new AwsJsonError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
+    },
+    outstanding: () => [...pending.entries()].map(([token, e]) => ({ token, state: e.state })),
   };
 }

@@ -52,12 +52,16 @@ describe.each(files)('%s', (file) => {
 });
 
 describe('unsupportedFeatures', () => {
-  it('finds JSONata, Assign and service integrations', () => {
+  it('finds JSONata, Assign and the service integrations it does not supply (it supplies lambda:invoke)', () => {
     expect(
       unsupportedFeatures({
         QueryLanguage: 'JSONata',
-        States: { A: { Type: 'Pass', Assign: {} }, B: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke' } },
+        States: {
+          A: { Type: 'Pass', Assign: {} },
+          B: { Type: 'Task', Resource: 'arn:aws:states:::dynamodb:putItem' },
+          C: { Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke.waitForTaskToken' },
+        },
       }).sort(),
-    ).toEqual(['Assign', 'JSONata', 'service integration arn:aws:states:::lambda:invoke']);
+    ).toEqual(['Assign', 'JSONata', 'service integration arn:aws:states:::dynamodb:putItem']);
   });
 });
