@@ -74,6 +74,32 @@ export const workflows = {
       },
     },
   },
+  application: {
+    definition: 'statemachines/application.asl.json',
+    description: 'One loan application: signature and disbursal callbacks, then the bank transfer',
+    tasks: {
+      ApplicationAwaitFunctionArn: {
+        module: 'workflows/application',
+        export: 'awaitStep',
+        access: ['table:read', 'table:write'],
+      },
+      ApplicationMarkSignedFunctionArn: {
+        module: 'workflows/application',
+        export: 'markSigned',
+        access: ['table:read', 'table:write'],
+      },
+      ApplicationDisburseFunctionArn: {
+        module: 'workflows/application',
+        export: 'disburse',
+        access: ['table:read', 'table:write'],
+      },
+      ApplicationMarkFailedFunctionArn: {
+        module: 'workflows/application',
+        export: 'markFailed',
+        access: ['table:read', 'table:write'],
+      },
+    },
+  },
 } satisfies Record<string, WorkflowSpec>;
 
 export type WorkflowName = keyof typeof workflows;

@@ -15,6 +15,8 @@ export type IdPrefix =
   | 'bre' // credit decision (BRE) run
   | 'ofr' // offer
   | 'app' // loan application
+  | 'agr' // agreement
+  | 'dsb' // disbursal
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

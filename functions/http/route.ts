@@ -21,7 +21,9 @@ export type Access =
   | 'table:count'
   | 'documents:read'
   | 'documents:write'
-  | `workflow:start:${string}`;
+  | `workflow:start:${string}`
+  /** SendTaskSuccess/Failure/Heartbeat for a workflow's waiting tasks. */
+  | `workflow:callback:${string}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -1,13 +1,41 @@
 /** Loan applications: created when a customer accepts an offer, with the schedule the loan engine computed. */
-import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Borrower } from '#core/borrowers';
-import { ConflictError, NotFoundError } from '#core/errors';
+import { ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
-import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
+import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
-export type ApplicationStatus = 'OFFER_ACCEPTED';
+/** OFFER_ACCEPTED -> SIGNED -> DISBURSAL_PROCESSING -> DISBURSED; or REJECTED (signing) / DISBURSAL_FAILED. */
+export type ApplicationStatus =
+  | 'OFFER_ACCEPTED'
+  | 'SIGNED'
+  | 'REJECTED'
+  | 'DISBURSAL_PROCESSING'
+  | 'DISBURSED'
+  | 'DISBURSAL_FAILED';
+
+/** The steps the lifecycle workflow waits on, each with its task token while it waits. */
+export type WaitStep = 'AGREEMENT' | 'DISBURSAL';
+
+export interface Agreement {
+  referenceId: string;
+  status: 'PROCESSING' | 'SUCCESS' | 'REJECTED' | 'FAILED';
+  objectKey: string;
+  createdAt: string;
+  signedAt?: string;
+}
+
+export interface Disbursal {
+  referenceId: string;
+  status: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+  utrNumber?: string;
+  loanAccountNumber?: string;
+  disbursedAmount?: string;
+  disbursedAt?: string;
+  message?: string;
+}
 
 export interface LoanApplication {
   applicationId: string;
@@ -35,6 +63,10 @@ export interface LoanApplication {
     upfrontFees: string;
     netDisbursed: string;
   };
+  agreement?: Agreement;
+  disbursal?: Disbursal;
+  /** Task tokens of the steps the workflow waits on (never returned to partners). */
+  tokens?: Partial<Record<WaitStep, string>>;
   createdAt: string;
 }
 
@@ -65,7 +97,7 @@ export async function insertApplication(tenant: Tenant, borrower: Borrower, app:
           {
             Put: {
               TableName: table,
-              Item: { ...applicationKey(tenant, app.applicationId), ...app, expiresAt },
+              Item: { ...applicationKey(tenant, app.applicationId), tokens: {}, ...app, expiresAt },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -105,4 +137,128 @@ export async function getApplication(tenant: Tenant, applicationId: string): Pro
   if (!Item) throw new NotFoundError('application', applicationId);
   const { pk: _p, sk: _s, expiresAt: _e, ...app } = Item;
   return app as LoanApplication;
+}
+
+const refKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'REF', referenceId), sk: 'REF' });
+
+/** Keeps the task token of a step the workflow now waits on. */
+export async function saveWaitToken(tenant: Tenant, applicationId: string, step: WaitStep, token: string) {
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: applicationKey(tenant, applicationId),
+      UpdateExpression: 'SET tokens.#step = :t',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#step': step },
+      ExpressionAttributeValues: { ':t': token },
+    }),
+  );
+}
+
+/** Takes a step's token (once: a second caller gets null), so a callback is sent exactly once. */
+export async function takeWaitToken(tenant: Tenant, applicationId: string, step: WaitStep): Promise<string | null> {
+  try {
+    const { Attributes } = await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: applicationKey(tenant, applicationId),
+        UpdateExpression: 'REMOVE tokens.#step',
+        ConditionExpression: 'attribute_exists(tokens.#step)',
+        ExpressionAttributeNames: { '#step': step },
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return (Attributes?.tokens as Record<string, string> | undefined)?.[step] ?? null;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return null;
+    throw error;
+  }
+}
+
+/**
+ * Sets fields of an application, optionally only from given statuses, with an optional event
+ * and a reference id (agreement or disbursal) that the poll endpoints look it up by.
+ */
+export async function updateApplication(
+  tenant: Tenant,
+  applicationId: string,
+  change: {
+    set: Partial<Pick<LoanApplication, 'status' | 'agreement' | 'disbursal'>>;
+    from?: ApplicationStatus[];
+    event?: DomainEvent;
+    reference?: { id: string; kind: 'agreement' | 'disbursal' };
+  },
+): Promise<void> {
+  const table = tableName();
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const sets = Object.entries(change.set)
+    .filter(([, v]) => v !== undefined)
+    .map(([k, v], i) => {
+      names[`#f${i}`] = k;
+      values[`:v${i}`] = v;
+      return `#f${i} = :v${i}`;
+    });
+  let condition = 'attribute_exists(pk)';
+  if (change.from?.length) {
+    names['#st'] = 'status';
+    change.from.forEach((s, i) => {
+      values[`:from${i}`] = s;
+    });
+    condition += ` AND #st IN (${change.from.map((_, i) => `:from${i}`).join(', ')})`;
+  }
+  const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
+    {
+      Update: {
+        TableName: table,
+        Key: applicationKey(tenant, applicationId),
+        UpdateExpression: `SET ${sets.join(', ')}`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      },
+    },
+  ];
+  if (change.event) items.push(outboxPut(table, change.event));
+  if (change.reference) {
+    items.push({
+      Put: {
+        TableName: table,
+        Item: {
+          ...refKey(tenant, change.reference.id),
+          applicationId,
+          kind: change.reference.kind,
+          expiresAt: expiryFor(tenant.mode),
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    });
+  }
+  try {
+    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+  } catch (error) {
+    if (cancelledConditions(error)?.[0]) {
+      throw new InvalidStateError(
+        'invalid_user_state',
+        `Application ${applicationId} is not in status ${change.from?.join(' or ')}`,
+        {
+          cause: error,
+        },
+      );
+    }
+    throw error;
+  }
+}
+
+/** The application an agreement or disbursal reference belongs to. */
+export async function findApplicationByReference(
+  tenant: Tenant,
+  referenceId: string,
+  kind: 'agreement' | 'disbursal',
+): Promise<LoanApplication> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: refKey(tenant, referenceId), ConsistentRead: true }),
+  );
+  if (!Item || Item.kind !== kind) throw new NotFoundError('reference', referenceId);
+  return getApplication(tenant, String(Item.applicationId));
 }

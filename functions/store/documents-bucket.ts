@@ -60,3 +60,12 @@ export async function readObject(objectKey: string): Promise<Uint8Array> {
   const object = await s3.send(new GetObjectCommand({ Bucket: bucket(), Key: objectKey }));
   return (await object.Body?.transformToByteArray()) ?? new Uint8Array();
 }
+
+export async function putObject(objectKey: string, body: Uint8Array, contentType: string): Promise<void> {
+  await s3.send(new PutObjectCommand({ Bucket: bucket(), Key: objectKey, Body: body, ContentType: contentType }));
+}
+
+/** A link to read an object for a while (agreements shown to partners). */
+export async function presignDownload(objectKey: string, seconds = UPLOAD_URL_TTL_SECONDS): Promise<string> {
+  return getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket(), Key: objectKey }), { expiresIn: seconds });
+}

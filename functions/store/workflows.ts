@@ -1,5 +1,5 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
-import { SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { workflowArnVariable } from './workflow-names.ts';
 
 const sfn = new SFNClient({});
@@ -20,4 +20,14 @@ export async function startWorkflow(workflow: string, name: string, input: unkno
     new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }),
   );
   return executionArn ?? '';
+}
+
+/** Completes a waiting task (an outside party answered): the workflow goes on with `output`. */
+export async function completeTask(token: string, output: unknown): Promise<void> {
+  await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? {}) }));
+}
+
+/** Fails a waiting task with an error name the ASL's Catch matches. */
+export async function failTask(token: string, error: string, cause: string): Promise<void> {
+  await sfn.send(new SendTaskFailureCommand({ taskToken: token, error, cause }));
 }

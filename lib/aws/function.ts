@@ -123,12 +123,17 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
   }
   for (const a of access) {
-    const name = /^workflow:start:(.+)$/.exec(a)?.[1];
-    if (!name) continue;
+    const match = /^workflow:(start|callback):(.+)$/.exec(a);
+    if (!match) continue;
+    const [, kind, name = ''] = match;
     const machine = resources.workflows[name];
     if (!machine) throw new Error(`Access ${a}: no workflow named ${name}`);
     fn.addEnvironment(workflowArnVariable(name), machine.stateMachineArn);
-    statements.push(new PolicyStatement({ actions: ['states:StartExecution'], resources: [machine.stateMachineArn] }));
+    const actions =
+      kind === 'start'
+        ? ['states:StartExecution']
+        : ['states:SendTaskSuccess', 'states:SendTaskFailure', 'states:SendTaskHeartbeat'];
+    statements.push(new PolicyStatement({ actions, resources: [machine.stateMachineArn] }));
   }
   for (const statement of statements) fn.addToRolePolicy(statement);
 }

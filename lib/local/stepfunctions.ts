@@ -78,6 +78,10 @@ export function unsupportedFeatures(definition: unknown): string[] {
     for (const [k, v] of Object.entries(node)) {
       if (k === 'QueryLanguage' && v === 'JSONata') found.add('JSONata');
       if (k === 'Assign') found.add('Assign');
+      // Node timers hold at most 2^31-1 ms: a longer timeout would fire at once locally.
+      if (k === 'TimeoutSeconds' && typeof v === 'number' && v * 1000 > 2 ** 31 - 1) {
+        found.add(`TimeoutSeconds ${v} (above 24.8 days)`);
+      }
       if (
         k === 'Resource' &&
         typeof v === 'string' &&

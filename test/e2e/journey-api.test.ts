@@ -304,3 +304,110 @@ describe('POST /user/acceptOffer', () => {
     expect(foreign.body.statusCode).toBe('AOP-E-002');
   });
 });
+
+/** A customer with an accepted offer: create, details, BRE, accept (80,000 over 8 months at 25 %). */
+async function acceptedCustomer(customerID: string) {
+  const result = await breResult(await triggerBre(customerID));
+  const offerID = result.data.offers[0].offerID;
+  const accepted = await api('POST', '/user/acceptOffer', {
+    body: { customerID, offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 } },
+  });
+  expect(accepted.body.statusCode).toBe('AOP-S-000');
+}
+
+async function poll(path: string, until: (body: any) => boolean) {
+  for (let i = 0; i < 100; i++) {
+    const res = await api('GET', path);
+    if (until(res.body)) return res.body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`${path} did not settle`);
+}
+
+describe('agreement and disbursal: one lifecycle workflow per application', () => {
+  it('walks accepted offer -> generated agreement PDF -> sandbox signature -> disbursal with UTR, exactly once', async () => {
+    await acceptedCustomer('life-happy');
+    const agreement = await api('POST', '/v2/loan/agreement', {
+      body: { customerID: 'life-happy', program: 'PERSONAL_LOAN' },
+    });
+    expect(agreement.body).toMatchObject({
+      data: { referenceID: expect.stringMatching(/^agr_/) },
+      statusCode: 'TAS-S-000',
+    });
+    const signed = await poll(
+      `/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`,
+      (b) => b.data.status !== 'PROCESSING',
+    );
+    expect(signed).toMatchObject({
+      data: { status: 'SUCCESS', agreementURL: expect.stringContaining('http') },
+      statusCode: 'GAS-S-000',
+    });
+    const pdf = Buffer.from(await (await fetch(signed.data.agreementURL)).arrayBuffer());
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+
+    const disburse = await api('POST', '/v2/loan/disburse', {
+      body: { customerID: 'life-happy', program: 'PERSONAL_LOAN' },
+    });
+    expect(disburse.body).toMatchObject({
+      data: { referenceID: expect.stringMatching(/^dsb_/) },
+      statusCode: 'TDB-S-200',
+    });
+    const again = await api('POST', '/v2/loan/disburse', {
+      body: { customerID: 'life-happy', program: 'PERSONAL_LOAN' },
+    });
+    expect(again.body.data.referenceID).toBe(disburse.body.data.referenceID);
+    const done = await poll(
+      `/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`,
+      (b) => b.data.status !== 'PROCESSING',
+    );
+    // 80,000 less 2.75 % processing fee (2,200) and 18 % GST on it (396).
+    expect(done).toMatchObject({
+      data: {
+        status: 'SUCCESS',
+        message: 'SUCCESS',
+        disbursedAmount: 77404,
+        utrNumber: expect.stringMatching(/^SBXN/),
+        loanAccountNumber: expect.stringMatching(/^LA/),
+      },
+      statusCode: 'GDB-S-200',
+    });
+  });
+
+  it('records REJECTED when the borrower declines to sign (magic customerID _sign_reject), and refuses disbursal', async () => {
+    await acceptedCustomer('life_sign_reject');
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID: 'life_sign_reject' } });
+    const result = await poll(
+      `/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`,
+      (b) => b.data.status !== 'PROCESSING',
+    );
+    expect(result.data).toEqual({ status: 'REJECTED', agreementURL: null });
+    const disburse = await api('POST', '/v2/loan/disburse', { body: { customerID: 'life_sign_reject' } });
+    expect(disburse.status).toBe(409);
+    expect(disburse.body.statusCode).toBe('FBX-E-010');
+  });
+
+  it('answers TAS-E-001 before an offer is accepted and FBX-E-010 for disbursal before signing', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'life-early', mobile: '9876500002' } });
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID: 'life-early' } });
+    expect(agreement.body).toMatchObject({
+      data: null,
+      error: 'agreement document not found',
+      statusCode: 'TAS-E-001',
+    });
+    await acceptedCustomer('life-unsigned');
+    const disburse = await api('POST', '/v2/loan/disburse', { body: { customerID: 'life-unsigned' } });
+    expect(disburse.body.statusCode).toBe('FBX-E-010');
+  });
+
+  it('records FAILED when the bank keeps refusing (magic customerID _disburse_fail)', async () => {
+    await acceptedCustomer('life_disburse_fail');
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID: 'life_disburse_fail' } });
+    await poll(`/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
+    const disburse = await api('POST', '/v2/loan/disburse', { body: { customerID: 'life_disburse_fail' } });
+    const result = await poll(
+      `/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`,
+      (b) => b.data.status !== 'PROCESSING',
+    );
+    expect(result.data).toMatchObject({ status: 'FAILED', message: expect.stringContaining('ProviderError') });
+  });
+});

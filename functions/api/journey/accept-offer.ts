@@ -10,6 +10,8 @@ import { findApplicationByOffer, insertApplication, type LoanApplication } from 
 import { findBorrowerByCustomerId } from '#store/borrowers';
 import { findOffer, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
+import { startWorkflow } from '#store/workflows';
+import type { ApplicationInput } from '../../workflows/application.ts';
 import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
 
@@ -60,7 +62,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   }
 
   const existing = await findApplicationByOffer(principal, terms.offerID);
-  if (existing) return sameTerms(existing, terms);
+  if (existing) return sameTerms(existing, terms, principal);
 
   const today = new Date().toISOString().slice(0, 10);
   const schedule = generateSchedule({
@@ -127,15 +129,35 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     // A concurrent acceptance of the same offer won: answer as its retry would be answered.
     if (error instanceof ConflictError && error.code === 'offer_already_accepted') {
       const winner = await findApplicationByOffer(principal, terms.offerID);
-      if (winner) return sameTerms(winner, terms);
+      if (winner) return sameTerms(winner, terms, principal);
     }
     throw error;
   }
+  await startLifecycle(app, principal);
   return journeyOk({ message: 'ok' }, 'AOP-S-000');
 };
 
-function sameTerms(app: LoanApplication, terms: { amount: number; tenure: number; interest: number }): ApiResult {
+/**
+ * One lifecycle execution per application, named after it: Step Functions treats a repeated
+ * start with the same name and input as the same execution, so a retried acceptance (whose
+ * first attempt may have died before starting it) starts it at most once.
+ */
+async function startLifecycle(app: LoanApplication, principal: { partnerId: string; mode: 'sandbox' | 'live' }) {
+  const input: ApplicationInput = {
+    applicationId: app.applicationId,
+    partnerId: principal.partnerId,
+    mode: principal.mode,
+  };
+  await startWorkflow('application', app.applicationId, input);
+}
+
+async function sameTerms(
+  app: LoanApplication,
+  terms: { amount: number; tenure: number; interest: number },
+  principal: { partnerId: string; mode: 'sandbox' | 'live' },
+): Promise<ApiResult> {
   if (app.amount === terms.amount && app.tenure === terms.tenure && app.interest === terms.interest) {
+    await startLifecycle(app, principal);
     return journeyOk({ message: 'ok' }, 'AOP-S-000');
   }
   throw new InvalidStateError('offer_already_accepted', 'This offer was already accepted with other terms');

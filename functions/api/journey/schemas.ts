@@ -189,3 +189,27 @@ export const acceptOfferBody = z
       .strict(),
   })
   .strict();
+
+export const loanStepBody = z
+  .object({
+    customerID: customerId,
+    program: z.enum(PROGRAMS, { error: `must be one of ${PROGRAMS.join(', ')}` }).optional(),
+  })
+  .strict();
+
+export const agreementData = envelope(
+  z.object({ status: z.enum(['PROCESSING', 'SUCCESS', 'REJECTED', 'FAILED']), agreementURL: z.string().nullable() }),
+);
+
+export const disbursalData = envelope(
+  z.object({
+    status: z.enum(['PROCESSING', 'SUCCESS', 'FAILED']),
+    message: z.string(),
+    referenceID: z.string().optional(),
+    customerID: z.string().optional(),
+    utrNumber: z.string().optional(),
+    disbursedAt: z.string().optional(),
+    disbursedAmount: z.number().optional(),
+    loanAccountNumber: z.string().optional(),
+  }),
+);

@@ -1,0 +1,38 @@
+import middy from '@middy/core';
+import { http } from '#http/middleware';
+import type { ApiEvent, ApiResult } from '#http/route';
+import { findApplicationByReference } from '#store/applications';
+import { routes } from '../routes.ts';
+import { journeyOk } from './respond.ts';
+
+type Route = typeof routes.journeyGetDisbursal;
+
+/** GET /v2/loan/disburse?referenceID=…: PROCESSING, SUCCESS with UTR and loan account, or FAILED. */
+const getDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
+  const app = await findApplicationByReference(input.principal, input.query.referenceID, 'disbursal');
+  const d = app.disbursal;
+  if (d?.status === 'SUCCESS') {
+    return journeyOk(
+      {
+        utrNumber: d.utrNumber,
+        disbursedAt: d.disbursedAt,
+        disbursedAmount: Number(d.disbursedAmount),
+        loanAccountNumber: d.loanAccountNumber,
+        status: 'SUCCESS',
+        message: 'SUCCESS',
+      },
+      'GDB-S-200',
+    );
+  }
+  return journeyOk(
+    {
+      customerID: app.customerId,
+      message: d?.message ?? '',
+      referenceID: input.query.referenceID,
+      status: d?.status === 'FAILED' ? 'FAILED' : 'PROCESSING',
+    },
+    'GDB-S-200',
+  );
+};
+
+export const handler = middy(getDisbursal).use(http(routes.journeyGetDisbursal));

@@ -1,0 +1,49 @@
+import middy from '@middy/core';
+import { LendstackError } from '#core/errors';
+import { newId } from '#core/ids';
+import { http } from '#http/middleware';
+import type { ApiEvent, ApiResult } from '#http/route';
+import { renderAgreement } from '#providers/agreement-pdf';
+import { updateApplication } from '#store/applications';
+import { putObject } from '#store/documents-bucket';
+import { completeTask, failTask } from '#store/workflows';
+import { routes } from '../routes.ts';
+import { applicationOf, waitingToken } from './application-of.ts';
+import { journeyOk } from './respond.ts';
+
+type Route = typeof routes.journeyTriggerAgreement;
+
+/**
+ * POST /v2/loan/agreement: lendstack generates the agreement PDF from the accepted terms and
+ * schedule and sends it to the signer. Sandbox signer: the borrower signs at once, unless the
+ * customerID ends in `_sign_reject` (REJECTED). The signature is the callback the lifecycle
+ * waits on. TAS-E-001 when there is no accepted offer, so no agreement can exist.
+ */
+const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
+  const { principal, body } = input;
+  const { borrower, app } = await applicationOf(
+    principal,
+    body.customerID,
+    () => new LendstackError('invalid_state', 'agreement_not_found', 'agreement document not found'),
+  );
+  if (app.agreement) return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
+  const token = await waitingToken(principal, app.applicationId, 'AGREEMENT');
+  const referenceId = newId('agr');
+  const objectKey = `${principal.mode}/${principal.partnerId}/${borrower.borrowerId}/agreements/${app.applicationId}.pdf`;
+  await putObject(
+    objectKey,
+    await renderAgreement(app, { name: borrower.name, customerId: borrower.customerId }),
+    'application/pdf',
+  );
+  await updateApplication(principal, app.applicationId, {
+    from: ['OFFER_ACCEPTED'],
+    set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
+    reference: { id: referenceId, kind: 'agreement' },
+  });
+  // The sandbox signer answers at once; a live e-sign provider would call back later.
+  if (/_sign_reject$/i.test(body.customerID)) await failTask(token, 'SigningRejected', 'the borrower declined to sign');
+  else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
+  return journeyOk({ referenceID: referenceId }, 'TAS-S-000');
+};
+
+export const handler = middy(triggerAgreement).use(http(routes.journeyTriggerAgreement));
