@@ -1,6 +1,7 @@
 /** Journey API schemas (shared/specs/journey-api.txt): field names exactly as the spec's samples. */
 import { z } from 'zod';
-import { IFSC_PATTERN, normaliseMobile, PAN_PATTERN, PINCODE_PATTERN } from '#core/identity';
+import { IFSC_PATTERN, PAN_PATTERN, PINCODE_PATTERN } from '#core/identity';
+import { mobileNumber } from '../fields.ts';
 
 /** Every journey response: `{ data, error, statusCode }`. */
 export const envelope = <T extends z.ZodType>(data: T) => z.object({ data, error: z.string(), statusCode: z.string() });
@@ -16,17 +17,7 @@ export const customerId = z
 export const createUserBody = z
   .object({
     customerID: customerId,
-    mobile: z
-      .string({ error: 'is required' })
-      .describe('Indian mobile number, 10 digits (a +91 or 0 prefix is accepted)')
-      .transform((value, ctx) => {
-        const e164 = normaliseMobile(value, 'IN');
-        if (!e164) {
-          ctx.addIssue({ code: 'custom', message: 'is not a valid Indian mobile number' });
-          return z.NEVER;
-        }
-        return e164;
-      }),
+    mobile: mobileNumber('IN', 'Indian mobile number, 10 digits (a +91 or 0 prefix is accepted)'),
   })
   .strict();
 

@@ -1,6 +1,7 @@
 /** Request and response schemas of the partner API (shared/specs/partner-api-guide.txt). */
 import { z } from 'zod';
-import { normaliseMobile, parseNik } from '#core/identity';
+import { parseNik } from '#core/identity';
+import { mobileNumber } from '../fields.ts';
 
 const nik = z
   .string()
@@ -10,17 +11,7 @@ const nik = z
     if (!parsed.ok) ctx.addIssue({ code: 'custom', message: `is not a valid NIK: it ${parsed.reason}` });
   });
 
-const phone = z
-  .string()
-  .describe('Indonesian mobile number: 08…, 628… or +628…; stored in E.164 (+628…)')
-  .transform((value, ctx) => {
-    const e164 = normaliseMobile(value, 'ID');
-    if (!e164) {
-      ctx.addIssue({ code: 'custom', message: 'is not a valid Indonesian mobile number' });
-      return z.NEVER;
-    }
-    return e164;
-  });
+const phone = mobileNumber('ID', 'Indonesian mobile number: 08…, 628… or +628…; stored in E.164 (+628…)');
 
 const name = z.string().trim().min(2).max(100);
 
