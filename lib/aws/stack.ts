@@ -70,7 +70,7 @@ function acknowledgeNagFindings(stack: LendstackStack, stage: string): void {
   );
   ack(
     'AwsSolutions-APIG4',
-    'Only /health, /openapi.json, /docs, the token exchange (HTTP Basic, checked by its handler) and the refresh-token exchange are public; every other method has a Lambda request authorizer.',
+    'Only /health, /openapi.json, /docs, the token exchange (HTTP Basic, checked by its handler), the refresh-token exchange and the borrower session page (its 256-bit session id is the credential, valid one hour) are public; every other method has a Lambda request authorizer.',
   );
   ack(
     'AwsSolutions-COG4',

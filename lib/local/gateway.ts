@@ -63,6 +63,16 @@ export function proxyEvent(
     headers[name] = value;
     multiValueHeaders[name] = [...(multiValueHeaders[name] ?? []), value];
   }
+  // API Gateway adds these; handlers build links from them.
+  const forwarded = {
+    'X-Forwarded-For': req.socket.remoteAddress ?? '127.0.0.1',
+    'X-Forwarded-Proto': 'http',
+    'X-Forwarded-Port': String(req.socket.localPort ?? ''),
+  };
+  for (const [name, value] of Object.entries(forwarded)) {
+    headers[name] = value;
+    multiValueHeaders[name] = [value];
+  }
   const query: Record<string, string> = {};
   const multiQuery: Record<string, string[]> = {};
   for (const [k, v] of url.searchParams) {

@@ -411,3 +411,38 @@ describe('agreement and disbursal: one lifecycle workflow per application', () =
     expect(result.data).toMatchObject({ status: 'FAILED', message: expect.stringContaining('ProviderError') });
   });
 });
+
+describe('POST /v2/user/session', () => {
+  it('returns a URL that opens a page with the application and the way back (PSS-S-000 in `status`)', async () => {
+    await acceptedCustomer('session-user');
+    const res = await api('POST', '/v2/user/session', {
+      body: { customerID: 'session-user', redirectURL: 'https://partner.example/back' },
+    });
+    expect(res.body).toMatchObject({
+      data: { url: expect.stringContaining('/v2/session/') },
+      error: '',
+      status: 'PSS-S-000',
+    });
+    const page = await fetch(res.body.data.url);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    const html = await page.text();
+    expect(html).toContain('Your loan application');
+    expect(html).toContain('INR 80000 over 8 months');
+    expect(html).toContain('href="https://partner.example/back"');
+    const expired = await fetch(`${runtime.baseUrl}/v2/session/${'x'.repeat(43)}`);
+    expect(expired.status).toBe(404);
+  });
+
+  it('names a bad redirectURL and an unknown customer', async () => {
+    const bad = await api('POST', '/v2/user/session', {
+      body: { customerID: 'session-user', redirectURL: 'javascript:alert(1)' },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error).toContain('redirectURL');
+    const unknown = await api('POST', '/v2/user/session', {
+      body: { customerID: 'nobody-here', redirectURL: 'https://x.example' },
+    });
+    expect(unknown.body.statusCode).toBe('FBX-E-006');
+  });
+});

@@ -204,3 +204,15 @@ export const disbursalData = envelope(
     loanAccountNumber: z.string().optional(),
   }),
 );
+
+export const sessionBody = z
+  .object({
+    customerID: customerId,
+    redirectURL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).max(2048),
+  })
+  .strict();
+
+/** The spec's session response names its code `status`, not `statusCode`. */
+export const sessionResponse = z.object({ data: z.object({ url: z.string() }), error: z.string(), status: z.string() });
+
+export const sessionParams = z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a session id') });
