@@ -482,6 +482,37 @@ export const routes = {
     unmetered: true,
     access: ['table:read'],
   }),
+  journeyUploadDocument: route({
+    id: 'journeyUploadDocument',
+    method: 'POST',
+    path: '/v2/document/upload',
+    surface: 'journey',
+    auth: 'apiKeyHeader',
+    handler: 'api/journey/upload-document',
+    summary: 'Upload AADHAAR_XML, SELFIE, LOAN_AGREEMENT or BUSINESS_PROOF_DOC (multipart/form-data, 5 MB)',
+    description:
+      'Form fields: customerID, program, documentType, and the file in the field the spec names per type: digilocker_aadhaar_xml, selfie, agreement, business_proof_doc. The bytes must be what the type says (offline e-KYC XML, JPEG/PNG, PDF): FBX-E-013 otherwise, or when the file is missing or over 5 MB. The spec shows no response: lendstack answers UDC-S-000 with the documentID. An uploaded LOAN_AGREEMENT is the one sent for signing instead of the generated one.',
+    tags: ['Journey: documents'],
+    request: {},
+    responses: {
+      200: {
+        description: 'UDC-S-000 with the documentID',
+        schema: journey.envelope(z.object({ documentID: z.string(), documentType: z.string() })),
+      },
+      400: { description: 'FBX-E-013 invalid file, FBX-E-001 invalid field', schema: journey.journeyError },
+      404: { description: 'FBX-E-006 user not found', schema: journey.journeyError },
+    },
+    idempotent: true,
+    errorCodes: {
+      'field:digilocker_aadhaar_xml': 'FBX-E-013',
+      'field:selfie': 'FBX-E-013',
+      'field:agreement': 'FBX-E-013',
+      'field:business_proof_doc': 'FBX-E-013',
+      'field:customerID': 'FBX-E-014',
+      'field:program': 'FBX-E-007',
+    },
+    access: ['table:read', 'table:write', 'documents:write'],
+  }),
   journeyBankList: route({
     id: 'journeyBankList',
     method: 'GET',

@@ -184,7 +184,8 @@ function validate(route: RouteDef): MiddlewareObj {
       // The execute-api domain carries the stage in the path; custom domains and the local gateway do not.
       const stage = host.includes('.execute-api.') ? `/${event.requestContext.stage}` : '';
       const input = {
-        body: check(route.request.body, parseBody(event), 'body'),
+        // Only JSON routes have a body schema; others (multipart uploads) read the raw event.
+        body: route.request.body ? check(route.request.body, parseBody(event), 'body') : undefined,
         query: check(route.request.query, event.queryStringParameters, 'query'),
         params: check(route.request.params, event.pathParameters, 'path'),
         headers: check(route.request.headers, headers, 'header'),

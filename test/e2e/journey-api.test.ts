@@ -446,3 +446,72 @@ describe('POST /v2/user/session', () => {
     expect(unknown.body.statusCode).toBe('FBX-E-006');
   });
 });
+
+describe('POST /v2/document/upload (multipart)', () => {
+  const upload = async (
+    fields: Record<string, string>,
+    file?: { field: string; bytes: Uint8Array; type: string; name: string },
+  ) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries(fields)) form.append(k, v);
+    if (file) form.append(file.field, new Blob([file.bytes], { type: file.type }), file.name);
+    const res = await fetch(`${runtime.baseUrl}/v2/document/upload`, {
+      method: 'POST',
+      headers: { 'x-api-key': runtime.credentials.apiKey },
+      body: form,
+    });
+    return { status: res.status, body: (await res.json()) as any };
+  };
+  const jpeg = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 1, 2, 3, 4]);
+  const pdf = new TextEncoder().encode("%PDF-1.4\n% the partner's own agreement\n%%EOF");
+
+  it('stores a selfie and an offline e-KYC XML, and refuses bytes that are not what the type says (FBX-E-013)', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'docs-user', mobile: '9876500003' } });
+    const base = { customerID: 'docs-user', program: 'EDI' };
+    const selfie = await upload(
+      { ...base, documentType: 'SELFIE' },
+      { field: 'selfie', bytes: jpeg, type: 'image/jpeg', name: 's.jpg' },
+    );
+    expect(selfie.body).toMatchObject({
+      data: { documentID: expect.stringMatching(/^doc_/), documentType: 'SELFIE' },
+      statusCode: 'UDC-S-000',
+    });
+    const xml = new TextEncoder().encode(
+      '<?xml version="1.0"?><OfflinePaperlessKyc referenceId="1"><UidData/></OfflinePaperlessKyc>',
+    );
+    const aadhaar = await upload(
+      { ...base, documentType: 'AADHAAR_XML' },
+      { field: 'digilocker_aadhaar_xml', bytes: xml, type: 'text/xml', name: 'a.xml' },
+    );
+    expect(aadhaar.body.statusCode).toBe('UDC-S-000');
+    const fake = await upload(
+      { ...base, documentType: 'SELFIE' },
+      { field: 'selfie', bytes: new TextEncoder().encode('hello'), type: 'image/jpeg', name: 's.jpg' },
+    );
+    expect(fake.status).toBe(400);
+    expect(fake.body.statusCode).toBe('FBX-E-013');
+    const missing = await upload({ ...base, documentType: 'SELFIE' });
+    expect(missing.body.statusCode).toBe('FBX-E-013');
+    const tooBig = await upload(
+      { ...base, documentType: 'SELFIE' },
+      { field: 'selfie', bytes: new Uint8Array(5 * 1024 * 1024 + 1).fill(0xff), type: 'image/jpeg', name: 'big.jpg' },
+    );
+    expect(tooBig.body).toMatchObject({ statusCode: 'FBX-E-013', error: expect.stringContaining('larger than 5 MB') });
+  });
+
+  it("sends the partner's uploaded LOAN_AGREEMENT for signing instead of the generated one", async () => {
+    await acceptedCustomer('docs-agreement');
+    const uploaded = await upload(
+      { customerID: 'docs-agreement', program: 'EDI', documentType: 'LOAN_AGREEMENT' },
+      { field: 'agreement', bytes: pdf, type: 'application/pdf', name: 'agreement.pdf' },
+    );
+    expect(uploaded.body.statusCode).toBe('UDC-S-000');
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID: 'docs-agreement' } });
+    const signed = await poll(
+      `/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`,
+      (b) => b.data.status === 'SUCCESS',
+    );
+    const bytes = new Uint8Array(await (await fetch(signed.data.agreementURL)).arrayBuffer());
+    expect(Buffer.from(bytes).toString()).toContain("the partner's own agreement");
+  });
+});

@@ -5,6 +5,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { renderAgreement } from '#providers/agreement-pdf';
 import { updateApplication } from '#store/applications';
+import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { completeTask, failTask } from '#store/workflows';
 import { routes } from '../routes.ts';
@@ -14,8 +15,8 @@ import { journeyOk } from './respond.ts';
 type Route = typeof routes.journeyTriggerAgreement;
 
 /**
- * POST /v2/loan/agreement: lendstack generates the agreement PDF from the accepted terms and
- * schedule and sends it to the signer. Sandbox signer: the borrower signs at once, unless the
+ * POST /v2/loan/agreement: the partner's uploaded LOAN_AGREEMENT, or else a PDF lendstack
+ * generates from the accepted terms and schedule, goes to the signer. Sandbox signer: the borrower signs at once, unless the
  * customerID ends in `_sign_reject` (REJECTED). The signature is the callback the lifecycle
  * waits on. TAS-E-001 when there is no accepted offer, so no agreement can exist.
  */
@@ -29,12 +30,16 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   if (app.agreement) return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
   const token = await waitingToken(principal, app.applicationId, 'AGREEMENT');
   const referenceId = newId('agr');
-  const objectKey = `${principal.mode}/${principal.partnerId}/${borrower.borrowerId}/agreements/${app.applicationId}.pdf`;
-  await putObject(
-    objectKey,
-    await renderAgreement(app, { name: borrower.name, customerId: borrower.customerId }),
-    'application/pdf',
-  );
+  // The partner's own agreement (uploaded as LOAN_AGREEMENT) goes for signing if there is one.
+  const uploaded = (await listDocuments(principal, borrower.borrowerId))
+    .filter((d) => d.documentType === 'LOAN_AGREEMENT')
+    .at(-1);
+  let objectKey = uploaded?.objectKey;
+  if (!objectKey) {
+    objectKey = `${principal.mode}/${principal.partnerId}/${borrower.borrowerId}/agreements/${app.applicationId}.pdf`;
+    const pdf = await renderAgreement(app, { name: borrower.name, customerId: borrower.customerId });
+    await putObject(objectKey, pdf, 'application/pdf');
+  }
   await updateApplication(principal, app.applicationId, {
     from: ['OFFER_ACCEPTED'],
     set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
