@@ -17,6 +17,7 @@ export type IdPrefix =
   | 'app' // loan application
   | 'agr' // agreement
   | 'dsb' // disbursal
+  | 'bnk' // bank statement analysis
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

@@ -3,6 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptedRange } from '#core/banking';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { client } from '../helpers/http.ts';
 
@@ -513,5 +514,78 @@ describe('POST /v2/document/upload (multipart)', () => {
     );
     const bytes = new Uint8Array(await (await fetch(signed.data.agreementURL)).arrayBuffer());
     expect(Buffer.from(bytes).toString()).toContain("the partner's own agreement");
+  });
+});
+
+describe('banking: POST + GET /v2/user/bank/analyse', () => {
+  /** A text PDF statement (pdf-lib), dated inside the accepted range unless told otherwise. */
+  async function statementPdf(lines: string[]) {
+    const { PDFDocument, StandardFonts } = await import('pdf-lib');
+    const doc = await PDFDocument.create();
+    const font = await doc.embedFont(StandardFonts.Helvetica);
+    const page = doc.addPage();
+    lines.forEach((text, i) => {
+      page.drawText(text, { x: 40, y: 780 - i * 16, size: 10, font });
+    });
+    return doc.save();
+  }
+  async function imagePdf() {
+    const { PDFDocument, rgb } = await import('pdf-lib');
+    const doc = await PDFDocument.create();
+    doc.addPage().drawRectangle({ x: 40, y: 400, width: 300, height: 200, color: rgb(0.6, 0.6, 0.6) });
+    return doc.save();
+  }
+  const range = acceptedRange(new Date().toISOString().slice(0, 10));
+  const ddmmyyyy = (iso: string) => `${iso.slice(8, 10)}/${iso.slice(5, 7)}/${iso.slice(0, 4)}`;
+  const inRange = ddmmyyyy(range.to);
+
+  const analyse = async (fields: Record<string, string>, pdf?: Uint8Array) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ customerID: 'bank-user', uploadType: 'PDF', ...fields })) form.append(k, v);
+    if (pdf) form.append('files', new Blob([pdf], { type: 'application/pdf' }), 'statement.pdf');
+    const res = await fetch(`${runtime.baseUrl}/v2/user/bank/analyse`, {
+      method: 'POST',
+      headers: { 'x-api-key': runtime.credentials.apiKey },
+      body: form,
+    });
+    const trigger = (await res.json()) as any;
+    if (!trigger.data?.referenceID) return trigger;
+    return (await api('GET', `/v2/user/bank/analyse?referenceID=${trigger.data.referenceID}`)).body;
+  };
+
+  it('reads a real statement: SUCCESS, then STATEMENT_DUPLICATE for the same file', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'bank-user', mobile: '9876500004' } });
+    const pdf = await statementPdf(['HDFC Bank', 'Account statement', `${inRange}  SALARY CREDIT  50,000.00`]);
+    const ok = await analyse({ bankName: 'HDFC' }, pdf);
+    expect(ok).toMatchObject({
+      data: { status: 'SUCCESS', errorCode: '', errorMessage: '' },
+      statusCode: 'BANK-GBR-S-000',
+    });
+    const again = await analyse({ bankName: 'HDFC' }, pdf);
+    expect(again).toMatchObject({
+      data: { status: 'FAILED', bankingDetails: { errorCode: 'STATEMENT_DUPLICATE' } },
+      statusCode: 'BANK-GBR-S-002',
+    });
+  });
+
+  it('answers with the spec error codes: PDF_IS_IMAGE, BANK_NAME_MISMATCH, OUT_OF_DATE_RANGE, INVALID_BANK_NAME', async () => {
+    expect((await analyse({ bankName: 'HDFC' }, await imagePdf())).data.bankingDetails.errorCode).toBe('PDF_IS_IMAGE');
+    const icici = await statementPdf(['ICICI Bank', `${inRange}  SALARY  50,000.00`]);
+    expect((await analyse({ bankName: 'HDFC' }, icici)).data.bankingDetails).toEqual({
+      errorCode: 'BANK_NAME_MISMATCH',
+      errorMessage: 'Not HDFC bank statement',
+    });
+    const old = await statementPdf(['HDFC Bank', '01/01/2020  SALARY  50,000.00']);
+    expect((await analyse({ bankName: 'HDFC' }, old)).data.bankingDetails.errorCode).toBe('OUT_OF_DATE_RANGE');
+    const unknown = await statementPdf(['Some Bank', `${inRange} SALARY`]);
+    expect((await analyse({ bankName: 'NOPE' }, unknown)).data.bankingDetails.errorCode).toBe('INVALID_BANK_NAME');
+  });
+
+  it('takes a BASE64 statement, and refuses a request with no statement (FBX-E-013)', async () => {
+    const pdf = await statementPdf(['State Bank of India', `${inRange}  PENSION  20,000.00`]);
+    const ok = await analyse({ bankName: 'SBI', uploadType: 'BASE64', files: Buffer.from(pdf).toString('base64') });
+    expect(ok.data.status).toBe('SUCCESS');
+    const none = await analyse({ bankName: 'SBI' });
+    expect(none.statusCode).toBe('FBX-E-013');
   });
 });
