@@ -18,6 +18,7 @@ export type IdPrefix =
   | 'agr' // agreement
   | 'dsb' // disbursal
   | 'bnk' // bank statement analysis
+  | 'kyr' // journey KYC run (CKYC/OKYC)
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

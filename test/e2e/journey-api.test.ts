@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedRange } from '#core/banking';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { client } from '../helpers/http.ts';
+import { sampleAadhaarXml } from '../helpers/kyc.ts';
 
 let runtime: LocalRuntime;
 let api: ReturnType<typeof client>;
@@ -587,5 +588,115 @@ describe('banking: POST + GET /v2/user/bank/analyse', () => {
     expect(ok.data.status).toBe('SUCCESS');
     const none = await analyse({ bankName: 'SBI' });
     expect(none.statusCode).toBe('FBX-E-013');
+  });
+});
+
+describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', () => {
+  const letter = () => String.fromCharCode(65 + Math.floor(Math.random() * 26));
+  const panWith = (digits: string) => `${letter()}${letter()}${letter()}P${letter()}${digits}${letter()}`;
+
+  /** A customer with the spec's details and a PAN whose digits choose the sandbox outcome. */
+  async function customerWithDetails(customerID: string, digits = String(1000 + Math.floor(Math.random() * 7000))) {
+    const mobile = `97${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    await api('POST', '/v2/user/create', { body: { customerID, mobile } });
+    const details = specDetails(customerID);
+    details.basicDetails.personalDetails.pan = panWith(digits);
+    expect((await api('POST', '/v2/user/details/update', { body: details })).body.statusCode).toBe('UUD-S-000');
+  }
+  const kyc = async (customerID: string) => {
+    const trigger = await api('POST', '/v2/kyc/ckyc', { body: { customerID, program: 'PERSONAL_LOAN' } });
+    expect(trigger.body).toMatchObject({
+      data: { referenceID: expect.stringMatching(/^kyr_/) },
+      statusCode: 'TCK-S-000',
+    });
+    return trigger.body.data.referenceID as string;
+  };
+  const details = async (ref: string) => (await api('GET', `/v2/kyc/details?referenceID=${ref}`)).body;
+  const uploadXml = async (customerID: string, xml: string) => {
+    const form = new FormData();
+    for (const [k, v] of Object.entries({ customerID, program: 'EDI', documentType: 'AADHAAR_XML' })) form.append(k, v);
+    form.append('digilocker_aadhaar_xml', new Blob([xml], { type: 'text/xml' }), 'aadhaar.xml');
+    const res = await fetch(`${runtime.baseUrl}/v2/document/upload`, {
+      method: 'POST',
+      headers: { 'x-api-key': runtime.credentials.apiKey },
+      body: form,
+    });
+    expect(((await res.json()) as any).statusCode).toBe('UDC-S-000');
+  };
+
+  it('approves through CKYC with the matched record (GKD-S-000)', async () => {
+    await customerWithDetails('kyc-ckyc');
+    const result = await details(await kyc('kyc-ckyc'));
+    expect(result).toMatchObject({
+      statusCode: 'GKD-S-000',
+      data: { status: 'APPROVED', results: { nameMatch: true, dobMatch: true, faceMatch: true, faceLiveliness: true } },
+    });
+    expect(result.data.personalKYC[0]).toMatchObject({ type: 'CKYC', name: 'Test User', dob: '1997-11-18' });
+  });
+
+  it('runs OKYC from an uploaded Aadhaar XML, and rejects a name that does not match (NAME_MISMATCH)', async () => {
+    await customerWithDetails('kyc-okyc');
+    await uploadXml('kyc-okyc', sampleAadhaarXml('Test User', '18-11-1997'));
+    const ok = await details(await kyc('kyc-okyc'));
+    expect(ok.data).toMatchObject({
+      status: 'APPROVED',
+      personalKYC: [{ type: 'OKYC_DIGILOCKER', address: { state: 'Maharashtra' } }],
+    });
+
+    await customerWithDetails('kyc-okyc-name');
+    await uploadXml('kyc-okyc-name', sampleAadhaarXml('Someone Else', '18-11-1997'));
+    const rejected = await details(await kyc('kyc-okyc-name'));
+    expect(rejected).toMatchObject({
+      statusCode: 'GKD-E-000',
+      error: 'NAME_MISMATCH',
+      data: { status: 'REJECTED', results: { nameMatch: false } },
+    });
+  });
+
+  it('asks for the CKYC OTP (8001), says INVALID_CKYC_OTP for a wrong one, and approves with the right one', async () => {
+    await customerWithDetails('kyc-otp', '8001');
+    const ref = await kyc('kyc-otp');
+    expect(await details(ref)).toMatchObject({
+      statusCode: 'GKD-S-001',
+      data: { status: 'ACTION_PENDING', action: 'SUBMIT_CKYC_OTP' },
+    });
+    const wrong = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '000000' } });
+    expect(wrong.body).toMatchObject({
+      data: { status: 'ACTION_PENDING', action: 'INVALID_CKYC_OTP' },
+      statusCode: 'SKO-S-000',
+    });
+    const right = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
+    expect(right.body.data.status).toBe('APPROVED');
+    const again = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
+    expect(again.body.statusCode).toBe('FBX-E-010');
+  });
+
+  it('reaches FAILED (8002), manual review (8003) and FACE_MISMATCH (8004) by magic PAN digits', async () => {
+    await customerWithDetails('kyc-fail', '8002');
+    expect(await details(await kyc('kyc-fail'))).toMatchObject({
+      statusCode: 'GKD-E-000',
+      error: 'CKYC_FAILED',
+      data: { status: 'FAILED' },
+    });
+    await customerWithDetails('kyc-review', '8003');
+    expect(await details(await kyc('kyc-review'))).toMatchObject({
+      statusCode: 'GKD-S-001',
+      data: { status: 'PROCESSING', action: 'WAIT', outputVariables: { manualReviewRequired: true } },
+    });
+    await customerWithDetails('kyc-face', '8004');
+    expect(await details(await kyc('kyc-face'))).toMatchObject({
+      error: 'FACE_MISMATCH',
+      data: { status: 'REJECTED' },
+    });
+  });
+
+  it('answers FBX-E-010 before the details and FBX-E-008 for an unknown referenceID', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'kyc-early', mobile: '9876500005' } });
+    expect((await api('POST', '/v2/kyc/ckyc', { body: { customerID: 'kyc-early' } })).body.statusCode).toBe(
+      'FBX-E-010',
+    );
+    expect((await api('GET', '/v2/kyc/details?referenceID=kyr_00000000000000000000000000')).body.statusCode).toBe(
+      'FBX-E-008',
+    );
   });
 });

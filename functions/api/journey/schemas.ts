@@ -216,3 +216,17 @@ export const sessionBody = z
 export const sessionResponse = z.object({ data: z.object({ url: z.string() }), error: z.string(), status: z.string() });
 
 export const sessionParams = z.object({ sessionId: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'is not a session id') });
+
+export const kycTriggerBody = z
+  .object({
+    customerID: customerId,
+    program: z.enum(PROGRAMS, { error: `must be one of ${PROGRAMS.join(', ')}` }).optional(),
+  })
+  .strict();
+
+export const kycOtpBody = z
+  .object({
+    referenceID: z.string().min(1),
+    otp: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
+  })
+  .strict();

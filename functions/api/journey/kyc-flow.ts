@@ -1,0 +1,154 @@
+/**
+ * Journey KYC (CKYC or OKYC) for a customer, synchronous apart from the CKYC OTP. Sandbox
+ * magic values on the PAN's digits: 8001 CKYC asks for an OTP (sandbox OTP 123456), 8002 no
+ * CKYC record (FAILED unless an Aadhaar XML was uploaded: OKYC), 8003 manual review, 8004
+ * face mismatch, 8005 liveness fails. With an AADHAAR_XML uploaded, OKYC runs: the XML's
+ * name and date of birth must match the details, and it must carry a signature.
+ */
+import type { Borrower, KycCheck } from '#core/borrowers';
+import { ConflictError } from '#core/errors';
+import { type AadhaarKyc, namesMatch, parseAadhaarXml } from '#core/kyc-india';
+import type { Tenant } from '#core/tenant';
+import { listDocuments, transitionBorrower } from '#store/borrowers';
+import { readObject } from '#store/documents-bucket';
+import type { KycRun } from '#store/kyc-runs';
+import { saveKycRun } from '#store/kyc-runs';
+import { newEvent } from '#store/outbox';
+
+export const SANDBOX_CKYC_OTP = '123456';
+export const MAX_OTP_ATTEMPTS = 3;
+
+const magic = (b: Borrower) => b.pan?.slice(5, 9) ?? '';
+
+function detail(b: Borrower, ...path: string[]): string {
+  let v: unknown = b.journey?.details;
+  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
+  return v === undefined || v === null ? '' : String(v);
+}
+
+/** The CKYC registry's record for the customer, in the sandbox: what the partner told us. */
+function sandboxCkycRecord(b: Borrower): Omit<AadhaarKyc, 'signed'> {
+  const p = ['basicDetails', 'personalDetails'];
+  const a = [...p, 'currentAddress'];
+  return {
+    name: detail(b, ...p, 'name') || b.name,
+    dob: detail(b, ...p, 'dob'),
+    gender: (detail(b, ...p, 'gender') || 'OTHER') as AadhaarKyc['gender'],
+    address: {
+      line1: detail(b, ...a, 'currentAddressLine1'),
+      line2: detail(b, ...a, 'currentAddressLine2'),
+      locality: '',
+      landmark: '',
+      city: detail(b, ...a, 'currentAddressCity'),
+      district: '',
+      state: detail(b, ...a, 'currentAddressState'),
+      pincode: detail(b, ...a, 'pincode'),
+      country: 'INDIA',
+    },
+  };
+}
+
+type Outcome = Pick<KycRun, 'status' | 'action' | 'message' | 'personalKYC' | 'results' | 'manualReviewRequired'>;
+
+/** Name, date of birth, face and liveness checks on an identity record. */
+async function verify(
+  b: Borrower,
+  record: Omit<AadhaarKyc, 'signed'>,
+  type: 'CKYC' | 'OKYC_DIGILOCKER',
+): Promise<Outcome> {
+  const results = {
+    nameMatch: namesMatch(record.name, detail(b, 'basicDetails', 'personalDetails', 'name') || b.name),
+    dobMatch: record.dob === detail(b, 'basicDetails', 'personalDetails', 'dob'),
+    faceMatch: magic(b) !== '8004',
+    faceLiveliness: magic(b) !== '8005',
+  };
+  const base = { action: '', personalKYC: [{ ...record, type }], results, manualReviewRequired: false };
+  if (magic(b) === '8003')
+    return {
+      ...base,
+      status: 'PROCESSING',
+      action: 'WAIT',
+      message: 'MANUAL_REVIEW_REQUIRED',
+      manualReviewRequired: true,
+    };
+  if (!results.nameMatch) return { ...base, status: 'REJECTED', message: 'NAME_MISMATCH' };
+  if (!results.dobMatch) return { ...base, status: 'REJECTED', message: 'PAN_DATA_MISMATCH' };
+  if (!results.faceMatch) return { ...base, status: 'REJECTED', message: 'FACE_MISMATCH' };
+  if (!results.faceLiveliness) return { ...base, status: 'REJECTED', message: 'LIVENESS_REJECT' };
+  return { ...base, status: 'APPROVED', message: '' };
+}
+
+/** The first verdict of a KYC run: OKYC when an Aadhaar XML was uploaded, CKYC otherwise. */
+export async function evaluateKyc(tenant: Tenant, b: Borrower): Promise<Outcome> {
+  const aadhaar = (await listDocuments(tenant, b.borrowerId)).filter((d) => d.documentType === 'AADHAAR_XML').at(-1);
+  if (aadhaar) {
+    const parsed = parseAadhaarXml(Buffer.from(await readObject(aadhaar.objectKey)).toString('utf8'));
+    const none = { action: '', personalKYC: null, results: null, manualReviewRequired: false };
+    if (!parsed) return { ...none, status: 'FAILED', message: 'OKYC_FAILED' };
+    if (!parsed.signed) return { ...none, status: 'REJECTED', message: 'DIGITAL_SIGNATURE_REJECTED' };
+    const { signed: _s, ...record } = parsed;
+    return verify(b, record, 'OKYC_DIGILOCKER');
+  }
+  if (magic(b) === '8001') {
+    return {
+      status: 'ACTION_PENDING',
+      action: 'SUBMIT_CKYC_OTP',
+      message: '',
+      personalKYC: null,
+      results: null,
+      manualReviewRequired: false,
+    };
+  }
+  if (magic(b) === '8002') {
+    return {
+      status: 'FAILED',
+      action: '',
+      message: 'CKYC_FAILED',
+      personalKYC: null,
+      results: null,
+      manualReviewRequired: false,
+    };
+  }
+  return verify(b, sandboxCkycRecord(b), 'CKYC');
+}
+
+/** After the OTP: the CKYC record is released and verified. */
+export const verifyCkyc = (b: Borrower) => verify(b, sandboxCkycRecord(b), 'CKYC');
+
+/** Saves the run and, when it is final, the borrower's KYC result with its user_verify event. */
+export async function recordKyc(tenant: Tenant, b: Borrower, run: KycRun): Promise<void> {
+  await saveKycRun(tenant, run);
+  if (run.status !== 'APPROVED' && run.status !== 'REJECTED') return;
+  const checks: KycCheck[] = run.results
+    ? [
+        { name: 'ocr', passed: run.results.nameMatch && run.results.dobMatch },
+        { name: 'liveness', passed: run.results.faceLiveliness },
+        { name: 'face_match', passed: run.results.faceMatch },
+      ]
+    : [];
+  const to = run.status === 'APPROVED' ? 'APPROVED' : 'REJECTED';
+  try {
+    await transitionBorrower(tenant, b.borrowerId, {
+      from: ['PENDING', 'REJECTED'],
+      to,
+      kyc: {
+        kycId: run.referenceId,
+        status: to,
+        provider: run.personalKYC?.[0]?.type ?? 'CKYC',
+        startedAt: run.createdAt,
+        completedAt: run.updatedAt,
+        checks,
+        ...(run.message ? { reason: run.message } : {}),
+      },
+      event: newEvent(tenant, 'user_verify', to, {
+        userId: b.borrowerId,
+        customerID: run.customerId,
+        referenceID: run.referenceId,
+        ...(run.message ? { reason: run.message } : {}),
+      }),
+    });
+  } catch (error) {
+    // Already approved by an earlier run: the new run's record stands on its own.
+    if (!(error instanceof ConflictError)) throw error;
+  }
+}

@@ -1,0 +1,46 @@
+/** Journey KYC runs (CKYC/OKYC): one per trigger, read by GET /v2/kyc/details. */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { NotFoundError } from '#core/errors';
+import type { AadhaarKyc } from '#core/kyc-india';
+import type { Tenant } from '#core/tenant';
+import { ddb, tableName } from './client.ts';
+import { expiryFor, tenantKey } from './keys.ts';
+
+export type KycRunStatus = 'PROCESSING' | 'ACTION_PENDING' | 'APPROVED' | 'REJECTED' | 'FAILED';
+
+export interface KycRun {
+  referenceId: string;
+  customerId: string;
+  borrowerId: string;
+  status: KycRunStatus;
+  /** SUBMIT_CKYC_OTP, INVALID_CKYC_OTP, WAIT, or ''. */
+  action: string;
+  /** The spec's message values: NAME_MISMATCH, FACE_MISMATCH, MANUAL_REVIEW_REQUIRED, CKYC_FAILED, … */
+  message: string;
+  personalKYC: (Omit<AadhaarKyc, 'signed'> & { type: 'CKYC' | 'OKYC_DIGILOCKER' })[] | null;
+  results: { dobMatch: boolean; faceLiveliness: boolean; faceMatch: boolean; nameMatch: boolean } | null;
+  manualReviewRequired: boolean;
+  otpAttempts: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const key = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'KYCR', referenceId), sk: 'KYCR' });
+
+export async function saveKycRun(tenant: Tenant, run: KycRun): Promise<void> {
+  await ddb.send(
+    new PutCommand({
+      TableName: tableName(),
+      Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+    }),
+  );
+}
+
+export async function getKycRun(tenant: Tenant, referenceId: string): Promise<KycRun> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: key(tenant, referenceId), ConsistentRead: true }),
+  );
+  if (!Item) throw new NotFoundError('reference', referenceId);
+  const { pk: _p, sk: _s, expiresAt: _e, ...run } = Item;
+  return run as KycRun;
+}
