@@ -628,6 +628,31 @@ export const routes = {
     access: [],
   }),
 
+  // ---------------------------------------------------------------- platform API: operations
+  resolveKycReview: route({
+    id: 'resolveKycReview',
+    method: 'POST',
+    path: '/v1/kyc-reviews/{referenceID}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/resolve-kyc-review',
+    summary: 'Resolve a KYC run held for manual review (approve, or reject as MANUAL_KYC_REJECT)',
+    description:
+      "For the lender's reviewers. In this release it takes the tenant's platform API key (so a sandbox partner can exercise the flow); an IAM-authorized admin surface is the intended home.",
+    tags: ['Platform: operations'],
+    request: { params: platform.kycReviewParams, body: platform.kycReviewBody },
+    responses: {
+      200: {
+        description: 'Decided',
+        schema: z.object({ data: z.object({ reference_id: z.string(), status: z.string() }) }),
+      },
+      404: { description: 'No such KYC run', schema: platformError },
+      409: { description: 'Not waiting for a review', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+
   // ---------------------------------------------------------------- platform API: loan engine
   createLoanQuote: route({
     id: 'createLoanQuote',

@@ -21,6 +21,8 @@ export interface KycRun {
   results: { dobMatch: boolean; faceLiveliness: boolean; faceMatch: boolean; nameMatch: boolean } | null;
   manualReviewRequired: boolean;
   otpAttempts: number;
+  /** A manual reviewer's note, when one decided. */
+  reviewNote?: string;
   createdAt: string;
   updatedAt: string;
 }

@@ -683,6 +683,17 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
       statusCode: 'GKD-S-001',
       data: { status: 'PROCESSING', action: 'WAIT', outputVariables: { manualReviewRequired: true } },
     });
+    // A reviewer decides (platform API).
+    const reviewRef = (await api('POST', '/v2/kyc/ckyc', { body: { customerID: 'kyc-review' } })).body.data.referenceID;
+    const platformApi = client(runtime.baseUrl, { authorization: `Bearer ${runtime.credentials.apiKey}` });
+    const decided = await platformApi('POST', `/v1/kyc-reviews/${reviewRef}`, {
+      body: { decision: 'APPROVED', note: 'documents checked by hand' },
+    });
+    expect(decided.body).toEqual({ data: { reference_id: reviewRef, status: 'APPROVED' } });
+    expect((await details(reviewRef)).data.status).toBe('APPROVED');
+    expect((await platformApi('POST', `/v1/kyc-reviews/${reviewRef}`, { body: { decision: 'REJECTED' } })).status).toBe(
+      409,
+    );
     await customerWithDetails('kyc-face', '8004');
     expect(await details(await kyc('kyc-face'))).toMatchObject({
       error: 'FACE_MISMATCH',

@@ -126,3 +126,14 @@ export const loanQuoteResponse = z.object({
     product: z.string(),
   }),
 });
+
+export const kycReviewParams = z.object({
+  referenceID: z.string().regex(/^kyr_[0-9a-z]{26}$/, 'is not a KYC reference'),
+});
+
+export const kycReviewBody = z
+  .object({
+    decision: z.enum(['APPROVED', 'REJECTED']),
+    note: z.string().max(500).optional().describe("The reviewer's reason, kept with the run"),
+  })
+  .strict();
