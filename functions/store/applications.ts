@@ -3,7 +3,7 @@ import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dy
 import type { Borrower } from '#core/borrowers';
 import { ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
@@ -131,12 +131,7 @@ export async function findApplicationByOffer(tenant: Tenant, offerId: string): P
 }
 
 export async function getApplication(tenant: Tenant, applicationId: string): Promise<LoanApplication> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: applicationKey(tenant, applicationId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('application', applicationId);
-  const { pk: _p, sk: _s, expiresAt: _e, ...app } = Item;
-  return app as LoanApplication;
+  return getEntity<LoanApplication>(applicationKey(tenant, applicationId), 'application', applicationId);
 }
 
 const refKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'REF', referenceId), sk: 'REF' });

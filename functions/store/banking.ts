@@ -1,8 +1,7 @@
 /** Bank statement analyses: one record per trigger, and each statement's digest once per tenant (duplicates). */
-import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '#core/errors';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 
 export interface BankAnalysis {
@@ -70,10 +69,5 @@ export async function saveAnalysis(
 }
 
 export async function getAnalysis(tenant: Tenant, referenceId: string): Promise<BankAnalysis> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: key(tenant, referenceId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('reference', referenceId);
-  const { pk: _p, sk: _s, expiresAt: _e, ...analysis } = Item;
-  return analysis as BankAnalysis;
+  return getEntity<BankAnalysis>(key(tenant, referenceId), 'reference', referenceId);
 }

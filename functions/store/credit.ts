@@ -1,9 +1,9 @@
 /** BRE runs: one per trigger, read by the poll endpoint, completed by the credit-decision workflow. */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OfferSlab } from '#core/credit/policies';
-import { ConflictError, NotFoundError } from '#core/errors';
+import { ConflictError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
@@ -59,12 +59,7 @@ export async function insertBreRun(tenant: Tenant, run: BreRun): Promise<void> {
 }
 
 export async function getBreRun(tenant: Tenant, referenceId: string): Promise<BreRun> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: runKey(tenant, referenceId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('reference', referenceId);
-  const { pk: _p, sk: _s, expiresAt: _e, ...run } = Item;
-  return run as BreRun;
+  return getEntity<BreRun>(runKey(tenant, referenceId), 'reference', referenceId);
 }
 
 /** Completes a PROCESSING run with its outcome and event; a run completes once. */

@@ -1,9 +1,8 @@
 /** Journey KYC runs (CKYC/OKYC): one per trigger, read by GET /v2/kyc/details. */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '#core/errors';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { AadhaarKyc } from '#core/kyc-india';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { expiryFor, tenantKey } from './keys.ts';
 
 export type KycRunStatus = 'PROCESSING' | 'ACTION_PENDING' | 'APPROVED' | 'REJECTED' | 'FAILED';
@@ -39,10 +38,5 @@ export async function saveKycRun(tenant: Tenant, run: KycRun): Promise<void> {
 }
 
 export async function getKycRun(tenant: Tenant, referenceId: string): Promise<KycRun> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: key(tenant, referenceId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('reference', referenceId);
-  const { pk: _p, sk: _s, expiresAt: _e, ...run } = Item;
-  return run as KycRun;
+  return getEntity<KycRun>(key(tenant, referenceId), 'reference', referenceId);
 }
