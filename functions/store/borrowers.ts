@@ -193,6 +193,13 @@ export async function listDocuments(tenant: Tenant, borrowerId: string): Promise
   }));
 }
 
+/** The borrower a partner knows by its customer id; NotFoundError ("user", FBX-E-006) otherwise. */
+export async function getBorrowerByCustomerId(tenant: Tenant, customerId: string): Promise<Borrower> {
+  const borrower = await findBorrowerByCustomerId(tenant, customerId);
+  if (!borrower) throw new NotFoundError('user', customerId);
+  return borrower;
+}
+
 /** The borrower a partner knows by its own customer id (journey API), or null. */
 export async function findBorrowerByCustomerId(tenant: Tenant, customerId: string): Promise<Borrower | null> {
   const { Item } = await ddb.send(

@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { ConflictError, InvalidStateError, LendstackError, NotFoundError, ValidationError } from '#core/errors';
+import { ConflictError, InvalidStateError, LendstackError, ValidationError } from '#core/errors';
 import { newId } from '#core/ids';
 import { type Currency, formatMajor, toMinor } from '#core/loans/money';
 import { parseDecimal } from '#core/loans/rational';
@@ -7,7 +7,7 @@ import { annualRate, generateSchedule } from '#core/loans/schedule';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { findApplicationByOffer, insertApplication, type LoanApplication } from '#store/applications';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 import { findOffer, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import { startWorkflow } from '#store/workflows';
@@ -28,8 +28,7 @@ const CURRENCY: Currency = 'INR';
 const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
   const terms = body.offerDetails;
-  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, body.customerID);
   const found = await findOffer(principal, terms.offerID);
   const run = found ? await getBreRun(principal, found.referenceId) : null;
   if (!found || !run || run.borrowerId !== borrower.borrowerId) {

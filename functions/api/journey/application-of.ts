@@ -1,8 +1,8 @@
 import type { Borrower } from '#core/borrowers';
-import { InvalidStateError, NotFoundError } from '#core/errors';
+import { InvalidStateError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { getApplication, type LoanApplication, takeWaitToken, type WaitStep } from '#store/applications';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 
 /** The customer and its loan application (the one its accepted offer created). */
 export async function applicationOf(
@@ -10,8 +10,7 @@ export async function applicationOf(
   customerId: string,
   missing: () => Error,
 ): Promise<{ borrower: Borrower; app: LoanApplication }> {
-  const borrower = await findBorrowerByCustomerId(tenant, customerId);
-  if (!borrower) throw new NotFoundError('user', customerId);
+  const borrower = await getBorrowerByCustomerId(tenant, customerId);
   const applicationId = borrower.journey?.applicationId;
   if (!applicationId) throw missing();
   return { borrower, app: await getApplication(tenant, applicationId) };

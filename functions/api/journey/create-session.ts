@@ -1,8 +1,8 @@
 import middy from '@middy/core';
-import { NotFoundError, ValidationError } from '#core/errors';
+import { ValidationError } from '#core/errors';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 import { createSession } from '#store/sessions';
 import { routes } from '../routes.ts';
 
@@ -14,8 +14,7 @@ const createSessionHandler = async ({ input }: ApiEvent<Route>): Promise<ApiResu
   if (principal.mode === 'live' && !body.redirectURL.startsWith('https://')) {
     throw new ValidationError([{ field: 'redirectURL', message: 'must use https in live mode' }]);
   }
-  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, body.customerID);
   const session = await createSession(principal, {
     borrowerId: borrower.borrowerId,
     customerId: body.customerID,

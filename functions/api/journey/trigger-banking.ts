@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import middy from '@middy/core';
 import { checkStatement } from '#core/banking';
-import { NotFoundError, ValidationError } from '#core/errors';
+import { ValidationError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import { parseMultipart, type UploadedFile } from '#http/multipart';
@@ -9,7 +9,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { SANDBOX_BANKS } from '#providers/banks';
 import { readStatement } from '#providers/statement-reader';
 import { type BankAnalysis, saveAnalysis } from '#store/banking';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
 
@@ -39,8 +39,7 @@ const triggerBanking = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   const principal = event.input.principal;
   const { fields, files } = await parseMultipart(event, MAX_STATEMENT_BYTES);
   if (!fields.customerID) throw new ValidationError([{ field: 'customerID', message: 'is required' }]);
-  const borrower = await findBorrowerByCustomerId(principal, fields.customerID);
-  if (!borrower) throw new NotFoundError('user', fields.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, fields.customerID);
   const pdfs = statements(fields, files);
   if (!pdfs.length)
     throw new ValidationError([{ field: 'files', message: 'must carry at least one statement' }], 'Invalid file');

@@ -1,9 +1,9 @@
 import middy from '@middy/core';
-import { InvalidStateError, NotFoundError } from '#core/errors';
+import { InvalidStateError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 import { routes } from '../routes.ts';
 import { evaluateKyc, recordKyc } from './kyc-flow.ts';
 import { journeyOk } from './respond.ts';
@@ -13,8 +13,7 @@ type Route = typeof routes.journeyTriggerKyc;
 /** POST /v2/kyc/ckyc: runs KYC (OKYC when an Aadhaar XML was uploaded, CKYC otherwise); GET /v2/kyc/details polls it. */
 const triggerKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
-  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, body.customerID);
   if (!borrower.journey || borrower.journey.stage === 'USER_CREATED') {
     throw new InvalidStateError(
       'invalid_user_state',

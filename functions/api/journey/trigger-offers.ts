@@ -1,10 +1,10 @@
 import middy from '@middy/core';
 import { policyFor } from '#core/credit/policies';
-import { InvalidStateError, NotFoundError, ValidationError } from '#core/errors';
+import { InvalidStateError, ValidationError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId } from '#store/borrowers';
 import { completeBreRun, insertBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import { startWorkflow } from '#store/workflows';
@@ -21,8 +21,7 @@ type Route = typeof routes.journeyTriggerOffers;
  */
 const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
-  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, body.customerID);
   const program = borrower.journey?.program;
   if (!program || borrower.journey?.stage === 'USER_CREATED') {
     throw new InvalidStateError(

@@ -1,8 +1,7 @@
 import middy from '@middy/core';
-import { NotFoundError } from '#core/errors';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId, saveJourneyDetails } from '#store/borrowers';
+import { getBorrowerByCustomerId, saveJourneyDetails } from '#store/borrowers';
 import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
 
@@ -11,8 +10,7 @@ type Route = typeof routes.journeyUpdateDetails;
 /** POST /v2/user/details/update: everything the partner knows about the customer, and its consents as an audit trail. */
 const updateDetails = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
-  const borrower = await findBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower) throw new NotFoundError('user', body.customerID);
+  const borrower = await getBorrowerByCustomerId(principal, body.customerID);
   const personal = body.basicDetails?.personalDetails;
   const { customerID: _c, consents, program, ...details } = body;
   await saveJourneyDetails(principal, borrower, {

@@ -1,10 +1,10 @@
 import middy from '@middy/core';
-import { NotFoundError, ValidationError } from '#core/errors';
+import { ValidationError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import { parseMultipart } from '#http/multipart';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId, insertDocument } from '#store/borrowers';
+import { getBorrowerByCustomerId, insertDocument } from '#store/borrowers';
 import { documentObjectKey, putObject } from '#store/documents-bucket';
 import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
@@ -56,8 +56,7 @@ const uploadDocument = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   }
   if (!spec.looksRight(file.bytes))
     throw new ValidationError([{ field: spec.field, message: `must be ${spec.kind}` }], 'Invalid file');
-  const borrower = await findBorrowerByCustomerId(principal, customerID);
-  if (!borrower) throw new NotFoundError('user', customerID);
+  const borrower = await getBorrowerByCustomerId(principal, customerID);
   const documentId = newId('doc');
   const objectKey = documentObjectKey(principal, borrower.borrowerId, documentId);
   await putObject(objectKey, file.bytes, file.contentType || 'application/octet-stream');
