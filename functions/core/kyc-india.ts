@@ -3,6 +3,7 @@
  * and matching what it says against what the partner sent. Pure: XML text in, facts out.
  */
 import { XMLParser } from 'fast-xml-parser';
+import { objectAt } from './paths.ts';
 
 export interface AadhaarKyc {
   name: string;
@@ -33,14 +34,9 @@ export function parseAadhaarXml(xml: string): AadhaarKyc | null {
   } catch {
     return null;
   }
-  const node = (value: unknown, ...path: string[]): Record<string, unknown> | undefined => {
-    let v = value;
-    for (const key of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[key] : undefined;
-    return v && typeof v === 'object' ? (v as Record<string, unknown>) : undefined;
-  };
-  const root = node(doc, 'OfflinePaperlessKyc');
-  const poi = node(root, 'UidData', 'Poi');
-  const poa = node(root, 'UidData', 'Poa') ?? {};
+  const root = objectAt(doc, 'OfflinePaperlessKyc');
+  const poi = objectAt(root, 'UidData', 'Poi');
+  const poa = objectAt(root, 'UidData', 'Poa') ?? {};
   if (!poi?.name || !poi.dob) return null;
   const text = (v: unknown) => (v === undefined || v === null ? '' : String(v));
   const [d, m, y] = text(poi.dob).split('-');

@@ -8,6 +8,7 @@
 import type { Borrower, KycCheck } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import { type AadhaarKyc, namesMatch, parseAadhaarXml } from '#core/kyc-india';
+import { textAt } from '#core/paths';
 import type { Tenant } from '#core/tenant';
 import { listDocuments, transitionBorrower } from '#store/borrowers';
 import { readObject } from '#store/documents-bucket';
@@ -20,11 +21,7 @@ export const MAX_OTP_ATTEMPTS = 3;
 
 const magic = (b: Borrower) => b.pan?.slice(5, 9) ?? '';
 
-function detail(b: Borrower, ...path: string[]): string {
-  let v: unknown = b.journey?.details;
-  for (const k of path) v = v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined;
-  return v === undefined || v === null ? '' : String(v);
-}
+const detail = (b: Borrower, ...path: string[]) => textAt(b.journey?.details, ...path);
 
 /** The CKYC registry's record for the customer, in the sandbox: what the partner told us. */
 function sandboxCkycRecord(b: Borrower): Omit<AadhaarKyc, 'signed'> {

@@ -4,6 +4,7 @@
  * then the offer slabs of the first score band that matches.
  */
 import type { IsoDate } from '../loans/dates.ts';
+import { valueAt } from '../paths.ts';
 import { type Condition, type Facts, firstRejection, holds, type RejectRule } from './rules.ts';
 
 export interface OfferSlab {
@@ -131,33 +132,27 @@ export function lenderBre(policy: Policy, facts: Facts): Decision {
   return { outcome: 'OFFER', band: band.id, slabs: band.slabs };
 }
 
-/** A nested value from the partner's details, or undefined. */
-function at(details: Record<string, unknown> | undefined, ...path: string[]): unknown {
-  let value: unknown = details;
-  for (const key of path)
-    value = value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined;
-  return value;
-}
-
 /** Facts from the journey details: age on the decision date, income band, pincode. */
 export function applicantFacts(details: Record<string, unknown> | undefined, on: IsoDate): Facts {
-  const dob = at(details, 'basicDetails', 'personalDetails', 'dob') as string | undefined;
+  const dob = valueAt(details, 'basicDetails', 'personalDetails', 'dob') as string | undefined;
   let age: number | undefined;
   if (dob) {
     age = Number(on.slice(0, 4)) - Number(dob.slice(0, 4));
     if (on.slice(5) < dob.slice(5)) age -= 1;
   }
   // Income comes as a band ("0-25000"); the rule reads its upper bound.
-  const income = String(at(details, 'basicDetails', 'employmentDetails', 'monthlyIncome') ?? '');
+  const income = String(valueAt(details, 'basicDetails', 'employmentDetails', 'monthlyIncome') ?? '');
   const bounds = income.split('-').map((n) => Number(n.replace(/[^\d]/g, '')));
   const upper = bounds.length > 1 ? bounds[1] : bounds[0];
-  const pincode = at(details, 'basicDetails', 'personalDetails', 'currentAddress', 'pincode') as string | undefined;
+  const pincode = valueAt(details, 'basicDetails', 'personalDetails', 'currentAddress', 'pincode') as
+    | string
+    | undefined;
   return {
     age,
     monthlyIncomeUpper: income && Number.isFinite(upper) ? upper : undefined,
     pincode,
     // Sandbox serviceability: PIN codes starting 99 are not served (a documented magic value).
     pincodeServiceable: pincode ? !pincode.startsWith('99') : undefined,
-    employmentType: at(details, 'basicDetails', 'employmentDetails', 'employmentType') as string | undefined,
+    employmentType: valueAt(details, 'basicDetails', 'employmentDetails', 'employmentType') as string | undefined,
   };
 }
