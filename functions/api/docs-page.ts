@@ -1,11 +1,9 @@
 /** The /docs page: a plain, self-contained HTML rendering of the OpenAPI document. */
+import { escapeHtml } from '#http/html';
 import type { RouteDef } from '#http/route';
 import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
 import { openApiDocument } from './openapi.ts';
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 export function renderDocs(routes: readonly RouteDef[]): string {
   const doc = openApiDocument(routes);

@@ -44,7 +44,7 @@ type HttpRequest = Request<APIGatewayProxyEvent, APIGatewayProxyResult, Error, C
 };
 
 /** Lower-cased request headers (API Gateway passes them as the client sent them). */
-export function lowerHeaders(event: Pick<APIGatewayProxyEvent, 'headers'>): Record<string, string> {
+export function lowerHeaders(event: { headers?: Record<string, string | undefined> | null }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(event.headers ?? {})) if (v !== undefined) out[k.toLowerCase()] = v;
   return out;

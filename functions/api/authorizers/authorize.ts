@@ -9,6 +9,7 @@ import { UnauthenticatedError } from '#core/errors';
 import { modeOfSecret } from '#core/tenant';
 import { errorResponse } from '#http/envelopes';
 import { logger } from '#http/logger';
+import { lowerHeaders } from '#http/middleware';
 import type { AuthScheme, Surface } from '#http/route';
 import { verifyAccessToken } from '#http/tokens';
 import { findPrincipalByApiKey, isCredentialActive, type Principal } from '#store/partners';
@@ -21,10 +22,7 @@ const SURFACE: Record<ProtectedScheme, Surface> = {
   apiKeyHeader: 'journey',
 };
 
-function header(event: APIGatewayRequestAuthorizerEvent, name: string): string | undefined {
-  for (const [k, v] of Object.entries(event.headers ?? {})) if (k.toLowerCase() === name && v) return v;
-  return undefined;
-}
+const header = (event: APIGatewayRequestAuthorizerEvent, name: string) => lowerHeaders(event)[name] || undefined;
 
 const bearer = (event: APIGatewayRequestAuthorizerEvent) =>
   /^Bearer\s+(\S+)$/i.exec(header(event, 'authorization')?.trim() ?? '')?.[1];

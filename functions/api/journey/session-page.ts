@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { LendstackError } from '#core/errors';
+import { escapeHtml } from '#http/html';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getApplication } from '#store/applications';
@@ -8,9 +9,6 @@ import { getSession } from '#store/sessions';
 import { routes } from '../routes.ts';
 
 type Route = typeof routes.journeySessionPage;
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const page = (title: string, body: string) =>
   `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${escapeHtml(title)}</title>
