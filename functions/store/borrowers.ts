@@ -6,7 +6,7 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import type { Borrower, BorrowerStatus, KycResult } from '#core/borrowers';
 import { ConflictError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
@@ -75,16 +75,7 @@ export async function insertBorrower(tenant: Tenant, borrower: Borrower, event: 
 
 /** A borrower of this tenant by id; NotFoundError otherwise (other tenants' borrowers are invisible). */
 export async function getBorrower(tenant: Tenant, borrowerId: string): Promise<Borrower> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: borrowerKey(tenant, borrowerId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('borrower', borrowerId);
-  return toBorrower(Item);
-}
-
-function toBorrower(item: Record<string, unknown>): Borrower {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, expiresAt: _e, version: _v, ...borrower } = item;
-  return borrower as unknown as Borrower;
+  return getEntity<Borrower>(borrowerKey(tenant, borrowerId), 'borrower', borrowerId);
 }
 
 /**

@@ -2,7 +2,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { ddb, tableName } from './client.ts';
+import { ddb, getEntity, tableName } from './client.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 export interface WebhookEndpoint {
@@ -127,12 +127,7 @@ export async function openDelivery(tenant: Tenant, delivery: Delivery): Promise<
 }
 
 export async function getDelivery(tenant: Tenant, eventId: string, endpointId: string): Promise<Delivery> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: deliveryKey(tenant, eventId, endpointId), ConsistentRead: true }),
-  );
-  if (!Item) throw new NotFoundError('delivery', `${eventId}/${endpointId}`);
-  const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...delivery } = Item;
-  return delivery as Delivery;
+  return getEntity<Delivery>(deliveryKey(tenant, eventId, endpointId), 'delivery', `${eventId}/${endpointId}`);
 }
 
 /** Puts a delivery back to PENDING for a replay; its attempts are kept and counting goes on. */
