@@ -75,37 +75,21 @@ async function verify(
   return { ...base, status: 'APPROVED', message: '' };
 }
 
+/** An outcome with no identity record yet (an OTP to ask for, a failure before any record). */
+const none = { action: '', personalKYC: null, results: null, manualReviewRequired: false } as const;
+
 /** The first verdict of a KYC run: OKYC when an Aadhaar XML was uploaded, CKYC otherwise. */
 export async function evaluateKyc(tenant: Tenant, b: Borrower): Promise<Outcome> {
   const aadhaar = (await listDocuments(tenant, b.borrowerId)).filter((d) => d.documentType === 'AADHAAR_XML').at(-1);
   if (aadhaar) {
     const parsed = parseAadhaarXml(Buffer.from(await readObject(aadhaar.objectKey)).toString('utf8'));
-    const none = { action: '', personalKYC: null, results: null, manualReviewRequired: false };
     if (!parsed) return { ...none, status: 'FAILED', message: 'OKYC_FAILED' };
     if (!parsed.signed) return { ...none, status: 'REJECTED', message: 'DIGITAL_SIGNATURE_REJECTED' };
     const { signed: _s, ...record } = parsed;
     return verify(b, record, 'OKYC_DIGILOCKER');
   }
-  if (magic(b) === '8001') {
-    return {
-      status: 'ACTION_PENDING',
-      action: 'SUBMIT_CKYC_OTP',
-      message: '',
-      personalKYC: null,
-      results: null,
-      manualReviewRequired: false,
-    };
-  }
-  if (magic(b) === '8002') {
-    return {
-      status: 'FAILED',
-      action: '',
-      message: 'CKYC_FAILED',
-      personalKYC: null,
-      results: null,
-      manualReviewRequired: false,
-    };
-  }
+  if (magic(b) === '8001') return { ...none, status: 'ACTION_PENDING', action: 'SUBMIT_CKYC_OTP', message: '' };
+  if (magic(b) === '8002') return { ...none, status: 'FAILED', message: 'CKYC_FAILED' };
   return verify(b, sandboxCkycRecord(b), 'CKYC');
 }
 
