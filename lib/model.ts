@@ -24,6 +24,8 @@ export interface WorkflowSpec {
   tasks: Record<string, FunctionSpec>;
 }
 
+const RW: Access[] = ['table:read', 'table:write'];
+
 export const workflows = {
   kyc: {
     definition: 'statemachines/kyc.asl.json',
@@ -57,47 +59,30 @@ export const workflows = {
       },
     },
   },
-  creditDecision: {
-    definition: 'statemachines/credit-decision.asl.json',
-    description: 'BRE for one customer: pre-BRE rules, bureau pull, lender rules and offers',
+  application: {
+    definition: 'statemachines/application.asl.json',
+    description:
+      'One loan application from /v2/user/create to the active loan: KYC and BRE, acceptance, signature, disbursal',
     tasks: {
+      ApplicationAwaitFunctionArn: { module: 'workflows/application', export: 'awaitStep', access: RW },
+      ApplicationRunKycFunctionArn: {
+        module: 'workflows/application',
+        export: 'runKyc',
+        access: ['table:read', 'table:write', 'documents:read'],
+      },
+      ApplicationVerifyKycOtpFunctionArn: { module: 'workflows/application', export: 'verifyKycOtp', access: RW },
+      ApplicationKycFailedFunctionArn: { module: 'workflows/application', export: 'recordKycFailure', access: RW },
       CreditPreCheckFunctionArn: { module: 'workflows/credit-decision', export: 'preCheck', access: ['table:read'] },
       CreditPullBureauFunctionArn: {
         module: 'workflows/credit-decision',
         export: 'pullBureau',
         access: ['table:read'],
       },
-      CreditRecordFunctionArn: {
-        module: 'workflows/credit-decision',
-        export: 'record',
-        access: ['table:read', 'table:write'],
-      },
-    },
-  },
-  application: {
-    definition: 'statemachines/application.asl.json',
-    description: 'One loan application: signature and disbursal callbacks, then the bank transfer',
-    tasks: {
-      ApplicationAwaitFunctionArn: {
-        module: 'workflows/application',
-        export: 'awaitStep',
-        access: ['table:read', 'table:write'],
-      },
-      ApplicationMarkSignedFunctionArn: {
-        module: 'workflows/application',
-        export: 'markSigned',
-        access: ['table:read', 'table:write'],
-      },
-      ApplicationDisburseFunctionArn: {
-        module: 'workflows/application',
-        export: 'disburse',
-        access: ['table:read', 'table:write'],
-      },
-      ApplicationMarkFailedFunctionArn: {
-        module: 'workflows/application',
-        export: 'markFailed',
-        access: ['table:read', 'table:write'],
-      },
+      CreditRecordFunctionArn: { module: 'workflows/credit-decision', export: 'record', access: RW },
+      ApplicationMarkSignedFunctionArn: { module: 'workflows/application', export: 'markSigned', access: RW },
+      ApplicationDisburseFunctionArn: { module: 'workflows/application', export: 'disburse', access: RW },
+      ApplicationMarkFailedFunctionArn: { module: 'workflows/application', export: 'markFailed', access: RW },
+      ApplicationCloseFunctionArn: { module: 'workflows/application', export: 'closeJourney', access: RW },
     },
   },
 } satisfies Record<string, WorkflowSpec>;

@@ -263,7 +263,7 @@ export const routes = {
     handler: 'api/journey/create-user',
     summary: 'Create a lending user for a customerID',
     description:
-      'Idempotent on customerID: the same customerID with the same mobile continues the journey from its stage (200, CUR-S-000, `data.stage`); the same customerID with another mobile is 409 CUR-E-002 (User Exists). An invalid mobile is 400 CUR-E-001; a missing customerID 400 FBX-E-014. The spec table names the field customer_id, its sample customerID: customerID is what is read.',
+      'Idempotent on customerID: the same customerID with the same mobile continues the journey from its stage (200, CUR-S-000, `data.stage`); the same customerID with another mobile is 409 CUR-E-002 (User Exists). A new customer is a new loan application: its workflow (one Step Functions execution, named after the application) starts here and waits for the KYC and BRE triggers. An invalid mobile is 400 CUR-E-001; a missing customerID 400 FBX-E-014. The spec table names the field customer_id, its sample customerID: customerID is what is read.',
     tags: ['Journey: user'],
     request: { body: journey.createUserBody },
     responses: {
@@ -278,7 +278,7 @@ export const routes = {
       customer_exists: 'CUR-E-002',
       borrower_exists: 'CUR-E-002',
     },
-    access: ['table:read', 'table:write'],
+    access: ['table:read', 'table:write', 'workflow:start:application'],
   }),
   journeyUpdateDetails: route({
     id: 'journeyUpdateDetails',
@@ -327,7 +327,7 @@ export const routes = {
     },
     idempotent: true,
     errorCodes: { 'field:customerID': 'FBX-E-014', 'field:program': 'GNO-E-002' },
-    access: ['table:read', 'table:write', 'workflow:start:creditDecision'],
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
   journeyGetOffers: route({
     id: 'journeyGetOffers',
@@ -373,7 +373,7 @@ export const routes = {
       invalid_request: 'AOP-E-003',
       'field:customerID': 'FBX-E-014',
     },
-    access: ['table:read', 'table:write', 'workflow:start:application'],
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
   journeyTriggerAgreement: route({
     id: 'journeyTriggerAgreement',
@@ -560,7 +560,7 @@ export const routes = {
     handler: 'api/journey/trigger-kyc',
     summary: 'Run KYC: OKYC from an uploaded Aadhaar XML, else CKYC (may ask for an OTP)',
     description:
-      "OKYC reads the uploaded AADHAAR_XML (name, date of birth, gender, address), needs its Signature element (DIGITAL_SIGNATURE_REJECTED) and matches name (NAME_MISMATCH) and date of birth (PAN_DATA_MISMATCH) against the details; face match and liveness use the sandbox provider. Sandbox magic values on the PAN's digits: 8001 CKYC asks for an OTP (answer with POST /v2/kyc/ckyc/otp; the sandbox OTP is 123456), 8002 no CKYC record (FAILED), 8003 manual review, 8004 FACE_MISMATCH, 8005 LIVENESS_REJECT. APPROVED or REJECTED also sets the customer's KYC result and emits user_verify.",
+      "Hands the run to the application's workflow and answers at once with the referenceID: GET /v2/kyc/details reads PROCESSING until it decides (within a second in the sandbox). While a run is in progress, or once KYC is APPROVED, a trigger answers with that run's referenceID. After REJECTED or FAILED a trigger starts a new run. OKYC reads the uploaded AADHAAR_XML (name, date of birth, gender, address), needs its Signature element (DIGITAL_SIGNATURE_REJECTED) and matches name (NAME_MISMATCH) and date of birth (PAN_DATA_MISMATCH) against the details; face match and liveness use the sandbox provider. Sandbox magic values on the PAN's digits: 8001 CKYC asks for an OTP (answer with POST /v2/kyc/ckyc/otp; the sandbox OTP is 123456), 8002 no CKYC record (FAILED), 8003 manual review, 8004 FACE_MISMATCH, 8005 LIVENESS_REJECT. APPROVED or REJECTED also sets the customer's KYC result and emits user_verify.",
     tags: ['Journey: KYC'],
     request: { body: journey.kycTriggerBody },
     responses: {
@@ -569,7 +569,7 @@ export const routes = {
     },
     idempotent: true,
     errorCodes: { 'field:customerID': 'FBX-E-014', 'field:program': 'FBX-E-007' },
-    access: ['table:read', 'table:write', 'documents:read'],
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
   journeySubmitKycOtp: route({
     id: 'journeySubmitKycOtp',
@@ -580,7 +580,7 @@ export const routes = {
     handler: 'api/journey/submit-kyc-otp',
     summary: "Answer CKYC's OTP action (lendstack's addition: the spec shows the action, not the answer)",
     description:
-      "A wrong OTP sets action INVALID_CKYC_OTP; the third wrong one FAILS the run (CKYC_FAILED). Answers SKO-S-000 with the run's status.",
+      "Hands the OTP to the application's workflow (the run waits for it for one hour) and answers SKO-S-000 with status PROCESSING; GET /v2/kyc/details then says APPROVED (or another verdict), or ACTION_PENDING with action INVALID_CKYC_OTP for a wrong OTP. The third wrong OTP FAILS the run (CKYC_FAILED).",
     tags: ['Journey: KYC'],
     request: { body: journey.kycOtpBody },
     responses: {
@@ -592,7 +592,7 @@ export const routes = {
       409: { description: 'FBX-E-010 not waiting for an OTP', schema: journey.journeyError },
     },
     errorCodes: { reference_not_found: 'FBX-E-008' },
-    access: ['table:read', 'table:write'],
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
   journeyGetKyc: route({
     id: 'journeyGetKyc',
@@ -650,7 +650,7 @@ export const routes = {
       409: { description: 'Not waiting for a review', schema: platformError },
     },
     idempotent: true,
-    access: ['table:read', 'table:write'],
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
 
   // ---------------------------------------------------------------- platform API: loan engine

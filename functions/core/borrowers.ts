@@ -10,7 +10,7 @@ export type BorrowerType = 'PERSONAL' | 'BUSINESS';
 export type BorrowerStatus = 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
 
 /** Journey API stages, in order; a customer created again continues from its stage. */
-export type JourneyStage = 'USER_CREATED' | 'DETAILS_UPDATED' | 'OFFER_ACCEPTED';
+export type JourneyStage = 'USER_CREATED' | 'DETAILS_UPDATED' | 'OFFER_ACCEPTED' | 'REJECTED' | 'EXPIRED';
 
 export type KycStatus = 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
 
@@ -54,7 +54,15 @@ export interface Borrower {
   /** India: PAN, unique per tenant (dedupe). */
   pan?: string;
   /** Where the journey API's customer stands, and what the partner told us about them. */
-  journey?: { stage: JourneyStage; program?: string; details?: Record<string, unknown>; applicationId?: string };
+  journey?: {
+    stage: JourneyStage;
+    program?: string;
+    details?: Record<string, unknown>;
+    /** The loan application this journey is, from /v2/user/create on: its workflow execution is named after it. */
+    applicationId?: string;
+    /** The latest journey KYC run. */
+    kycReferenceId?: string;
+  };
   createdAt: string;
   updatedAt: string;
 }

@@ -1,23 +1,24 @@
 /** Loan applications: created when a customer accepts an offer, with the schedule the loan engine computed. */
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Borrower } from '#core/borrowers';
 import { ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, getEntity, tableName } from './client.ts';
-import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
+import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
-/** OFFER_ACCEPTED -> SIGNED -> DISBURSAL_PROCESSING -> DISBURSED; or REJECTED (signing) / DISBURSAL_FAILED. */
+/**
+ * OFFER_ACCEPTED -> SIGNED -> DISBURSAL_PROCESSING -> DISBURSED; or REJECTED (signing),
+ * DISBURSAL_FAILED, or EXPIRED (KYC never completed while the accepted offer waited).
+ */
 export type ApplicationStatus =
   | 'OFFER_ACCEPTED'
+  | 'EXPIRED'
   | 'SIGNED'
   | 'REJECTED'
   | 'DISBURSAL_PROCESSING'
   | 'DISBURSED'
   | 'DISBURSAL_FAILED';
-
-/** The steps the lifecycle workflow waits on, each with its task token while it waits. */
-export type WaitStep = 'AGREEMENT' | 'DISBURSAL';
 
 export interface Agreement {
   referenceId: string;
@@ -65,8 +66,6 @@ export interface LoanApplication {
   };
   agreement?: Agreement;
   disbursal?: Disbursal;
-  /** Task tokens of the steps the workflow waits on (never returned to partners). */
-  tokens?: Partial<Record<WaitStep, string>>;
   createdAt: string;
 }
 
@@ -97,7 +96,7 @@ export async function insertApplication(tenant: Tenant, borrower: Borrower, app:
           {
             Put: {
               TableName: table,
-              Item: { ...applicationKey(tenant, app.applicationId), tokens: {}, ...app, expiresAt },
+              Item: { ...applicationKey(tenant, app.applicationId), ...app, expiresAt },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -135,40 +134,6 @@ export async function getApplication(tenant: Tenant, applicationId: string): Pro
 }
 
 const refKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'REF', referenceId), sk: 'REF' });
-
-/** Keeps the task token of a step the workflow now waits on. */
-export async function saveWaitToken(tenant: Tenant, applicationId: string, step: WaitStep, token: string) {
-  await ddb.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: applicationKey(tenant, applicationId),
-      UpdateExpression: 'SET tokens.#step = :t',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#step': step },
-      ExpressionAttributeValues: { ':t': token },
-    }),
-  );
-}
-
-/** Takes a step's token (once: a second caller gets null), so a callback is sent exactly once. */
-export async function takeWaitToken(tenant: Tenant, applicationId: string, step: WaitStep): Promise<string | null> {
-  try {
-    const { Attributes } = await ddb.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: applicationKey(tenant, applicationId),
-        UpdateExpression: 'REMOVE tokens.#step',
-        ConditionExpression: 'attribute_exists(tokens.#step)',
-        ExpressionAttributeNames: { '#step': step },
-        ReturnValues: 'ALL_OLD',
-      }),
-    );
-    return (Attributes?.tokens as Record<string, string> | undefined)?.[step] ?? null;
-  } catch (error) {
-    if (isConditionalCheckFailed(error)) return null;
-    throw error;
-  }
-}
 
 /**
  * Sets fields of an application, optionally only from given statuses, with an optional event

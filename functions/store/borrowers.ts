@@ -2,7 +2,7 @@
  * Borrowers and their documents. A borrower's NIK and phone are unique within a tenant,
  * enforced by UNIQUE items written in the same transaction (no Scan, no race).
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { Borrower, BorrowerStatus, KycResult } from '#core/borrowers';
 import { ConflictError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
@@ -307,4 +307,41 @@ export async function listConsents(tenant: Tenant, borrowerId: string): Promise<
     url,
     receivedAt,
   }));
+}
+
+/**
+ * Sets journey fields of a customer (its stage, its application, its latest KYC run).
+ * With `ifAbsent`, only when the customer has no such field yet (false when it had one).
+ */
+export async function setJourneyFields(
+  tenant: Tenant,
+  borrowerId: string,
+  fields: Partial<Pick<NonNullable<Borrower['journey']>, 'stage' | 'applicationId' | 'kycReferenceId'>>,
+  options: { ifAbsent?: 'applicationId' } = {},
+): Promise<boolean> {
+  const entries = Object.entries(fields).filter(([, v]) => v !== undefined);
+  const names = Object.fromEntries(entries.map(([k], i) => [`#f${i}`, k]));
+  const values: Record<string, unknown> = Object.fromEntries(entries.map(([, v], i) => [`:v${i}`, v]));
+  values[':now'] = new Date().toISOString();
+  let condition = 'attribute_exists(pk) AND attribute_exists(journey)';
+  if (options.ifAbsent) {
+    names['#absent'] = options.ifAbsent;
+    condition += ' AND attribute_not_exists(journey.#absent)';
+  }
+  try {
+    await ddb.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: borrowerKey(tenant, borrowerId),
+        UpdateExpression: `SET ${entries.map((_, i) => `journey.#f${i} = :v${i}`).join(', ')}, updatedAt = :now`,
+        ConditionExpression: condition,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (options.ifAbsent && isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
 }

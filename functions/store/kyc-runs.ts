@@ -1,9 +1,10 @@
 /** Journey KYC runs (CKYC/OKYC): one per trigger, read by GET /v2/kyc/details. */
 import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { InvalidStateError } from '#core/errors';
 import type { AadhaarKyc } from '#core/kyc-india';
 import type { Tenant } from '#core/tenant';
 import { ddb, getEntity, tableName } from './client.ts';
-import { expiryFor, tenantKey } from './keys.ts';
+import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 export type KycRunStatus = 'PROCESSING' | 'ACTION_PENDING' | 'APPROVED' | 'REJECTED' | 'FAILED';
 
@@ -28,13 +29,30 @@ export interface KycRun {
 
 const key = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'KYCR', referenceId), sk: 'KYCR' });
 
-export async function saveKycRun(tenant: Tenant, run: KycRun): Promise<void> {
-  await ddb.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
-    }),
-  );
+/** Saves a run; with `from`, only while the stored run is in that status (FBX-E-010 otherwise). */
+export async function saveKycRun(tenant: Tenant, run: KycRun, from?: KycRunStatus): Promise<void> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+        ...(from
+          ? {
+              ConditionExpression: '#s = :from',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: { ':from': from },
+            }
+          : {}),
+      }),
+    );
+  } catch (error) {
+    if (from && isConditionalCheckFailed(error)) {
+      throw new InvalidStateError('invalid_user_state', `KYC run ${run.referenceId} is no longer ${from}`, {
+        cause: error,
+      });
+    }
+    throw error;
+  }
 }
 
 export async function getKycRun(tenant: Tenant, referenceId: string): Promise<KycRun> {

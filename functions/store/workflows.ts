@@ -1,5 +1,6 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { InvalidStateError } from '#core/errors';
 import { workflowArnVariable } from './workflow-names.ts';
 
 const sfn = new SFNClient({});
@@ -22,12 +23,41 @@ export async function startWorkflow(workflow: string, name: string, input: unkno
   return executionArn ?? '';
 }
 
+/**
+ * Starts the execution named `name` if it is not running yet. Step Functions answers a
+ * repeated start of a running execution with the same input as the same execution, and a
+ * closed one with ExecutionAlreadyExists: either way the workflow exists.
+ */
+export async function ensureWorkflow(workflow: string, name: string, input: unknown): Promise<void> {
+  try {
+    await startWorkflow(workflow, name, input);
+  } catch (error) {
+    if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
+  }
+}
+
+/** A token whose task is gone (timed out, or its branch ended): the step is no longer waiting. */
+const STALE_TOKEN = new Set(['TaskTimedOut', 'TaskDoesNotExist', 'InvalidToken']);
+
+async function answer(send: () => Promise<unknown>): Promise<void> {
+  try {
+    await send();
+  } catch (error) {
+    if (error instanceof Error && STALE_TOKEN.has(error.name)) {
+      throw new InvalidStateError('invalid_user_state', 'The application is no longer waiting for this step', {
+        cause: error,
+      });
+    }
+    throw error;
+  }
+}
+
 /** Completes a waiting task (an outside party answered): the workflow goes on with `output`. */
 export async function completeTask(token: string, output: unknown): Promise<void> {
-  await sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? {}) }));
+  await answer(() => sfn.send(new SendTaskSuccessCommand({ taskToken: token, output: JSON.stringify(output ?? {}) })));
 }
 
 /** Fails a waiting task with an error name the ASL's Catch matches. */
 export async function failTask(token: string, error: string, cause: string): Promise<void> {
-  await sfn.send(new SendTaskFailureCommand({ taskToken: token, error, cause }));
+  await answer(() => sfn.send(new SendTaskFailureCommand({ taskToken: token, error, cause })));
 }

@@ -1,27 +1,146 @@
 /**
- * The loan application's lifecycle workflow (statemachines/application.asl.json), one
- * execution per application: it waits for the borrower's signature and for the partner's
- * disbursal trigger (task-token callbacks), then disburses through the bank, exactly once.
+ * The loan application's workflow (statemachines/application.asl.json), one execution per
+ * application from /v2/user/create to the active loan: KYC and the credit decision side by
+ * side, the offer acceptance, the borrower's signature, the partner's disbursal trigger
+ * (task-token callbacks), then the bank transfer, exactly once.
  */
-import { ProviderError } from '#core/errors';
+import { NotConfiguredError, ProviderError } from '#core/errors';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
-import { getApplication, saveWaitToken, updateApplication, type WaitStep } from '#store/applications';
+import { getApplication, updateApplication } from '#store/applications';
+import { getBorrower, setJourneyFields } from '#store/borrowers';
+import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { newEvent } from '#store/outbox';
+import { clearWaits, saveWaitToken, type WaitStep } from '#store/waits';
+import { evaluateKyc, MAX_OTP_ATTEMPTS, recordKyc, SANDBOX_CKYC_OTP, verifyCkyc } from './kyc-flow.ts';
 
 export interface ApplicationInput {
   applicationId: string;
   partnerId: string;
   mode: Mode;
+  borrowerId: string;
+  customerId: string;
 }
 
-const tenantOf = (i: ApplicationInput) => ({ partnerId: i.partnerId, mode: i.mode });
+const tenantOf = (i: Pick<ApplicationInput, 'partnerId' | 'mode'>) => ({ partnerId: i.partnerId, mode: i.mode });
 
 /** A `.waitForTaskToken` step: keeps the token where the endpoint that completes the step finds it. */
 export const awaitStep = async (input: ApplicationInput & { step: WaitStep; token: string }) => {
   await saveWaitToken(tenantOf(input), input.applicationId, input.step, input.token);
   logger.info('application waits', { applicationId: input.applicationId, step: input.step });
   return { waiting: input.step };
+};
+
+/** What the ASL's KYC Choice reads. */
+export interface KycState {
+  referenceId: string;
+  status: KycRun['status'];
+  action: string;
+  manualReviewRequired: boolean;
+}
+
+const kycState = (run: KycRun): KycState => ({
+  referenceId: run.referenceId,
+  status: run.status,
+  action: run.action,
+  manualReviewRequired: run.manualReviewRequired,
+});
+
+type KycStepInput = ApplicationInput & { referenceId: string };
+
+/** The KYC run the partner triggered: OKYC with an uploaded Aadhaar XML, CKYC otherwise. */
+export const runKyc = async (input: KycStepInput): Promise<KycState> => {
+  const tenant = tenantOf(input);
+  if (input.mode !== 'sandbox') throw new NotConfiguredError('CKYC/OKYC provider');
+  const [run, borrower] = await Promise.all([
+    getKycRun(tenant, input.referenceId),
+    getBorrower(tenant, input.borrowerId),
+  ]);
+  if (run.status !== 'PROCESSING') return kycState(run); // a retried step: already decided
+  const decided: KycRun = { ...run, ...(await evaluateKyc(tenant, borrower)), updatedAt: new Date().toISOString() };
+  await recordKyc(tenant, borrower, decided);
+  logger.info('KYC decided', { referenceId: run.referenceId, status: decided.status, message: decided.message });
+  return kycState(decided);
+};
+
+/** The OTP the customer received from the CKYC registry (POST /v2/kyc/ckyc/otp). */
+export const verifyKycOtp = async (input: KycStepInput & { otp: string }): Promise<KycState> => {
+  const tenant = tenantOf(input);
+  const [run, borrower] = await Promise.all([
+    getKycRun(tenant, input.referenceId),
+    getBorrower(tenant, input.borrowerId),
+  ]);
+  if (run.status !== 'PROCESSING') return kycState(run);
+  const now = new Date().toISOString();
+  let decided: KycRun;
+  if (input.otp !== SANDBOX_CKYC_OTP) {
+    const attempts = run.otpAttempts + 1;
+    const failed = attempts >= MAX_OTP_ATTEMPTS;
+    decided = {
+      ...run,
+      otpAttempts: attempts,
+      status: failed ? 'FAILED' : 'ACTION_PENDING',
+      action: failed ? '' : 'INVALID_CKYC_OTP',
+      message: failed ? 'CKYC_FAILED' : '',
+      updatedAt: now,
+    };
+  } else {
+    decided = { ...run, ...(await verifyCkyc(borrower)), updatedAt: now };
+  }
+  await recordKyc(tenant, borrower, decided);
+  return kycState(decided);
+};
+
+/** A KYC step that failed after its retries: FAILED, and the partner may trigger KYC again. */
+export const recordKycFailure = async (
+  input: KycStepInput & { error?: { Error: string; Cause: string } },
+): Promise<KycState> => {
+  const tenant = tenantOf(input);
+  const [run, borrower] = await Promise.all([
+    getKycRun(tenant, input.referenceId),
+    getBorrower(tenant, input.borrowerId),
+  ]);
+  const failed: KycRun = {
+    ...run,
+    status: 'FAILED',
+    action: '',
+    manualReviewRequired: false,
+    message: input.error?.Error === 'States.Timeout' ? 'KYC_EXPIRED' : 'CKYC_FAILED',
+    updatedAt: new Date().toISOString(),
+  };
+  await recordKyc(tenant, borrower, failed);
+  logger.warn('KYC failed', { referenceId: run.referenceId, error: input.error?.Error, cause: input.error?.Cause });
+  return kycState(failed);
+};
+
+/**
+ * The journey ends before a loan: the credit decision rejected the customer (REJECTED), or a
+ * wait ran out (EXPIRED). Waits an abandoned branch left behind are forgotten, and an
+ * application the customer had accepted is closed with its event.
+ */
+export const closeJourney = async (
+  input: ApplicationInput & { outcome: 'REJECTED' | 'EXPIRED'; error?: { Error: string; Cause: string } },
+) => {
+  const tenant = tenantOf(input);
+  await clearWaits(tenant, input.applicationId);
+  const borrower = await getBorrower(tenant, input.borrowerId);
+  if (borrower.journey?.stage === 'OFFER_ACCEPTED') {
+    const app = await getApplication(tenant, input.applicationId);
+    if (app.status === 'OFFER_ACCEPTED') {
+      await updateApplication(tenant, input.applicationId, {
+        from: ['OFFER_ACCEPTED'],
+        set: { status: 'EXPIRED' },
+        event: newEvent(tenant, 'loan', 'EXPIRED', {
+          applicationId: input.applicationId,
+          customerID: input.customerId,
+          reason: input.error?.Cause ?? 'the journey was not completed in time',
+        }),
+      });
+    }
+  }
+  await setJourneyFields(tenant, input.borrowerId, { stage: input.outcome });
+  logger.info('journey closed', { applicationId: input.applicationId, outcome: input.outcome });
+  return { status: input.outcome };
 };
 
 /** The borrower signed. */

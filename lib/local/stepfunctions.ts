@@ -10,6 +10,13 @@ import { StateMachine } from 'aws-local-stepfunctions';
 
 type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 type TaskHandlers = Record<string, (input: JSONValue) => Promise<JSONValue>>;
+/** What an execution is doing: task calls in flight, and tasks waiting for a token. */
+interface Activity {
+  busy: number;
+  waiting: number;
+  /** Its task tokens: they die with the execution (a branch it abandoned may leave one). */
+  tokens: Set<string>;
+}
 
 import { randomUUID } from 'node:crypto';
 import { type FunctionSpec, type WorkflowName, type WorkflowSpec, workflows } from '../model.ts';
@@ -33,6 +40,7 @@ interface Execution {
   error?: string;
   cause?: string;
   history: { timestamp: Date; type: string; details: Record<string, unknown> }[];
+  activity: Activity;
   abort: () => void;
   done: Promise<void>;
 }
@@ -109,7 +117,7 @@ export interface LocalStepFunctions {
   arns: Record<WorkflowName, string>;
   start(stateMachineArn: string, name: string, input: string): Execution;
   describe(executionArn: string): Execution | undefined;
-  /** Resolves when every running execution has ended (tests). */
+  /** Resolves when every execution has ended or waits for a task token with nothing else to do (tests). */
   idle(): Promise<void>;
   /** Task tokens waiting for SendTaskSuccess/Failure, by state name. */
   tokens(): { token: string; state: string }[];
@@ -125,7 +133,10 @@ export function createLocalStepFunctions(options: {
 }): LocalStepFunctions {
   const { region, log } = options;
   const tokens = taskTokens();
-  const machines = new Map<string, { name: WorkflowName; machine: StateMachine; handlers: TaskHandlers }>();
+  const machines = new Map<
+    string,
+    { name: WorkflowName; machine: StateMachine; handlers: (activity: Activity) => TaskHandlers }
+  >();
   const arns = {} as Record<WorkflowName, string>;
 
   for (const [name, spec] of Object.entries(options.workflows ?? workflows) as [WorkflowName, WorkflowSpec][]) {
@@ -150,7 +161,16 @@ export function createLocalStepFunctions(options: {
     const unsupported = unsupportedFeatures(definition);
     if (unsupported.length)
       throw new Error(`${spec.definition} uses what the local runtime cannot run: ${unsupported.join(', ')}`);
-    const handlers: TaskHandlers = {};
+    const calls: Record<string, (input: JSONValue, activity: Activity) => Promise<JSONValue>> = {};
+    /** Counts the call as work in flight, so idle() can tell a working execution from a waiting one. */
+    const working = async <T>(activity: Activity, work: () => Promise<T>): Promise<T> => {
+      activity.busy++;
+      try {
+        return await work();
+      } finally {
+        activity.busy--;
+      }
+    };
     for (const [stateName, resource, parameters] of taskStates(definition.States)) {
       if (SUPPLIED_INTEGRATIONS.has(resource)) {
         const functionArn = String((parameters as { FunctionName?: string } | undefined)?.FunctionName ?? '');
@@ -159,24 +179,35 @@ export function createLocalStepFunctions(options: {
           throw new Error(
             `${spec.definition}: state ${stateName} invokes ${functionArn}, which is not in lib/model.ts`,
           );
-        handlers[stateName] = async (input) => {
+        calls[stateName] = async (input, activity) => {
           const payload = (input as { Payload?: JSONValue }).Payload ?? null;
           if (resource === LAMBDA_INVOKE) {
             // The shape the lambda:invoke integration returns.
-            return { Payload: (await invoke(fn, payload)) as JSONValue, StatusCode: 200 };
+            return working(activity, async () => ({
+              Payload: (await invoke(fn, payload)) as JSONValue,
+              StatusCode: 200,
+            }));
           }
           const token = `tok_${randomUUID()}`;
           const waiting = tokens.wait(token, stateName);
-          await invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token));
-          return waiting;
+          activity.tokens.add(token);
+          await working(activity, () => invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token)));
+          activity.waiting++;
+          try {
+            return await waiting;
+          } finally {
+            activity.waiting--;
+          }
         };
         continue;
       }
       const fn = byArn.get(resource);
       if (!fn)
         throw new Error(`${spec.definition}: state ${stateName} calls ${resource}, which is not in lib/model.ts`);
-      handlers[stateName] = (input) => invoke(fn, input) as Promise<JSONValue>;
+      calls[stateName] = (input, activity) => working(activity, () => invoke(fn, input) as Promise<JSONValue>);
     }
+    const handlers = (activity: Activity): TaskHandlers =>
+      Object.fromEntries(Object.entries(calls).map(([state, call]) => [state, (input) => call(input, activity)]));
     const arn = stateMachineArnFor(region, name);
     arns[name] = arn;
     let machine: StateMachine;
@@ -203,8 +234,9 @@ export function createLocalStepFunctions(options: {
     }
     const startDate = new Date();
     const parsed = JSON.parse(input || '{}');
+    const activity: Activity = { busy: 0, waiting: 0, tokens: new Set() };
     const run = sm.machine.run(parsed, {
-      overrides: { taskResourceLocalHandlers: sm.handlers },
+      overrides: { taskResourceLocalHandlers: sm.handlers(activity) },
       context: {
         Execution: {
           Id: executionArn,
@@ -226,6 +258,7 @@ export function createLocalStepFunctions(options: {
       status: 'RUNNING',
       startDate,
       history: [],
+      activity,
       abort: run.abort,
       done: Promise.resolve(),
     };
@@ -250,6 +283,7 @@ export function createLocalStepFunctions(options: {
       })
       .then(() => collect)
       .finally(() => {
+        tokens.forget(activity.tokens);
         execution.stopDate = new Date();
         const ms = execution.stopDate.getTime() - startDate.getTime();
         log(
@@ -335,10 +369,22 @@ export function createLocalStepFunctions(options: {
     start,
     describe: (arn) => executions.get(arn),
     async idle() {
-      for (;;) {
-        const running = [...executions.values()].filter((e) => e.status === 'RUNNING');
-        if (!running.length) return;
-        await Promise.all(running.map((e) => e.done));
+      const tick = () => new Promise((r) => setTimeout(r, 20));
+      // An execution is at rest when it has ended, or when it only waits for task tokens.
+      const working = () =>
+        [...executions.values()].filter(
+          (e) => e.status === 'RUNNING' && (e.activity.busy > 0 || e.activity.waiting === 0),
+        );
+      for (let quiet = 0; quiet < 2; ) {
+        const active = working();
+        if (active.length) {
+          quiet = 0;
+          await Promise.race([tick(), ...active.map((e) => e.done)]);
+        } else {
+          // Between two states an execution does nothing for a moment: look twice.
+          quiet++;
+          await tick();
+        }
       }
     },
     operations,
@@ -381,6 +427,10 @@ function taskTokens() {
     },
     heartbeat(token: string) {
       if (!pending.has(token)) throw new AwsJsonError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
+    },
+    /** Tokens of an execution that ended: SendTask* on them is TaskDoesNotExist. */
+    forget(owned: Iterable<string>) {
+      for (const token of owned) pending.delete(token);
     },
     outstanding: () => [...pending.entries()].map(([token, e]) => ({ token, state: e.state })),
   };

@@ -1,18 +1,18 @@
 import middy from '@middy/core';
 import { ConflictError, InvalidStateError, LendstackError, ValidationError } from '#core/errors';
-import { newId } from '#core/ids';
 import { type Currency, formatMajor, toMinor } from '#core/loans/money';
 import { parseDecimal } from '#core/loans/rational';
 import { annualRate, generateSchedule } from '#core/loans/schedule';
+import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { findApplicationByOffer, insertApplication, type LoanApplication } from '#store/applications';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { findOffer, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
-import { startWorkflow } from '#store/workflows';
-import type { ApplicationInput } from '../../workflows/application.ts';
+import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
+import { applicationIdOf, waitingToken, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyAcceptOffer;
@@ -22,7 +22,8 @@ const CURRENCY: Currency = 'INR';
 /**
  * POST /user/acceptOffer: the amount, tenure and interest must fall inside a slab of a live
  * offer of this customer (AOP-E-002 for the offer, AOP-E-003 for the terms). Creates the loan
- * application with its schedule from the loan engine. Accepting the same offer again with the
+ * application with its schedule from the loan engine, and moves the application's workflow
+ * on from the offer step to the signature (once KYC is approved too). Accepting the same offer again with the
  * same terms answers as the first time; with other terms it is FBX-E-010.
  */
 const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
@@ -62,6 +63,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
 
   const existing = await findApplicationByOffer(principal, terms.offerID);
   if (existing) return sameTerms(existing, terms, principal);
+  const applicationId = applicationIdOf(borrower);
 
   const today = new Date().toISOString().slice(0, 10);
   const schedule = generateSchedule({
@@ -85,7 +87,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   });
   const major = (x: bigint) => formatMajor(x, CURRENCY);
   const app: LoanApplication = {
-    applicationId: newId('app'),
+    applicationId,
     borrowerId: borrower.borrowerId,
     customerId: body.customerID,
     offerId: terms.offerID,
@@ -123,7 +125,10 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     tenure: terms.tenure,
   });
   try {
-    await insertApplication(principal, borrower, app, event);
+    await withWaitingStep(principal, applicationId, 'OFFERS', async (token) => {
+      await insertApplication(principal, borrower, app, event);
+      await completeTask(token, accepted(app));
+    });
   } catch (error) {
     // A concurrent acceptance of the same offer won: answer as its retry would be answered.
     if (error instanceof ConflictError && error.code === 'offer_already_accepted') {
@@ -132,31 +137,24 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     }
     throw error;
   }
-  await startLifecycle(app, principal);
   return journeyOk({ message: 'ok' }, 'AOP-S-000');
 };
 
-/**
- * One lifecycle execution per application, named after it: Step Functions treats a repeated
- * start with the same name and input as the same execution, so a retried acceptance (whose
- * first attempt may have died before starting it) starts it at most once.
- */
-async function startLifecycle(app: LoanApplication, principal: { partnerId: string; mode: 'sandbox' | 'live' }) {
-  const input: ApplicationInput = {
-    applicationId: app.applicationId,
-    partnerId: principal.partnerId,
-    mode: principal.mode,
-  };
-  await startWorkflow('application', app.applicationId, input);
-}
+/** What the workflow's offer step hears: the application exists, the credit branch is done. */
+const accepted = (app: LoanApplication) => ({ action: 'ACCEPTED', applicationId: app.applicationId });
 
+/**
+ * The same acceptance again. If an earlier attempt created the application but died before
+ * telling the workflow, the workflow still waits at the offer step: tell it now.
+ */
 async function sameTerms(
   app: LoanApplication,
   terms: { amount: number; tenure: number; interest: number },
-  principal: { partnerId: string; mode: 'sandbox' | 'live' },
+  principal: Tenant,
 ): Promise<ApiResult> {
   if (app.amount === terms.amount && app.tenure === terms.tenure && app.interest === terms.interest) {
-    await startLifecycle(app, principal);
+    const token = await waitingToken(principal, app.applicationId, 'OFFERS', 0);
+    if (token) await completeTask(token, accepted(app));
     return journeyOk({ message: 'ok' }, 'AOP-S-000');
   }
   throw new InvalidStateError('offer_already_accepted', 'This offer was already accepted with other terms');

@@ -1,8 +1,9 @@
 import type { Borrower } from '#core/borrowers';
-import { InvalidStateError } from '#core/errors';
+import { InvalidStateError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { getApplication, type LoanApplication, takeWaitToken, type WaitStep } from '#store/applications';
+import { getApplication, type LoanApplication } from '#store/applications';
 import { getBorrowerByCustomerId } from '#store/borrowers';
+import { saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
 
 /** The customer and its loan application (the one its accepted offer created). */
 export async function applicationOf(
@@ -13,21 +14,69 @@ export async function applicationOf(
   const borrower = await getBorrowerByCustomerId(tenant, customerId);
   const applicationId = borrower.journey?.applicationId;
   if (!applicationId) throw missing();
-  return { borrower, app: await getApplication(tenant, applicationId) };
+  try {
+    return { borrower, app: await getApplication(tenant, applicationId) };
+  } catch (error) {
+    // The application's terms exist from the offer acceptance on.
+    if (error instanceof NotFoundError) throw missing();
+    throw error;
+  }
+}
+
+/** The customer's application id (every journey customer has one from /v2/user/create on). */
+export function applicationIdOf(borrower: Borrower): string {
+  const applicationId = borrower.journey?.applicationId;
+  if (!applicationId) {
+    throw new InvalidStateError('invalid_user_state', 'Continue the journey with POST /v2/user/create first');
+  }
+  return applicationId;
 }
 
 /**
- * The task token of a step the lifecycle waits on. The workflow reaches the wait within
- * moments of the previous step, so a trigger right after it waits briefly rather than fail.
+ * The task token of a step the workflow waits on. The workflow reaches the wait within
+ * moments of the previous step, so a trigger right after it waits briefly rather than fail;
+ * null when it does not get there (`patience` ms).
  */
-export async function waitingToken(tenant: Tenant, applicationId: string, step: WaitStep): Promise<string> {
-  for (let i = 0; i < 20; i++) {
+export async function waitingToken(
+  tenant: Tenant,
+  applicationId: string,
+  step: WaitStep,
+  patience = 2000,
+): Promise<string | null> {
+  const deadline = Date.now() + patience;
+  for (;;) {
     const token = await takeWaitToken(tenant, applicationId, step);
-    if (token) return token;
+    if (token || Date.now() >= deadline) return token;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** The same, for a step the request cannot go on without: FBX-E-010 when the workflow is elsewhere. */
+export async function requireWaitingToken(tenant: Tenant, applicationId: string, step: WaitStep): Promise<string> {
+  const token = await waitingToken(tenant, applicationId, step);
+  if (token) return token;
   throw new InvalidStateError(
     'invalid_user_state',
-    `The application is not waiting for ${step.toLowerCase()} yet: retry shortly`,
+    `The application is not waiting for ${step.toLowerCase().replace('_', ' ')} now`,
   );
+}
+
+/**
+ * Runs `answer` with the token of the step the workflow waits on. If `answer` throws, the
+ * token goes back, so the partner's retry finds the workflow still waiting: a trigger is
+ * never half-done. `answer` completes the task last.
+ */
+export async function withWaitingStep<T>(
+  tenant: Tenant,
+  applicationId: string,
+  step: WaitStep,
+  answer: (token: string) => Promise<T>,
+): Promise<T> {
+  const token = await requireWaitingToken(tenant, applicationId, step);
+  try {
+    return await answer(token);
+  } catch (error) {
+    await saveWaitToken(tenant, applicationId, step, token);
+    throw error;
+  }
 }

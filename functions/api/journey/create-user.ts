@@ -2,11 +2,15 @@ import middy from '@middy/core';
 import type { Borrower } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import { newId } from '#core/ids';
+import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findBorrowerByCustomerId, insertBorrower } from '#store/borrowers';
+import { findBorrowerByCustomerId, getBorrower, insertBorrower, setJourneyFields } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
+import { ensureWorkflow } from '#store/workflows';
+import type { ApplicationInput } from '../../workflows/application.ts';
 import { routes } from '../routes.ts';
+import { applicationIdOf } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyCreateUser;
@@ -14,12 +18,12 @@ type Route = typeof routes.journeyCreateUser;
 /**
  * POST /v2/user/create: idempotent on customerID. The same customerID with the same mobile
  * continues the journey from its stage (CUR-S-000, with the stage); with another mobile it is
- * CUR-E-002 (User Exists).
+ * CUR-E-002 (User Exists). A new customer is a new loan application: its workflow starts here.
  */
 const createUser = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
   const existing = await findBorrowerByCustomerId(principal, body.customerID);
-  if (existing) return resume(existing, body.mobile);
+  if (existing) return resume(principal, existing, body.mobile);
   const now = new Date().toISOString();
   const borrower: Borrower = {
     borrowerId: newId('bor'),
@@ -29,7 +33,7 @@ const createUser = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     phone: body.mobile,
     email: '',
     customerId: body.customerID,
-    journey: { stage: 'USER_CREATED' },
+    journey: { stage: 'USER_CREATED', applicationId: newId('app') },
     createdAt: now,
     updatedAt: now,
   };
@@ -43,21 +47,46 @@ const createUser = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     // A concurrent create of the same customer won the race: answer as its retry would be answered.
     if (error instanceof ConflictError && error.code === 'customer_exists') {
       const winner = await findBorrowerByCustomerId(principal, body.customerID);
-      if (winner) return resume(winner, body.mobile);
+      if (winner) return resume(principal, winner, body.mobile);
     }
     throw error;
   }
+  await startApplication(principal, borrower);
   return journeyOk({ message: 'user created!' }, 'CUR-S-000');
 };
 
-function resume(existing: Borrower, mobile: string): ApiResult {
+async function resume(tenant: Tenant, existing: Borrower, mobile: string): Promise<ApiResult> {
   if (existing.phone !== mobile) {
     throw new ConflictError('customer_exists', 'A user with this customerID exists with another mobile number');
   }
+  // The first attempt may have died before starting the workflow: starting it again is harmless.
+  await startApplication(tenant, existing);
   return journeyOk(
     { message: 'user exists: the journey continues', stage: existing.journey?.stage ?? 'USER_CREATED' },
     'CUR-S-000',
   );
+}
+
+/**
+ * The customer's loan application workflow: one execution, named after the application, so
+ * every start after the first finds it (a customer from before applications existed gets its
+ * application id here).
+ */
+async function startApplication(tenant: Tenant, borrower: Borrower): Promise<void> {
+  let applicationId = borrower.journey?.applicationId;
+  if (!applicationId) {
+    applicationId = newId('app');
+    const set = await setJourneyFields(tenant, borrower.borrowerId, { applicationId }, { ifAbsent: 'applicationId' });
+    if (!set) applicationId = applicationIdOf(await getBorrower(tenant, borrower.borrowerId));
+  }
+  const input: ApplicationInput = {
+    applicationId,
+    partnerId: tenant.partnerId,
+    mode: tenant.mode,
+    borrowerId: borrower.borrowerId,
+    customerId: borrower.customerId ?? '',
+  };
+  await ensureWorkflow('application', applicationId, input);
 }
 
 export const handler = middy(createUser).use(http(routes.journeyCreateUser));

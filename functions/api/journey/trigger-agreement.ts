@@ -1,5 +1,5 @@
 import middy from '@middy/core';
-import { LendstackError } from '#core/errors';
+import { InvalidStateError, LendstackError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
@@ -9,7 +9,7 @@ import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { completeTask, failTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, waitingToken } from './application-of.ts';
+import { applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerAgreement;
@@ -18,7 +18,8 @@ type Route = typeof routes.journeyTriggerAgreement;
  * POST /v2/loan/agreement: the partner's uploaded LOAN_AGREEMENT, or else a PDF lendstack
  * generates from the accepted terms and schedule, goes to the signer. Sandbox signer: the borrower signs at once, unless the
  * customerID ends in `_sign_reject` (REJECTED). The signature is the callback the lifecycle
- * waits on. TAS-E-001 when there is no accepted offer, so no agreement can exist.
+ * waits on. TAS-E-001 when there is no accepted offer, so no agreement can exist; FBX-E-010
+ * before KYC is approved.
  */
 const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
@@ -28,26 +29,34 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
     () => new LendstackError('invalid_state', 'agreement_not_found', 'agreement document not found'),
   );
   if (app.agreement) return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
-  const token = await waitingToken(principal, app.applicationId, 'AGREEMENT');
-  const referenceId = newId('agr');
-  // The partner's own agreement (uploaded as LOAN_AGREEMENT) goes for signing if there is one.
-  const uploaded = (await listDocuments(principal, borrower.borrowerId))
-    .filter((d) => d.documentType === 'LOAN_AGREEMENT')
-    .at(-1);
-  let objectKey = uploaded?.objectKey;
-  if (!objectKey) {
-    objectKey = `${principal.mode}/${principal.partnerId}/${borrower.borrowerId}/agreements/${app.applicationId}.pdf`;
-    const pdf = await renderAgreement(app, { name: borrower.name, customerId: borrower.customerId });
-    await putObject(objectKey, pdf, 'application/pdf');
+  if (borrower.status !== 'APPROVED') {
+    throw new InvalidStateError('invalid_user_state', 'KYC is not approved yet: the agreement follows it');
   }
-  await updateApplication(principal, app.applicationId, {
-    from: ['OFFER_ACCEPTED'],
-    set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
-    reference: { id: referenceId, kind: 'agreement' },
+  if (app.status !== 'OFFER_ACCEPTED') {
+    throw new InvalidStateError('invalid_user_state', `The application is ${app.status}`);
+  }
+  const referenceId = newId('agr');
+  await withWaitingStep(principal, app.applicationId, 'AGREEMENT', async (token) => {
+    // The partner's own agreement (uploaded as LOAN_AGREEMENT) goes for signing if there is one.
+    const uploaded = (await listDocuments(principal, borrower.borrowerId))
+      .filter((d) => d.documentType === 'LOAN_AGREEMENT')
+      .at(-1);
+    let objectKey = uploaded?.objectKey;
+    if (!objectKey) {
+      objectKey = `${principal.mode}/${principal.partnerId}/${borrower.borrowerId}/agreements/${app.applicationId}.pdf`;
+      const pdf = await renderAgreement(app, { name: borrower.name, customerId: borrower.customerId });
+      await putObject(objectKey, pdf, 'application/pdf');
+    }
+    await updateApplication(principal, app.applicationId, {
+      from: ['OFFER_ACCEPTED'],
+      set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
+      reference: { id: referenceId, kind: 'agreement' },
+    });
+    // The sandbox signer answers at once; a live e-sign provider would call back later.
+    if (/_sign_reject$/i.test(body.customerID))
+      await failTask(token, 'SigningRejected', 'the borrower declined to sign');
+    else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
   });
-  // The sandbox signer answers at once; a live e-sign provider would call back later.
-  if (/_sign_reject$/i.test(body.customerID)) await failTask(token, 'SigningRejected', 'the borrower declined to sign');
-  else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
   return journeyOk({ referenceID: referenceId }, 'TAS-S-000');
 };
 

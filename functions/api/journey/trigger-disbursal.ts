@@ -6,13 +6,13 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { updateApplication } from '#store/applications';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, waitingToken } from './application-of.ts';
+import { applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerDisbursal;
 
 /**
- * POST /v2/loan/disburse: after the agreement is signed, tells the lifecycle to disburse.
+ * POST /v2/loan/disburse: after the agreement is signed, tells the workflow to disburse.
  * Exactly once: a second trigger answers with the same referenceID, and the bank step is
  * idempotent when the workflow retries it.
  */
@@ -23,13 +23,13 @@ const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   if (app.disbursal) return journeyOk({ referenceID: app.disbursal.referenceId }, 'TDB-S-200');
   if (app.status !== 'SIGNED') throw notSigned();
   const referenceId = newId('dsb');
-  await updateApplication(principal, app.applicationId, {
-    from: ['SIGNED'],
-    set: { status: 'DISBURSAL_PROCESSING', disbursal: { referenceId, status: 'PROCESSING', message: '' } },
-    reference: { id: referenceId, kind: 'disbursal' },
-  });
-  await completeTask(await waitingToken(principal, app.applicationId, 'DISBURSAL'), {
-    triggeredAt: new Date().toISOString(),
+  await withWaitingStep(principal, app.applicationId, 'DISBURSAL', async (token) => {
+    await updateApplication(principal, app.applicationId, {
+      from: ['SIGNED'],
+      set: { status: 'DISBURSAL_PROCESSING', disbursal: { referenceId, status: 'PROCESSING', message: '' } },
+      reference: { id: referenceId, kind: 'disbursal' },
+    });
+    await completeTask(token, { triggeredAt: new Date().toISOString() });
   });
   return journeyOk({ referenceID: referenceId }, 'TDB-S-200');
 };

@@ -3,34 +3,60 @@ import { InvalidStateError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { getBorrowerByCustomerId } from '#store/borrowers';
+import { getBorrowerByCustomerId, setJourneyFields } from '#store/borrowers';
+import { getKycRun, saveKycRun } from '#store/kyc-runs';
+import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { evaluateKyc, recordKyc } from './kyc-flow.ts';
+import { applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerKyc;
 
-/** POST /v2/kyc/ckyc: runs KYC (OKYC when an Aadhaar XML was uploaded, CKYC otherwise); GET /v2/kyc/details polls it. */
+/** Runs that a new trigger does not replace: one in progress, or KYC done. */
+const CURRENT = new Set(['PROCESSING', 'ACTION_PENDING', 'APPROVED']);
+
+/**
+ * POST /v2/kyc/ckyc: hands a KYC run to the application's workflow (OKYC when an Aadhaar XML
+ * was uploaded, CKYC otherwise) and answers at once; GET /v2/kyc/details polls it. A run in
+ * progress or an approved one is answered again rather than replaced.
+ */
 const triggerKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
   const borrower = await getBorrowerByCustomerId(principal, body.customerID);
-  if (!borrower.journey || borrower.journey.stage === 'USER_CREATED') {
+  const stage = borrower.journey?.stage;
+  if (!stage || stage === 'USER_CREATED') {
     throw new InvalidStateError(
       'invalid_user_state',
       'Share the user details (POST /v2/user/details/update) before KYC',
     );
   }
-  const now = new Date().toISOString();
-  const outcome = await evaluateKyc(principal, borrower);
+  if (stage === 'REJECTED' || stage === 'EXPIRED') {
+    throw new InvalidStateError('invalid_user_state', `The journey has ended (${stage})`);
+  }
+  const latest = borrower.journey?.kycReferenceId;
+  if (latest) {
+    const run = await getKycRun(principal, latest);
+    if (CURRENT.has(run.status)) return journeyOk({ referenceID: run.referenceId }, 'TCK-S-000');
+  }
   const referenceId = newId('kyr');
-  await recordKyc(principal, borrower, {
-    referenceId,
-    customerId: body.customerID,
-    borrowerId: borrower.borrowerId,
-    ...outcome,
-    otpAttempts: 0,
-    createdAt: now,
-    updatedAt: now,
+  await withWaitingStep(principal, applicationIdOf(borrower), 'KYC', async (token) => {
+    const now = new Date().toISOString();
+    await saveKycRun(principal, {
+      referenceId,
+      customerId: body.customerID,
+      borrowerId: borrower.borrowerId,
+      status: 'PROCESSING',
+      action: '',
+      message: '',
+      personalKYC: null,
+      results: null,
+      manualReviewRequired: false,
+      otpAttempts: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await setJourneyFields(principal, borrower.borrowerId, { kycReferenceId: referenceId });
+    await completeTask(token, { referenceId });
   });
   return journeyOk({ referenceID: referenceId }, 'TCK-S-000');
 };

@@ -7,17 +7,19 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { completeBreRun, insertBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
-import { startWorkflow } from '#store/workflows';
+import { completeTask } from '#store/workflows';
 import type { CreditDecisionInput } from '../../workflows/credit-decision.ts';
 import { routes } from '../routes.ts';
+import { applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerOffers;
 
 /**
- * POST /v2/user/offers: starts the credit-decision workflow and answers at once with its
- * referenceID; GET /v2/user/offers polls it. Each trigger is a new run (the spec asks partners
- * to trigger again after FAILED).
+ * POST /v2/user/offers: hands a new BRE run to the application's workflow and answers at once
+ * with its referenceID; GET /v2/user/offers polls it. Each trigger is a new run (the spec asks
+ * partners to trigger again after FAILED; a SUCCESS may be re-run too, for fresh offers). While
+ * a run is deciding, after a REJECTED decision or after an accepted offer, it is FBX-E-010.
  */
 const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
@@ -29,38 +31,44 @@ const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
       'Share the user details (POST /v2/user/details/update) before the BRE',
     );
   }
+  if (borrower.journey?.stage !== 'DETAILS_UPDATED') {
+    throw new InvalidStateError('invalid_user_state', `The journey is past the BRE (${borrower.journey?.stage})`);
+  }
   const decisionDate = new Date().toISOString().slice(0, 10);
   const policy = policyFor(program, decisionDate);
   if (!policy) throw new ValidationError([{ field: 'program', message: `has no credit policy for ${program}` }]);
   const referenceId = newId('bre');
-  await insertBreRun(principal, {
-    referenceId,
-    customerId: body.customerID,
-    borrowerId: borrower.borrowerId,
-    program,
-    policy: { id: policy.id, version: policy.version },
-    status: 'PROCESSING',
-    createdAt: new Date().toISOString(),
-  });
-  const workflowInput: CreditDecisionInput = {
-    partnerId: principal.partnerId,
-    mode: principal.mode,
-    referenceId,
-    borrowerId: borrower.borrowerId,
-    decisionDate,
-  };
-  try {
-    await startWorkflow('creditDecision', referenceId, workflowInput);
-  } catch (error) {
-    // Never leave a run PROCESSING with nothing behind it.
-    await completeBreRun(
-      principal,
+  await withWaitingStep(principal, applicationIdOf(borrower), 'OFFERS', async (token) => {
+    await insertBreRun(principal, {
       referenceId,
-      { status: 'FAILED', outputVariables: { error: 'the credit-decision workflow could not be started' } },
-      newEvent(principal, 'user_credit_score', 'FAILED', { userId: borrower.borrowerId, referenceID: referenceId }),
-    );
-    throw error;
-  }
+      customerId: body.customerID,
+      borrowerId: borrower.borrowerId,
+      program,
+      policy: { id: policy.id, version: policy.version },
+      status: 'PROCESSING',
+      createdAt: new Date().toISOString(),
+    });
+    const decide: CreditDecisionInput & { action: 'DECIDE' } = {
+      action: 'DECIDE',
+      partnerId: principal.partnerId,
+      mode: principal.mode,
+      referenceId,
+      borrowerId: borrower.borrowerId,
+      decisionDate,
+    };
+    try {
+      await completeTask(token, decide);
+    } catch (error) {
+      // Never leave a run PROCESSING with nothing behind it.
+      await completeBreRun(
+        principal,
+        referenceId,
+        { status: 'FAILED', outputVariables: { error: 'the workflow did not take the BRE run' } },
+        newEvent(principal, 'user_credit_score', 'FAILED', { userId: borrower.borrowerId, referenceID: referenceId }),
+      );
+      throw error;
+    }
+  });
   return journeyOk({ referenceID: referenceId }, 'GNO-S-000');
 };
 

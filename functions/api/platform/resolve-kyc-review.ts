@@ -3,8 +3,11 @@ import { InvalidStateError } from '#core/errors';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrower } from '#store/borrowers';
-import { getKycRun } from '#store/kyc-runs';
-import { recordKyc } from '../journey/kyc-flow.ts';
+import { getKycRun, type KycRun } from '#store/kyc-runs';
+import { completeTask } from '#store/workflows';
+import type { KycState } from '../../workflows/application.ts';
+import { recordKyc } from '../../workflows/kyc-flow.ts';
+import { applicationIdOf, withWaitingStep } from '../journey/application-of.ts';
 import { routes } from '../routes.ts';
 
 type Route = typeof routes.resolveKycReview;
@@ -18,7 +21,7 @@ const resolveReview = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
   }
   const borrower = await getBorrower(principal, run.borrowerId);
   const approved = body.decision === 'APPROVED';
-  await recordKyc(principal, borrower, {
+  const decided: KycRun = {
     ...run,
     status: approved ? 'APPROVED' : 'REJECTED',
     action: '',
@@ -26,6 +29,16 @@ const resolveReview = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
     manualReviewRequired: false,
     reviewNote: body.note,
     updatedAt: new Date().toISOString(),
+  };
+  // The application's workflow waits for this decision; it goes on once it is recorded.
+  await withWaitingStep(principal, applicationIdOf(borrower), 'KYC_REVIEW', async (token) => {
+    await recordKyc(principal, borrower, decided);
+    await completeTask(token, {
+      referenceId: run.referenceId,
+      status: decided.status,
+      action: '',
+      manualReviewRequired: false,
+    } satisfies KycState);
   });
   return {
     statusCode: 200,
