@@ -178,7 +178,7 @@ async function triggerBre(customerID: string, overrides: { pan?: string; dob?: s
   const personal = details.basicDetails.personalDetails;
   personal.pan =
     overrides.pan ??
-    `ABCP${String.fromCharCode(65 + Math.floor(Math.random() * 26))}${String(Math.floor(Math.random() * 8000) + 1000)}Z`;
+    `ABCP${String.fromCharCode(65 + Math.floor(Math.random() * 26))}${String(Math.floor(Math.random() * 7000) + 1000)}Z`;
   if (overrides.dob) personal.dob = overrides.dob;
   if (overrides.pincode) personal.currentAddress.pincode = overrides.pincode;
   const updated = await api('POST', '/v2/user/details/update', { body: details });
@@ -307,14 +307,35 @@ describe('POST /user/acceptOffer', () => {
   });
 });
 
-/** A customer with an accepted offer: create, details, BRE, accept (80,000 over 8 months at 25 %). */
-async function acceptedCustomer(customerID: string) {
+/** Triggers KYC and waits for its verdict (or a manual review). */
+async function kycVerdict(customerID: string) {
+  const trigger = await api('POST', '/v2/kyc/ckyc', { body: { customerID, program: 'PERSONAL_LOAN' } });
+  expect(trigger.body).toMatchObject({
+    data: { referenceID: expect.stringMatching(/^kyr_/) },
+    statusCode: 'TCK-S-000',
+  });
+  return kycDetails(trigger.body.data.referenceID);
+}
+
+/** GET /v2/kyc/details until the run is no longer PROCESSING (or waits for a reviewer). */
+async function kycDetails(referenceID: string) {
+  for (let i = 0; i < 100; i++) {
+    const { body } = await api('GET', `/v2/kyc/details?referenceID=${referenceID}`);
+    if (body.data?.status !== 'PROCESSING' || body.data?.outputVariables?.manualReviewRequired) return body;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('KYC still processing');
+}
+
+/** A customer with an accepted offer (80,000 over 8 months at 25 %) and, unless told otherwise, approved KYC. */
+async function acceptedCustomer(customerID: string, { kyc = true } = {}) {
   const result = await breResult(await triggerBre(customerID));
   const offerID = result.data.offers[0].offerID;
   const accepted = await api('POST', '/user/acceptOffer', {
     body: { customerID, offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 } },
   });
   expect(accepted.body.statusCode).toBe('AOP-S-000');
+  if (kyc) expect((await kycVerdict(customerID)).data.status).toBe('APPROVED');
 }
 
 async function poll(path: string, until: (body: any) => boolean) {
@@ -611,7 +632,7 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
     });
     return trigger.body.data.referenceID as string;
   };
-  const details = async (ref: string) => (await api('GET', `/v2/kyc/details?referenceID=${ref}`)).body;
+  const details = kycDetails;
   const uploadXml = async (customerID: string, xml: string) => {
     const form = new FormData();
     for (const [k, v] of Object.entries({ customerID, program: 'EDI', documentType: 'AADHAAR_XML' })) form.append(k, v);
@@ -660,13 +681,17 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
       statusCode: 'GKD-S-001',
       data: { status: 'ACTION_PENDING', action: 'SUBMIT_CKYC_OTP' },
     });
+    // The same trigger again while the run waits for its OTP answers with the same run.
+    expect(await kyc('kyc-otp')).toBe(ref);
     const wrong = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '000000' } });
-    expect(wrong.body).toMatchObject({
+    expect(wrong.body).toMatchObject({ data: { referenceID: ref, status: 'PROCESSING' }, statusCode: 'SKO-S-000' });
+    expect(await details(ref)).toMatchObject({
+      statusCode: 'GKD-S-001',
       data: { status: 'ACTION_PENDING', action: 'INVALID_CKYC_OTP' },
-      statusCode: 'SKO-S-000',
     });
     const right = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
-    expect(right.body.data.status).toBe('APPROVED');
+    expect(right.body.statusCode).toBe('SKO-S-000');
+    expect((await details(ref)).data.status).toBe('APPROVED');
     const again = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
     expect(again.body.statusCode).toBe('FBX-E-010');
   });
@@ -679,12 +704,15 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
       data: { status: 'FAILED' },
     });
     await customerWithDetails('kyc-review', '8003');
-    expect(await details(await kyc('kyc-review'))).toMatchObject({
+    const inReview = await kyc('kyc-review');
+    expect(await details(inReview)).toMatchObject({
       statusCode: 'GKD-S-001',
       data: { status: 'PROCESSING', action: 'WAIT', outputVariables: { manualReviewRequired: true } },
     });
     // A reviewer decides (platform API).
+    // A trigger meanwhile answers with the run in review.
     const reviewRef = (await api('POST', '/v2/kyc/ckyc', { body: { customerID: 'kyc-review' } })).body.data.referenceID;
+    expect(reviewRef).toBe(inReview);
     const platformApi = client(runtime.baseUrl, { authorization: `Bearer ${runtime.credentials.apiKey}` });
     const decided = await platformApi('POST', `/v1/kyc-reviews/${reviewRef}`, {
       body: { decision: 'APPROVED', note: 'documents checked by hand' },
