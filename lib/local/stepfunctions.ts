@@ -336,8 +336,7 @@ export function createLocalStepFunctions(options: {
       events: find(input.executionArn).history.map((h, i) => ({
         id: i + 1,
         timestamp: h.timestamp.getTime() / 1000,
-        type: h.type,
-        ...h.details,
+        ...awsHistoryEvent(h.type, h.details),
       })),
     }),
     StopExecution: (input) => {
@@ -398,6 +397,22 @@ export function createLocalStepFunctions(options: {
       operations.close();
     },
   };
+}
+
+/**
+ * A history event in the shape the SDK reads (it drops fields AWS does not send): state
+ * entries and exits become `<Type>StateEntered` with `stateEnteredEventDetails`, and so on.
+ */
+function awsHistoryEvent(type: string, details: Record<string, unknown>): Record<string, unknown> {
+  const state = details.state as { name?: string; type?: string; input?: unknown; output?: unknown } | undefined;
+  const json = (v: unknown) => JSON.stringify(v ?? null);
+  if (state?.name && (type === 'StateEntered' || type === 'StateExited')) {
+    return type === 'StateEntered'
+      ? { type: `${state.type}StateEntered`, stateEnteredEventDetails: { name: state.name, input: json(state.input) } }
+      : { type: `${state.type}StateExited`, stateExitedEventDetails: { name: state.name, output: json(state.output) } };
+  }
+  if (type === 'ExecutionStarted') return { type, executionStartedEventDetails: { input: json(details.input) } };
+  return { type, ...details };
 }
 
 /**

@@ -2,14 +2,25 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  ListExecutionsCommand,
+  SFNClient,
+} from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedRange } from '#core/banking';
+import { stateMachineArn } from '#store/workflows';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
-import { client } from '../helpers/http.ts';
+import { client, eventually } from '../helpers/http.ts';
 import { sampleAadhaarXml } from '../helpers/kyc.ts';
 
 let runtime: LocalRuntime;
 let api: ReturnType<typeof client>;
+/** DynamoDB writes by operation (TransactWriteItems also counts its items), while `counting`. */
+const writes = new Map<string, number>();
+let counting = false;
+const WRITES = /^(Put|Update|Delete|TransactWrite|BatchWrite)(Item|Items)?Command$/;
 
 /** The mobile a test customer was created with (journey create is keyed on customerID + mobile). */
 const mobiles = new Map<string, string>();
@@ -64,6 +75,20 @@ beforeAll(async () => {
   process.env.RATE_LIMIT_PER_MINUTE = '100000';
   runtime = await startLocalRuntime({ port: 0, credentialsDir: mkdtempSync(join(tmpdir(), 'lendstack-journey-')) });
   api = client(runtime.baseUrl, { 'x-api-key': runtime.credentials.apiKey });
+  // Handlers and workflow tasks run in this process: count what they write.
+  const { ddb } = await import('#store/client');
+  ddb.middlewareStack.add(
+    (next, context) => async (args) => {
+      const name = String(context.commandName);
+      if (counting && WRITES.test(name)) {
+        writes.set(name, (writes.get(name) ?? 0) + 1);
+        const items = (args.input as { TransactItems?: unknown[] }).TransactItems;
+        if (items) writes.set('items in transactions', (writes.get('items in transactions') ?? 0) + items.length);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 'countWrites' },
+  );
 });
 
 afterAll(async () => {
@@ -737,5 +762,118 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
     expect((await api('GET', '/v2/kyc/details?referenceID=kyr_00000000000000000000000000')).body.statusCode).toBe(
       'FBX-E-008',
     );
+  });
+});
+
+describe('the whole journey is one Step Functions execution per application', () => {
+  const sfn = () => new SFNClient({});
+  /** The application executions of one customer (the execution's input names it), with their histories. */
+  async function executionsOf(customerID: string) {
+    const { executions = [] } = await sfn().send(
+      new ListExecutionsCommand({ stateMachineArn: stateMachineArn('application') }),
+    );
+    const mine = [];
+    for (const e of executions) {
+      const described = await sfn().send(new DescribeExecutionCommand({ executionArn: e.executionArn }));
+      if (JSON.parse(described.input ?? '{}').customerId !== customerID) continue;
+      const { events = [] } = await sfn().send(new GetExecutionHistoryCommand({ executionArn: e.executionArn }));
+      mine.push({ ...e, events });
+    }
+    return mine;
+  }
+
+  it('runs create -> details -> BRE -> accept -> KYC -> agreement -> disbursal with the spec samples, and counts the cost', async () => {
+    await runtime.settle();
+    writes.clear();
+    counting = true;
+    const customerID = 'whole-journey';
+    await acceptedCustomer(customerID); // create, details, BRE, accept, KYC
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID, program: 'PERSONAL_LOAN' } });
+    await poll(`/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
+    const disburse = await api('POST', '/v2/loan/disburse', { body: { customerID, program: 'PERSONAL_LOAN' } });
+    await poll(`/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
+    await runtime.settle();
+    counting = false;
+
+    const [execution, ...others] = await executionsOf(customerID);
+    expect(others).toHaveLength(0);
+    expect(execution?.status).toBe('SUCCEEDED');
+    const entered = (execution?.events ?? [])
+      .filter((e) => String(e.type).endsWith('StateEntered'))
+      .map((e) => e.stateEnteredEventDetails?.name ?? '');
+    // The stages ops sees, in order.
+    const stages = [
+      'AwaitOffers',
+      'RecordBre',
+      'OfferAccepted',
+      'RunKyc',
+      'KycApproved',
+      'AwaitSignature',
+      'MarkSigned',
+      'Disburse',
+      'LoanActive',
+    ];
+    expect(stages.map((s) => entered.indexOf(s))).toEqual(
+      [...stages.map((s) => entered.indexOf(s))].sort((a, b) => a - b),
+    );
+    expect(entered).toEqual(expect.arrayContaining(stages));
+    const total = [...writes.entries()].filter(([k]) => k !== 'items in transactions').reduce((n, [, v]) => n + v, 0);
+    console.info(
+      `whole journey: ${entered.length} state transitions; ${total} DynamoDB write requests (${JSON.stringify(Object.fromEntries(writes))})`,
+    );
+    expect(total).toBeGreaterThan(0);
+  });
+
+  it('takes KYC before the BRE as well, and refuses out-of-order steps with FBX-E-010', async () => {
+    const customerID = 'kyc-first';
+    await api('POST', '/v2/user/create', { body: { customerID, mobile: '9876500777' } });
+    const details = specDetails(customerID);
+    details.basicDetails.personalDetails.pan = 'KYCPF1234Z';
+    expect((await api('POST', '/v2/user/details/update', { body: details })).body.statusCode).toBe('UUD-S-000');
+    expect((await kycVerdict(customerID)).data.status).toBe('APPROVED');
+    // Approved KYC is answered again, not redone.
+    const again = await api('POST', '/v2/kyc/ckyc', { body: { customerID } });
+    expect(again.body.statusCode).toBe('TCK-S-000');
+    const result = await breResult(
+      (await api('POST', '/v2/user/offers', { body: { customerID, riskVariables: {} } })).body.data.referenceID,
+    );
+    const offerID = result.data.offers[0].offerID;
+    // No agreement before an accepted offer.
+    expect((await api('POST', '/v2/loan/agreement', { body: { customerID } })).body.statusCode).toBe('TAS-E-001');
+    const body = { customerID, offerDetails: { offerID, amount: 60000, tenure: 8, interest: 25 } };
+    expect((await api('POST', '/user/acceptOffer', { body })).body.statusCode).toBe('AOP-S-000');
+    // The BRE is behind it now.
+    const late = await api('POST', '/v2/user/offers', { body: { customerID, riskVariables: {} } });
+    expect(late.status).toBe(409);
+    expect(late.body.statusCode).toBe('FBX-E-010');
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID } });
+    expect(agreement.body.statusCode).toBe('TAS-S-000');
+  });
+
+  it('refuses the agreement before KYC is approved (FBX-E-010), and ends the journey after a BRE rejection', async () => {
+    await acceptedCustomer('no-kyc-yet', { kyc: false });
+    const early = await api('POST', '/v2/loan/agreement', { body: { customerID: 'no-kyc-yet' } });
+    expect(early.status).toBe(409);
+    expect(early.body).toMatchObject({ statusCode: 'FBX-E-010', error: expect.stringContaining('KYC') });
+
+    const rejected = await breResult(await triggerBre('bre-ends', { pan: 'ENDPA9001A' }));
+    expect(rejected.data.status).toBe('REJECTED');
+    const resumed = await eventually(async () => {
+      const res = await api('POST', '/v2/user/create', {
+        body: { customerID: 'bre-ends', mobile: await mobileOf('bre-ends') },
+      });
+      return res.body.data.stage === 'REJECTED' && res;
+    }, 10_000);
+    expect(resumed.body.statusCode).toBe('CUR-S-000');
+    for (const [path, body] of [
+      ['/v2/user/offers', { customerID: 'bre-ends', riskVariables: {} }],
+      ['/v2/kyc/ckyc', { customerID: 'bre-ends' }],
+    ] as const) {
+      const res = await api('POST', path, { body });
+      expect(res.status).toBe(409);
+      expect(res.body.statusCode).toBe('FBX-E-010');
+    }
+    const [execution] = await executionsOf('bre-ends');
+    expect(execution?.status).toBe('SUCCEEDED');
   });
 });

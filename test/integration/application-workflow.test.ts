@@ -83,7 +83,7 @@ async function application(script: Record<string, unknown[]> = {}) {
     }, 20_000);
   const entered = async () => {
     const { events = [] } = await sfn.send(new GetExecutionHistoryCommand({ executionArn }));
-    // The local runtime's history names every entry StateEntered (AWS: TaskStateEntered, ChoiceStateEntered, …).
+    // TaskStateEntered, ChoiceStateEntered, …: AWS bills each one as a state transition.
     return events.filter((e) => String(e.type).endsWith('StateEntered')).length;
   };
   const decide = (referenceId = 'bre_1') => ({
