@@ -133,6 +133,16 @@ export async function getApplication(tenant: Tenant, applicationId: string): Pro
   return getEntity<LoanApplication>(applicationKey(tenant, applicationId), 'application', applicationId);
 }
 
+/** The application's terms, or null before the customer accepted an offer. */
+export async function findApplication(tenant: Tenant, applicationId: string): Promise<LoanApplication | null> {
+  try {
+    return await getApplication(tenant, applicationId);
+  } catch (error) {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  }
+}
+
 const refKey = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'REF', referenceId), sk: 'REF' });
 
 /**

@@ -1,4 +1,4 @@
-/** BRE runs: one per trigger, read by the poll endpoint, completed by the credit-decision workflow. */
+/** BRE runs: one per trigger, read by the poll endpoint, completed by the application workflow's credit steps. */
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { OfferSlab } from '#core/credit/policies';
 import { ConflictError } from '#core/errors';

@@ -1,5 +1,5 @@
 /**
- * The credit-decision workflow's steps (statemachines/credit-decision.asl.json): pre-BRE
+ * The credit decision (BRE) steps of the application workflow (statemachines/application.asl.json): pre-BRE
  * eligibility, the bureau pull (the ASL retries it), then lender rules, offers and the
  * `user_credit_score` event, recorded once. A bureau that keeps failing records FAILED.
  */

@@ -482,6 +482,16 @@ describe('POST /v2/user/session', () => {
     expect(expired.status).toBe(404);
   });
 
+  it('opens for a customer who has not accepted an offer yet', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'session-early', mobile: '9876500888' } });
+    const res = await api('POST', '/v2/user/session', {
+      body: { customerID: 'session-early', redirectURL: 'https://partner.example/back' },
+    });
+    const page = await fetch(res.body.data.url);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('⬜ Offer accepted');
+  });
+
   it('names a bad redirectURL and an unknown customer', async () => {
     const bad = await api('POST', '/v2/user/session', {
       body: { customerID: 'session-user', redirectURL: 'javascript:alert(1)' },

@@ -40,9 +40,16 @@ describe.each(files)('%s', (file) => {
 
   it('retries or catches every Task state', () => {
     for (const [name] of taskStates(definition.States)) {
+      // Nested states too: Map iterators and Parallel branches.
       const find = (states: Record<string, any>): any =>
         Object.entries(states).reduce<any>(
-          (found, [n, s]) => found ?? (n === name ? s : s.Iterator ? find(s.Iterator.States) : undefined),
+          (found, [n, s]) =>
+            found ??
+            (n === name
+              ? s
+              : s.Iterator
+                ? find(s.Iterator.States)
+                : (s.Branches ?? []).reduce((f: any, b: any) => f ?? find(b.States), undefined)),
           undefined,
         );
       const state = find(definition.States);

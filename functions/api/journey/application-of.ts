@@ -1,7 +1,7 @@
 import type { Borrower } from '#core/borrowers';
-import { InvalidStateError, NotFoundError } from '#core/errors';
+import { InvalidStateError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { getApplication, type LoanApplication } from '#store/applications';
+import { findApplication, type LoanApplication } from '#store/applications';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
 
@@ -14,13 +14,10 @@ export async function applicationOf(
   const borrower = await getBorrowerByCustomerId(tenant, customerId);
   const applicationId = borrower.journey?.applicationId;
   if (!applicationId) throw missing();
-  try {
-    return { borrower, app: await getApplication(tenant, applicationId) };
-  } catch (error) {
-    // The application's terms exist from the offer acceptance on.
-    if (error instanceof NotFoundError) throw missing();
-    throw error;
-  }
+  // The application's terms exist from the offer acceptance on.
+  const app = await findApplication(tenant, applicationId);
+  if (!app) throw missing();
+  return { borrower, app };
 }
 
 /** The customer's application id (every journey customer has one from /v2/user/create on). */

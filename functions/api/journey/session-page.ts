@@ -3,7 +3,7 @@ import { LendstackError } from '#core/errors';
 import { escapeHtml } from '#http/html';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { getApplication } from '#store/applications';
+import { findApplication } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { getSession } from '#store/sessions';
 import { routes } from '../routes.ts';
@@ -35,9 +35,10 @@ const sessionPage = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   }
   const tenant = { partnerId: session.partnerId, mode: session.mode };
   const borrower = await getBorrower(tenant, session.borrowerId);
-  const app = borrower.journey?.applicationId ? await getApplication(tenant, borrower.journey.applicationId) : null;
+  const app = borrower.journey?.applicationId ? await findApplication(tenant, borrower.journey.applicationId) : null;
   const steps = [
     ['Details shared', borrower.journey?.stage !== 'USER_CREATED'],
+    ['Identity verified', borrower.status === 'APPROVED'],
     ['Offer accepted', Boolean(app)],
     ['Agreement signed', app ? ['SIGNED', 'DISBURSAL_PROCESSING', 'DISBURSED'].includes(app.status) : false],
     ['Loan disbursed', app?.status === 'DISBURSED'],
