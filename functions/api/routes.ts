@@ -316,14 +316,17 @@ export const routes = {
     handler: 'api/journey/trigger-offers',
     summary: 'Trigger the BRE (credit decision): answers at once with a referenceID to poll',
     description:
-      "Runs the versioned credit policy of the customer's program: pre-BRE eligibility (age 21-60, income band, PIN-code serviceability), the bureau, lender rules, then offer slabs by score band. Needs the details update first (FBX-E-010 otherwise). Sandbox magic values, on the PAN's four digits: 9001 score 550 (LENDER_BRE_REJECT), 9002 bureau outage (FAILED), 9003 no bureau history (thin-file offer), 9004 delinquency (LENDER_BRE_REJECT); a PIN code starting 99 is not serviceable (PRE_BRE_REJECT); an age outside 21-60 is PRE_BRE_REJECT. Emits user_credit_score with the outcome.",
+      "Runs the versioned credit policy of the customer's program: pre-BRE eligibility (age 21-60, income band, PIN-code serviceability), the bureau, lender rules, then offer slabs by score band. A step of the application's workflow: a trigger while a run is deciding, after a REJECTED decision (which ends the journey) or after an accepted offer is FBX-E-010; after FAILED or SUCCESS a trigger is a new run. Needs the details update first (FBX-E-010 otherwise). Sandbox magic values, on the PAN's four digits: 9001 score 550 (LENDER_BRE_REJECT), 9002 bureau outage (FAILED), 9003 no bureau history (thin-file offer), 9004 delinquency (LENDER_BRE_REJECT); a PIN code starting 99 is not serviceable (PRE_BRE_REJECT); an age outside 21-60 is PRE_BRE_REJECT. Emits user_credit_score with the outcome.",
     tags: ['Journey: offers'],
     request: { body: journey.triggerOffersBody },
     responses: {
       200: { description: 'GNO-S-000 with the referenceID', schema: journey.referenceData },
       400: { description: 'GNO-E-002 no policy for the program', schema: journey.journeyError },
       404: { description: 'FBX-E-006 user not found', schema: journey.journeyError },
-      409: { description: 'FBX-E-010 details not shared yet', schema: journey.journeyError },
+      409: {
+        description: 'FBX-E-010 details not shared yet, a run deciding, or the journey past the BRE',
+        schema: journey.journeyError,
+      },
     },
     idempotent: true,
     errorCodes: { 'field:customerID': 'FBX-E-014', 'field:program': 'GNO-E-002' },
@@ -384,7 +387,7 @@ export const routes = {
     handler: 'api/journey/trigger-agreement',
     summary: 'Generate the loan agreement PDF and send it for e-signature',
     description:
-      "lendstack generates the agreement (a PDF of the accepted terms and the full schedule) when signing is triggered after an accepted offer; TAS-E-001 (agreement document not found) before one. The borrower's signature is the callback the application's workflow waits on. Sandbox signer: signs at once; a customerID ending in `_sign_reject` declines (REJECTED). A second trigger answers with the same referenceID.",
+      "lendstack generates the agreement (a PDF of the accepted terms and the full schedule) when signing is triggered after an accepted offer; TAS-E-001 (agreement document not found) before one, FBX-E-010 before KYC is APPROVED. The borrower's signature is the callback the application's workflow waits on. Sandbox signer: signs at once; a customerID ending in `_sign_reject` declines (REJECTED). A second trigger answers with the same referenceID.",
     tags: ['Journey: agreement'],
     request: { body: journey.loanStepBody },
     responses: {

@@ -91,6 +91,12 @@ export const verifyKycOtp = async (input: KycStepInput & { otp: string }): Promi
   return kycState(decided);
 };
 
+/** Why a run FAILED, by the error the ASL caught (a provider that kept failing is CKYC_FAILED). */
+const FAILURE_MESSAGES: Record<string, string> = {
+  'States.Timeout': 'KYC_EXPIRED',
+  NotConfiguredError: 'KYC_PROVIDER_NOT_CONFIGURED',
+};
+
 /** A KYC step that failed after its retries: FAILED, and the partner may trigger KYC again. */
 export const recordKycFailure = async (
   input: KycStepInput & { error?: { Error: string; Cause: string } },
@@ -105,7 +111,7 @@ export const recordKycFailure = async (
     status: 'FAILED',
     action: '',
     manualReviewRequired: false,
-    message: input.error?.Error === 'States.Timeout' ? 'KYC_EXPIRED' : 'CKYC_FAILED',
+    message: FAILURE_MESSAGES[input.error?.Error ?? ''] ?? 'CKYC_FAILED',
     updatedAt: new Date().toISOString(),
   };
   await recordKyc(tenant, borrower, failed);
