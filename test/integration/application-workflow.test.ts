@@ -3,48 +3,37 @@
  * functions (test/fixtures/application-stubs.ts): success, Retry, Catch, the loops back to a
  * wait the partner can retry from, and the ends (REJECTED, DISBURSAL_FAILED, rejected signing).
  */
-import type { AddressInfo } from 'node:net';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStepFunctions, type LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
+import type { LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
 import { type FunctionSpec, workflows } from '../../lib/model.ts';
 import { journal, providerError } from '../fixtures/application-stubs.ts';
 import { eventually } from '../helpers/http.ts';
+import { startLocalSfn } from '../helpers/local-sfn.ts';
 
 let local: LocalStepFunctions;
 let sfn: SFNClient;
 
 beforeAll(async () => {
   const real = workflows.application;
-  local = createLocalStepFunctions({
-    region: 'ap-southeast-3',
-    log: () => undefined,
-    workflows: {
-      application: {
-        ...real,
-        tasks: Object.fromEntries(
-          Object.entries(real.tasks).map(([name, spec]: [string, FunctionSpec]) => [
-            name,
-            { module: '../test/fixtures/application-stubs', export: spec.export, access: [] },
-          ]),
-        ),
-      },
+  ({ local, sfn } = await startLocalSfn({
+    application: {
+      ...real,
+      tasks: Object.fromEntries(
+        Object.entries(real.tasks).map(([name, spec]: [string, FunctionSpec]) => [
+          name,
+          { module: '../test/fixtures/application-stubs', export: spec.export, access: [] },
+        ]),
+      ),
     },
-  });
-  await new Promise<void>((r) => local.operations.listen(0, '127.0.0.1', r));
-  const port = (local.operations.address() as AddressInfo).port;
-  sfn = new SFNClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'ap-southeast-3',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  }));
 });
 
 afterAll(() => local?.stop());

@@ -3,44 +3,33 @@
  * integrations, `.waitForTaskToken` with `$$.Task.Token`, and SendTaskSuccess/Failure over the
  * Step Functions JSON protocol.
  */
-import type { AddressInfo } from 'node:net';
 import {
   DescribeExecutionCommand,
   SendTaskFailureCommand,
   SendTaskSuccessCommand,
-  SFNClient,
+  type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLocalStepFunctions, type LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
+import type { LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
 import { received } from '../fixtures/token-task.ts';
 import { eventually } from '../helpers/http.ts';
+import { startLocalSfn } from '../helpers/local-sfn.ts';
 
 let local: LocalStepFunctions;
 let sfn: SFNClient;
 
 beforeAll(async () => {
-  local = createLocalStepFunctions({
-    region: 'ap-southeast-3',
-    log: () => undefined,
-    workflows: {
-      signing: {
-        definition: 'test/fixtures/wait-for-token.asl.json',
-        description: 'fixture',
-        tasks: {
-          RecordTokenFunctionArn: { module: '../test/fixtures/token-task', access: [] },
-          CountFunctionArn: { module: '../test/fixtures/token-task', export: 'count', access: [] },
-        },
+  ({ local, sfn } = await startLocalSfn({
+    signing: {
+      definition: 'test/fixtures/wait-for-token.asl.json',
+      description: 'fixture',
+      tasks: {
+        RecordTokenFunctionArn: { module: '../test/fixtures/token-task', access: [] },
+        CountFunctionArn: { module: '../test/fixtures/token-task', export: 'count', access: [] },
       },
     },
-  });
-  await new Promise<void>((r) => local.operations.listen(0, '127.0.0.1', r));
-  const port = (local.operations.address() as AddressInfo).port;
-  sfn = new SFNClient({
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'ap-southeast-3',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
+  }));
 });
 
 afterAll(() => local?.stop());
