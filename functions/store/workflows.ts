@@ -3,7 +3,8 @@ import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecuti
 import { InvalidStateError } from '#core/errors';
 import { workflowArnVariable } from './workflow-names.ts';
 
-const sfn = new SFNClient({});
+/** Exported for tests that fault-inject Step Functions calls (handlers run in-process locally). */
+export const sfn = new SFNClient({});
 
 export function stateMachineArn(workflow: string): string {
   const variable = workflowArnVariable(workflow);

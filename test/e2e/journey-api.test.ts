@@ -892,3 +892,49 @@ describe('the whole journey is one Step Functions execution per application', ()
     expect(execution?.status).toBe('SUCCEEDED');
   });
 });
+
+describe('a trigger that fails half-way is finished by the retry, never half-done', () => {
+  /** The next SendTaskSuccess/Failure fails as a Step Functions outage would (handlers run in this process). */
+  async function failNextCallback() {
+    const { sfn } = await import('#store/workflows');
+    let armed = true;
+    sfn.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (armed && /^SendTask(Success|Failure)Command$/.test(String(context.commandName))) {
+          armed = false;
+          throw Object.assign(new Error('Step Functions is unavailable'), { name: 'ServiceUnavailable' });
+        }
+        return next(args);
+      },
+      { step: 'initialize', name: `failOnce${Math.random()}` },
+    );
+  }
+
+  it('KYC, agreement and disbursal each go through on the retry after the callback failed', async () => {
+    const customerID = 'half-way';
+    await acceptedCustomer(customerID, { kyc: false });
+
+    await failNextCallback();
+    const kycFailed = await api('POST', '/v2/kyc/ckyc', { body: { customerID } });
+    expect(kycFailed.status).toBeGreaterThanOrEqual(500);
+    expect((await kycVerdict(customerID)).data.status).toBe('APPROVED');
+
+    await failNextCallback();
+    const agreementFailed = await api('POST', '/v2/loan/agreement', { body: { customerID } });
+    expect(agreementFailed.status).toBeGreaterThanOrEqual(500);
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID } });
+    expect(agreement.body.statusCode).toBe('TAS-S-000');
+    await poll(`/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
+
+    await failNextCallback();
+    const disbursalFailed = await api('POST', '/v2/loan/disburse', { body: { customerID } });
+    expect(disbursalFailed.status).toBeGreaterThanOrEqual(500);
+    const disburse = await api('POST', '/v2/loan/disburse', { body: { customerID } });
+    expect(disburse.body.statusCode).toBe('TDB-S-200');
+    const done = await poll(
+      `/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`,
+      (b) => b.data.status !== 'PROCESSING',
+    );
+    expect(done.data).toMatchObject({ status: 'SUCCESS', disbursedAmount: 77404 });
+  });
+});

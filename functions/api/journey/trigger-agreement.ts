@@ -9,7 +9,7 @@ import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { completeTask, failTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, withWaitingStep } from './application-of.ts';
+import { applicationOf, waitingToken, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerAgreement;
@@ -28,7 +28,14 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
     body.customerID,
     () => new LendstackError('invalid_state', 'agreement_not_found', 'agreement document not found'),
   );
-  if (app.agreement) return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
+  if (app.agreement) {
+    // An earlier trigger stored the agreement but the signer never answered: send it again.
+    if (app.agreement.status === 'PROCESSING') {
+      const token = await waitingToken(principal, app.applicationId, 'AGREEMENT', 0);
+      if (token) await sandboxSigner(token, body.customerID);
+    }
+    return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
+  }
   if (borrower.status !== 'APPROVED') {
     throw new InvalidStateError('invalid_user_state', 'KYC is not approved yet: the agreement follows it');
   }
@@ -52,12 +59,15 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
       set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
       reference: { id: referenceId, kind: 'agreement' },
     });
-    // The sandbox signer answers at once; a live e-sign provider would call back later.
-    if (/_sign_reject$/i.test(body.customerID))
-      await failTask(token, 'SigningRejected', 'the borrower declined to sign');
-    else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
+    await sandboxSigner(token, body.customerID);
   });
   return journeyOk({ referenceID: referenceId }, 'TAS-S-000');
 };
+
+/** The sandbox signer answers at once; a live e-sign provider would call back later. */
+async function sandboxSigner(token: string, customerID: string): Promise<void> {
+  if (/_sign_reject$/i.test(customerID)) await failTask(token, 'SigningRejected', 'the borrower declined to sign');
+  else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
+}
 
 export const handler = middy(triggerAgreement).use(http(routes.journeyTriggerAgreement));

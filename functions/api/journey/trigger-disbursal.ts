@@ -6,7 +6,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { updateApplication } from '#store/applications';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, withWaitingStep } from './application-of.ts';
+import { applicationOf, waitingToken, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerDisbursal;
@@ -20,7 +20,14 @@ const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   const { principal, body } = input;
   const notSigned = () => new InvalidStateError('invalid_user_state', 'The loan agreement is not signed yet');
   const { app } = await applicationOf(principal, body.customerID, notSigned);
-  if (app.disbursal) return journeyOk({ referenceID: app.disbursal.referenceId }, 'TDB-S-200');
+  if (app.disbursal) {
+    // An earlier trigger recorded it but the workflow never heard: tell it now.
+    if (app.status === 'DISBURSAL_PROCESSING') {
+      const token = await waitingToken(principal, app.applicationId, 'DISBURSAL', 0);
+      if (token) await completeTask(token, { triggeredAt: new Date().toISOString() });
+    }
+    return journeyOk({ referenceID: app.disbursal.referenceId }, 'TDB-S-200');
+  }
   if (app.status !== 'SIGNED') throw notSigned();
   const referenceId = newId('dsb');
   await withWaitingStep(principal, app.applicationId, 'DISBURSAL', async (token) => {

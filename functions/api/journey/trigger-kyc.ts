@@ -4,7 +4,7 @@ import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrowerByCustomerId, setJourneyFields } from '#store/borrowers';
-import { getKycRun, saveKycRun } from '#store/kyc-runs';
+import { getKycRun, type KycRun, saveKycRun } from '#store/kyc-runs';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
 import { applicationIdOf, withWaitingStep } from './application-of.ts';
@@ -41,7 +41,7 @@ const triggerKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const referenceId = newId('kyr');
   await withWaitingStep(principal, applicationIdOf(borrower), 'KYC', async (token) => {
     const now = new Date().toISOString();
-    await saveKycRun(principal, {
+    const run: KycRun = {
       referenceId,
       customerId: body.customerID,
       borrowerId: borrower.borrowerId,
@@ -54,9 +54,16 @@ const triggerKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
       otpAttempts: 0,
       createdAt: now,
       updatedAt: now,
-    });
+    };
+    await saveKycRun(principal, run);
     await setJourneyFields(principal, borrower.borrowerId, { kycReferenceId: referenceId });
-    await completeTask(token, { referenceId });
+    try {
+      await completeTask(token, { referenceId });
+    } catch (error) {
+      // Never leave a run PROCESSING with nothing behind it: FAILED lets the partner trigger again.
+      await saveKycRun(principal, { ...run, status: 'FAILED', message: 'CKYC_FAILED' });
+      throw error;
+    }
   });
   return journeyOk({ referenceID: referenceId }, 'TCK-S-000');
 };
