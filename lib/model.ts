@@ -79,6 +79,11 @@ export const workflows = {
         access: ['table:read'],
       },
       CreditRecordFunctionArn: { module: 'workflows/credit-decision', export: 'record', access: RW },
+      ApplicationRequestSignatureFunctionArn: {
+        module: 'workflows/application',
+        export: 'requestSignature',
+        access: ['table:read', 'table:write', 'workflow:callback:application'],
+      },
       ApplicationMarkSignedFunctionArn: { module: 'workflows/application', export: 'markSigned', access: RW },
       ApplicationDisburseFunctionArn: { module: 'workflows/application', export: 'disburse', access: RW },
       ApplicationMarkFailedFunctionArn: { module: 'workflows/application', export: 'markFailed', access: RW },

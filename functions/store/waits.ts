@@ -11,8 +11,9 @@ import { expiryFor, tenantKey } from './keys.ts';
 
 /**
  * OFFERS: a BRE trigger or an offer acceptance; KYC: a KYC trigger; KYC_OTP: the CKYC OTP;
- * KYC_REVIEW: a reviewer's decision; AGREEMENT: the borrower's signature; DISBURSAL: the
- * partner's disbursal trigger.
+ * KYC_REVIEW: a reviewer's decision; AGREEMENT: the partner's signing trigger; DISBURSAL: the
+ * partner's disbursal trigger. (The signature itself is answered by the e-sign provider with
+ * the token it was sent.)
  */
 export type WaitStep = 'OFFERS' | 'KYC' | 'KYC_OTP' | 'KYC_REVIEW' | 'AGREEMENT' | 'DISBURSAL';
 

@@ -12,6 +12,7 @@ import { getBorrower, setJourneyFields } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { newEvent } from '#store/outbox';
 import { clearWaits, saveWaitToken, type WaitStep } from '#store/waits';
+import { completeTask, failTask } from '#store/workflows';
 import { evaluateKyc, MAX_OTP_ATTEMPTS, recordKyc, SANDBOX_CKYC_OTP, verifyCkyc } from './kyc-flow.ts';
 
 export interface ApplicationInput {
@@ -149,8 +150,25 @@ export const closeJourney = async (
   return { status: input.outcome };
 };
 
+/**
+ * Sends the agreement for signing with this task's token, which the signature answers. The
+ * sandbox signer answers at once: the borrower signs, or declines when the customerID ends in
+ * `_sign_reject`. Live e-sign providers are not configured in this release.
+ */
+export const requestSignature = async (input: ApplicationInput & { referenceId: string; token: string }) => {
+  // A live provider would be sent the document here and keep the token for its webhook.
+  if (input.mode !== 'sandbox') throw new NotConfiguredError('E-sign provider');
+  logger.info('agreement sent for signing', { applicationId: input.applicationId, referenceId: input.referenceId });
+  if (/_sign_reject$/i.test(input.customerId)) {
+    await failTask(input.token, 'SigningRejected', 'the borrower declined to sign');
+  } else {
+    await completeTask(input.token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
+  }
+  return { sent: true };
+};
+
 /** The borrower signed. */
-export const markSigned = async (input: ApplicationInput & { agreement?: { signedAt?: string } }) => {
+export const markSigned = async (input: ApplicationInput & { signature?: { signedAt?: string } }) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   if (app.status !== 'OFFER_ACCEPTED') return { status: app.status };
@@ -161,7 +179,7 @@ export const markSigned = async (input: ApplicationInput & { agreement?: { signe
       agreement: app.agreement && {
         ...app.agreement,
         status: 'SUCCESS',
-        signedAt: input.agreement?.signedAt ?? new Date().toISOString(),
+        signedAt: input.signature?.signedAt ?? new Date().toISOString(),
       },
     },
     event: newEvent(tenant, 'loan', 'SIGNED', { applicationId: app.applicationId, customerID: app.customerId }),

@@ -3,7 +3,7 @@
  * the local runtime runs, with their Task functions as definition substitutions.
  */
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
@@ -22,6 +22,23 @@ export class Workflows extends Construct {
   constructor(scope: Construct, id: string, resources: Omit<Resources, 'workflows'>) {
     super(scope, id);
     const functions = new Map<string, LendstackFunction>();
+    // Fixed names, so a task that answers its own workflow's callbacks (workflow:callback:x) is
+    // granted on an ARN written from the name: referencing the machine would be a cycle.
+    const stack = Stack.of(this);
+    const nameOf = (name: string) => `${stack.stackName}-${name}`;
+    const byName = Object.fromEntries(
+      Object.keys(workflows).map((name) => [
+        name,
+        {
+          stateMachineArn: stack.formatArn({
+            service: 'states',
+            resource: 'stateMachine',
+            resourceName: nameOf(name),
+            arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+          }),
+        },
+      ]),
+    ) as unknown as Resources['workflows'];
     const fnFor = (spec: FunctionSpec) => {
       const key = idOf(spec);
       let fn = functions.get(key);
@@ -30,7 +47,7 @@ export class Workflows extends Construct {
           module: spec.module,
           exportName: spec.export,
           access: spec.access,
-          resources: { ...resources, workflows: {} },
+          resources: { ...resources, workflows: byName },
           timeout: Duration.seconds(spec.timeout ?? 30),
           description: `Workflow task ${spec.module}#${spec.export ?? 'handler'}`,
         });
@@ -49,6 +66,7 @@ export class Workflows extends Construct {
       }
       const machineId = name.charAt(0).toUpperCase() + name.slice(1);
       const machine = new StateMachine(this, machineId, {
+        stateMachineName: nameOf(name),
         definitionBody: DefinitionBody.fromFile(resolve(root, spec.definition)),
         definitionSubstitutions: substitutions,
         stateMachineType: StateMachineType.STANDARD,

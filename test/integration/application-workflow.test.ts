@@ -129,7 +129,8 @@ describe('application workflow: the happy path', () => {
         output: JSON.stringify({ action: 'ACCEPTED', applicationId: app.id }),
       }),
     );
-    await app.answer('AGREEMENT', { signedAt: 'now' });
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.answer('SIGNATURE', { signedAt: 'now' });
     await app.answer('DISBURSAL', { triggeredAt: 'now' });
     const done = await app.finished();
     expect(done.status).toBe('SUCCEEDED');
@@ -147,7 +148,8 @@ describe('application workflow: Retry and Catch', () => {
   it('retries the bank on ProviderError and disburses once it answers', async () => {
     const app = await application({ disburse: [providerError(), providerError(), { status: 'DISBURSED' }] });
     await verified(app);
-    await app.answer('AGREEMENT', {});
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.answer('SIGNATURE', {});
     await app.answer('DISBURSAL', {});
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('disburse')).toHaveLength(3);
@@ -157,7 +159,8 @@ describe('application workflow: Retry and Catch', () => {
   it('ends DISBURSAL_FAILED when the bank keeps failing (3 retries), never half-done', async () => {
     const app = await application({ disburse: [providerError()] });
     await verified(app);
-    await app.answer('AGREEMENT', {});
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.answer('SIGNATURE', {});
     await app.answer('DISBURSAL', {});
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('disburse')).toHaveLength(4);
@@ -171,10 +174,11 @@ describe('application workflow: Retry and Catch', () => {
     ]);
   });
 
-  it('ends REJECTED when the borrower declines to sign (SendTaskFailure caught by name)', async () => {
+  it("ends REJECTED when the borrower declines to sign (the provider's SendTaskFailure, caught by name)", async () => {
     const app = await application();
     await verified(app);
-    await app.fail('AGREEMENT', 'SigningRejected');
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.fail('SIGNATURE', 'SigningRejected');
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('markFailed').map((c) => c.input.outcome)).toEqual(['REJECTED']);
     expect(app.calls('disburse')).toHaveLength(0);

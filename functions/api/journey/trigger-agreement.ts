@@ -7,7 +7,7 @@ import { renderAgreement } from '#providers/agreement-pdf';
 import { updateApplication } from '#store/applications';
 import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
-import { completeTask, failTask } from '#store/workflows';
+import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
 import { applicationOf, waitingToken, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
@@ -16,10 +16,10 @@ type Route = typeof routes.journeyTriggerAgreement;
 
 /**
  * POST /v2/loan/agreement: the partner's uploaded LOAN_AGREEMENT, or else a PDF lendstack
- * generates from the accepted terms and schedule, goes to the signer. Sandbox signer: the borrower signs at once, unless the
- * customerID ends in `_sign_reject` (REJECTED). The signature is the callback the lifecycle
- * waits on. TAS-E-001 when there is no accepted offer, so no agreement can exist; FBX-E-010
- * before KYC is approved.
+ * generates from the accepted terms and schedule, is stored and handed to the application's
+ * workflow, which sends it to the e-sign provider and waits for the signature (the sandbox
+ * signer signs at once, or declines when the customerID ends in `_sign_reject`). TAS-E-001
+ * when there is no accepted offer, so no agreement can exist; FBX-E-010 before KYC is approved.
  */
 const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
@@ -29,10 +29,10 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
     () => new LendstackError('invalid_state', 'agreement_not_found', 'agreement document not found'),
   );
   if (app.agreement) {
-    // An earlier trigger stored the agreement but the signer never answered: send it again.
+    // An earlier trigger stored the agreement but the workflow never heard: tell it now.
     if (app.agreement.status === 'PROCESSING') {
       const token = await waitingToken(principal, app.applicationId, 'AGREEMENT', 0);
-      if (token) await sandboxSigner(token, body.customerID);
+      if (token) await completeTask(token, { referenceId: app.agreement.referenceId });
     }
     return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
   }
@@ -59,15 +59,9 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
       set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
       reference: { id: referenceId, kind: 'agreement' },
     });
-    await sandboxSigner(token, body.customerID);
+    await completeTask(token, { referenceId });
   });
   return journeyOk({ referenceID: referenceId }, 'TAS-S-000');
 };
-
-/** The sandbox signer answers at once; a live e-sign provider would call back later. */
-async function sandboxSigner(token: string, customerID: string): Promise<void> {
-  if (/_sign_reject$/i.test(customerID)) await failTask(token, 'SigningRejected', 'the borrower declined to sign');
-  else await completeTask(token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
-}
 
 export const handler = middy(triggerAgreement).use(http(routes.journeyTriggerAgreement));
