@@ -190,6 +190,9 @@ export function createLocalStepFunctions(options: {
           }
           const token = `tok_${randomUUID()}`;
           const waiting = tokens.wait(token, stateName);
+          // The invoked function may answer its own token before it returns (a sandbox provider
+          // does): the failure is awaited below, not unhandled meanwhile.
+          waiting.catch(() => undefined);
           activity.tokens.add(token);
           await working(activity, () => invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token)));
           activity.waiting++;
