@@ -114,6 +114,12 @@ describe('POST /v2/user/create', () => {
     const other = await api('POST', '/v2/user/create', { body: { customerID: 'cust-resume', mobile: '9876543211' } });
     expect(other.status).toBe(409);
     expect(other.body).toMatchObject({ data: null, statusCode: 'CUR-E-002' });
+    // Dedupe by mobile: another customerID with this customer's mobile is the same person.
+    const sameMobile = await api('POST', '/v2/user/create', {
+      body: { customerID: 'cust-other', mobile: '9876543210' },
+    });
+    expect(sameMobile.status).toBe(409);
+    expect(sameMobile.body.statusCode).toBe('CUR-E-002');
   });
 
   it('refuses an invalid mobile with CUR-E-001 and a missing customerID with FBX-E-014', async () => {
