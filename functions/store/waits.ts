@@ -7,7 +7,7 @@
 import { DeleteCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
-import { expiryFor, tenantKey } from './keys.ts';
+import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 /**
  * OFFERS: a BRE trigger or an offer acceptance; KYC: a KYC trigger; KYC_OTP: the CKYC OTP;
@@ -36,16 +36,22 @@ export async function saveWaitToken(tenant: Tenant, applicationId: string, step:
   );
 }
 
-/** Takes a step's token (once: a second caller gets null). */
+/** Takes a step's token (once: a second caller gets null, by the delete's condition). */
 export async function takeWaitToken(tenant: Tenant, applicationId: string, step: WaitStep): Promise<string | null> {
-  const { Attributes } = await ddb.send(
-    new DeleteCommand({
-      TableName: tableName(),
-      Key: { pk: pk(tenant, applicationId), sk: `${WAIT}${step}` },
-      ReturnValues: 'ALL_OLD',
-    }),
-  );
-  return typeof Attributes?.token === 'string' ? Attributes.token : null;
+  try {
+    const { Attributes } = await ddb.send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: { pk: pk(tenant, applicationId), sk: `${WAIT}${step}` },
+        ConditionExpression: 'attribute_exists(pk)',
+        ReturnValues: 'ALL_OLD',
+      }),
+    );
+    return typeof Attributes?.token === 'string' ? Attributes.token : null;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return null;
+    throw error;
+  }
 }
 
 /** The steps the workflow waits on now (the session page and ops read them). */
