@@ -1,5 +1,5 @@
 /** zod fields shared by several surfaces' schemas. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { normaliseMobile } from '#core/identity';
 
 const COUNTRY_NAME = { ID: 'Indonesian', IN: 'Indian' } as const;

@@ -1,5 +1,5 @@
 /** The OpenAPI 3.1 document, generated from the route table's zod schemas (zod's own JSON Schema output). */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDef } from '#http/route';
 
 const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[] | undefined> = {

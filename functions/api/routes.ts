@@ -2,7 +2,7 @@
  * THE route table. Every endpoint is listed here once; the CDK API (one Lambda per route),
  * the local gateway and the OpenAPI document are generated from it and from nothing else.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { route } from '#http/route';
 import * as journey from './journey/schemas.ts';
 import * as partner from './partner/schemas.ts';

@@ -1,5 +1,5 @@
 /** Journey API schemas (shared/specs/journey-api.txt): field names exactly as the spec's samples. */
-import { z } from 'zod';
+import * as z from 'zod';
 import { IFSC_PATTERN, PAN_PATTERN, PINCODE_PATTERN } from '#core/identity';
 import { mobileNumber } from '../fields.ts';
 

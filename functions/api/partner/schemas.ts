@@ -1,5 +1,5 @@
 /** Request and response schemas of the partner API (shared/specs/partner-api-guide.txt). */
-import { z } from 'zod';
+import * as z from 'zod';
 import { parseNik } from '#core/identity';
 import { mobileNumber } from '../fields.ts';
 

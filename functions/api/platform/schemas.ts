@@ -1,5 +1,5 @@
 /** Platform API schemas (shared/specs/platform-api-conventions.txt): Bearer API key, limit/offset, `meta`. */
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const EVENT_TYPES = ['user_created', 'user_verify', 'user_credit_score', 'loan', 'bnpl'] as const;
 
