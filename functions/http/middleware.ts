@@ -11,7 +11,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import {
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,

@@ -2,7 +2,7 @@
  * What one row of the route table says. The table (functions/api/routes.ts) generates the
  * CDK API, the local gateway and the OpenAPI document; handlers take their schemas from it.
  */
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type Surface = 'partner' | 'platform' | 'journey' | 'system';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { FieldIssue } from '#core/errors';
 
 /** zod issues as `{ field, message }`, the field a dotted path (`business.nib`, `query.limit`). */
