@@ -2,7 +2,11 @@
  * Identity numbers and contact details, validated the way the regulators define them.
  * Pure functions: no I/O.
  */
-import { isValidPhoneNumber, parsePhoneNumberFromString } from 'libphonenumber-js/mobile';
+import { isValidPhoneNumber, type MetadataJson, parsePhoneNumberFromString } from 'libphonenumber-js/core';
+import { MOBILE_METADATA } from './phone-metadata.ts';
+
+/** libphonenumber's mobile metadata for the countries served only (see scripts/phone-metadata.ts). */
+const metadata = MOBILE_METADATA as unknown as MetadataJson;
 
 export interface NikInfo {
   provinceCode: string;
@@ -62,8 +66,8 @@ export function normaliseMobile(value: string, country: 'ID' | 'IN' = 'ID'): str
   const trimmed = value.replace(/[\s-]/g, '');
   // "62812…" without the plus is common in Indonesian data; treat it as international.
   const candidate = country === 'ID' && /^62\d{9,13}$/.test(trimmed) ? `+${trimmed}` : trimmed;
-  if (!isValidPhoneNumber(candidate, country)) return null;
-  const parsed = parsePhoneNumberFromString(candidate, country);
+  if (!isValidPhoneNumber(candidate, country, metadata)) return null;
+  const parsed = parsePhoneNumberFromString(candidate, country, metadata);
   if (!parsed || parsed.country !== country) return null;
   return parsed.number;
 }
