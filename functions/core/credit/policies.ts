@@ -49,7 +49,8 @@ const personalLoanV1: Policy = {
   version: 1,
   program: 'PERSONAL_LOAN',
   effectiveFrom: '2024-01-01',
-  offerValidityDays: 30,
+  // Within the application workflow's 24-day wait for the acceptance.
+  offerValidityDays: 21,
   lenderName: 'lendstack sandbox lender',
   preBre: [
     { id: 'age-min', reason: 'Applicant is younger than 21', rejectWhen: { fact: 'age', op: 'lt', value: 21 } },
