@@ -93,6 +93,14 @@ async function verified(app: Awaited<ReturnType<typeof application>>) {
   await app.answer('OFFERS', { action: 'ACCEPTED', applicationId: app.id });
 }
 
+/** Verified, then the signing trigger, the signature and the disbursal trigger: the bank step runs. */
+async function toDisbursal(app: Awaited<ReturnType<typeof application>>) {
+  await verified(app);
+  await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+  await app.answer('SIGNATURE', {});
+  await app.answer('DISBURSAL', {});
+}
+
 describe('application workflow: the happy path', () => {
   it('waits for KYC and offers side by side, then signature, disbursal trigger, bank: LoanActive', async () => {
     const app = await application();
@@ -147,10 +155,7 @@ describe('application workflow: the happy path', () => {
 describe('application workflow: Retry and Catch', () => {
   it('retries the bank on ProviderError and disburses once it answers', async () => {
     const app = await application({ disburse: [providerError(), providerError(), { status: 'DISBURSED' }] });
-    await verified(app);
-    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
-    await app.answer('SIGNATURE', {});
-    await app.answer('DISBURSAL', {});
+    await toDisbursal(app);
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('disburse')).toHaveLength(3);
     expect(app.calls('markFailed')).toHaveLength(0);
@@ -158,10 +163,7 @@ describe('application workflow: Retry and Catch', () => {
 
   it('ends DISBURSAL_FAILED when the bank keeps failing (3 retries), never half-done', async () => {
     const app = await application({ disburse: [providerError()] });
-    await verified(app);
-    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
-    await app.answer('SIGNATURE', {});
-    await app.answer('DISBURSAL', {});
+    await toDisbursal(app);
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('disburse')).toHaveLength(4);
     expect(app.calls('markFailed')).toEqual([
