@@ -3,6 +3,7 @@ import { escapeHtml } from '#http/html';
 import type { RouteDef } from '#http/route';
 import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
+import { JOURNEY_CUSTOMER_MAGIC, JOURNEY_KYC_MAGIC } from '#providers/sandbox-journey';
 import { openApiDocument } from './openapi.ts';
 
 export function renderDocs(routes: readonly RouteDef[]): string {
@@ -46,6 +47,12 @@ export function renderDocs(routes: readonly RouteDef[]): string {
   const bureau = Object.entries(SANDBOX_BUREAU_MAGIC)
     .map(([digits, what]) => `<tr><td><code>${digits}</code></td><td>${escapeHtml(what)}</td></tr>`)
     .join('');
+  const rows = (table: Record<string, string>, key: (k: string) => string) =>
+    Object.entries(table)
+      .map(([k, what]) => `<tr><td><code>${escapeHtml(key(k))}</code></td><td>${escapeHtml(what)}</td></tr>`)
+      .join('');
+  const journeyKyc = rows(JOURNEY_KYC_MAGIC, (k) => k);
+  const journeyCustomer = rows(JOURNEY_CUSTOMER_MAGIC, (k) => `…${k}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
 section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;padding:0 .4em;border-radius:3px;font-size:13px}.tags{color:#777;font-size:13px}</style></head>
@@ -54,5 +61,9 @@ section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;p
 <table><tr><th>NIK ends in</th><th>outcome</th></tr>${magic}<tr><td>anything else</td><td>APPROVED</td></tr></table>
 <p>Journey API BRE by the four digits of the PAN (AAAAA<b>9999</b>A); a PIN code starting 99 is not serviceable, an age outside 21-60 is rejected before the bureau:</p>
 <table><tr><th>PAN digits</th><th>outcome</th></tr>${bureau}<tr><td>anything else</td><td>score 760: SUCCESS with offers</td></tr></table>
+<p>Journey API KYC by the four digits of the PAN; an uploaded Aadhaar XML whose name or date of birth differs from the details is NAME_MISMATCH or PAN_DATA_MISMATCH:</p>
+<table><tr><th>PAN digits</th><th>outcome</th></tr>${journeyKyc}<tr><td>anything else</td><td>APPROVED through CKYC</td></tr></table>
+<p>Journey API signing and disbursal by the end of the customerID:</p>
+<table><tr><th>customerID ends in</th><th>outcome</th></tr>${journeyCustomer}<tr><td>anything else</td><td>signed at once; disbursed with a UTR</td></tr></table>
 <h2>Endpoints</h2>${sections.join('\n')}</body></html>`;
 }

@@ -7,6 +7,7 @@
 import { NotConfiguredError, ProviderError } from '#core/errors';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
+import { hasCustomerMagic } from '#providers/sandbox-journey';
 import { getApplication, updateApplication } from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
@@ -159,7 +160,7 @@ export const requestSignature = async (input: ApplicationInput & { referenceId: 
   // A live provider would be sent the document here and keep the token for its webhook.
   if (input.mode !== 'sandbox') throw new NotConfiguredError('E-sign provider');
   logger.info('agreement sent for signing', { applicationId: input.applicationId, referenceId: input.referenceId });
-  if (/_sign_reject$/i.test(input.customerId)) {
+  if (hasCustomerMagic(input.customerId, '_sign_reject')) {
     await failTask(input.token, 'SigningRejected', 'the borrower declined to sign');
   } else {
     await completeTask(input.token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
@@ -191,7 +192,7 @@ export const markSigned = async (input: ApplicationInput & { signature?: { signe
 function sandboxTransfer(app: { applicationId: string; customerId: string }, mode: Mode) {
   if (mode !== 'sandbox') throw new ProviderError('bank', 'no live bank is configured');
   // Magic value: a customerID ending in _disburse_fail makes the bank fail every attempt.
-  if (/_disburse_fail$/i.test(app.customerId))
+  if (hasCustomerMagic(app.customerId, '_disburse_fail'))
     throw new ProviderError('sandbox bank', 'transfer refused (magic customerID)');
   const digits = app.applicationId.slice(-12).toUpperCase();
   return { utrNumber: `SBXN${digits}`, loanAccountNumber: `LA${digits}` };

@@ -10,6 +10,7 @@ import { ConflictError } from '#core/errors';
 import { type AadhaarKyc, namesMatch, parseAadhaarXml } from '#core/kyc-india';
 import { textAt } from '#core/paths';
 import type { Tenant } from '#core/tenant';
+import type { JourneyKycMagic } from '#providers/sandbox-journey';
 import { listDocuments, transitionBorrower } from '#store/borrowers';
 import { readObject } from '#store/documents-bucket';
 import type { KycRun } from '#store/kyc-runs';
@@ -19,7 +20,8 @@ import { newEvent } from '#store/outbox';
 export const SANDBOX_CKYC_OTP = '123456';
 export const MAX_OTP_ATTEMPTS = 3;
 
-const magic = (b: Borrower) => b.pan?.slice(5, 9) ?? '';
+/** The PAN's four digits, which choose a sandbox outcome (JOURNEY_KYC_MAGIC). */
+const magic = (b: Borrower, digits: JourneyKycMagic) => b.pan?.slice(5, 9) === digits;
 
 const detail = (b: Borrower, ...path: string[]) => textAt(b.journey?.details, ...path);
 
@@ -56,11 +58,11 @@ async function verify(
   const results = {
     nameMatch: namesMatch(record.name, detail(b, 'basicDetails', 'personalDetails', 'name') || b.name),
     dobMatch: record.dob === detail(b, 'basicDetails', 'personalDetails', 'dob'),
-    faceMatch: magic(b) !== '8004',
-    faceLiveliness: magic(b) !== '8005',
+    faceMatch: !magic(b, '8004'),
+    faceLiveliness: !magic(b, '8005'),
   };
   const base = { action: '', personalKYC: [{ ...record, type }], results, manualReviewRequired: false };
-  if (magic(b) === '8003')
+  if (magic(b, '8003'))
     return {
       ...base,
       status: 'PROCESSING',
@@ -88,8 +90,8 @@ export async function evaluateKyc(tenant: Tenant, b: Borrower): Promise<Outcome>
     const { signed: _s, ...record } = parsed;
     return verify(b, record, 'OKYC_DIGILOCKER');
   }
-  if (magic(b) === '8001') return { ...none, status: 'ACTION_PENDING', action: 'SUBMIT_CKYC_OTP', message: '' };
-  if (magic(b) === '8002') return { ...none, status: 'FAILED', message: 'CKYC_FAILED' };
+  if (magic(b, '8001')) return { ...none, status: 'ACTION_PENDING', action: 'SUBMIT_CKYC_OTP', message: '' };
+  if (magic(b, '8002')) return { ...none, status: 'FAILED', message: 'CKYC_FAILED' };
   return verify(b, sandboxCkycRecord(b), 'CKYC');
 }
 

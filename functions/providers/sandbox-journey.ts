@@ -1,0 +1,23 @@
+/** The journey API's sandbox magic values (like test card numbers), listed on /docs and in the README. */
+
+/** KYC outcome by the PAN's four digits (AAAAA**9999**A). */
+export const JOURNEY_KYC_MAGIC = {
+  '8001':
+    'CKYC asks for an OTP (ACTION_PENDING, SUBMIT_CKYC_OTP): the sandbox OTP is 123456; a wrong one is INVALID_CKYC_OTP, the third FAILED',
+  '8002': 'no CKYC record: FAILED (CKYC_FAILED), unless an Aadhaar XML was uploaded (OKYC)',
+  '8003': 'manual review: PROCESSING with action WAIT until POST /v1/kyc-reviews/{referenceID}',
+  '8004': 'face match fails: REJECTED (FACE_MISMATCH)',
+  '8005': 'liveness fails: REJECTED (LIVENESS_REJECT)',
+} as const;
+
+export type JourneyKycMagic = keyof typeof JOURNEY_KYC_MAGIC;
+
+/** Outcomes by the end of the customerID. */
+export const JOURNEY_CUSTOMER_MAGIC = {
+  _sign_reject: 'the borrower declines to sign: the agreement is REJECTED',
+  _disburse_fail: 'the sandbox bank refuses every transfer: the disbursal FAILED after the workflow retries',
+} as const;
+
+/** Whether a customerID carries a magic ending. */
+export const hasCustomerMagic = (customerId: string, ending: keyof typeof JOURNEY_CUSTOMER_MAGIC) =>
+  customerId.toLowerCase().endsWith(ending);
