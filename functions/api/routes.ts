@@ -263,7 +263,7 @@ export const routes = {
     handler: 'api/journey/create-user',
     summary: 'Create a lending user for a customerID',
     description:
-      'Idempotent on customerID: the same customerID with the same mobile continues the journey from its stage (200, CUR-S-000, `data.stage`); the same customerID with another mobile is 409 CUR-E-002 (User Exists). A new customer is a new loan application: its workflow (one Step Functions execution, named after the application) starts here and waits for the KYC and BRE triggers. An invalid mobile is 400 CUR-E-001; a missing customerID 400 FBX-E-014. The spec table names the field customer_id, its sample customerID: customerID is what is read.',
+      'Idempotent on customerID: the same customerID with the same mobile continues the journey from its stage (200, CUR-S-000, `data.stage`: USER_CREATED, DETAILS_UPDATED, OFFER_ACCEPTED, then the application status SIGNED, DISBURSAL_PROCESSING, DISBURSED or DISBURSAL_FAILED, or REJECTED / EXPIRED when the journey ended); the same customerID with another mobile is 409 CUR-E-002 (User Exists). A new customer is a new loan application: its workflow (one Step Functions execution, named after the application) starts here and waits for the KYC and BRE triggers. An invalid mobile is 400 CUR-E-001; a missing customerID 400 FBX-E-014. The spec table names the field customer_id, its sample customerID: customerID is what is read.',
     tags: ['Journey: user'],
     request: { body: journey.createUserBody },
     responses: {

@@ -813,6 +813,9 @@ describe('the whole journey is one Step Functions execution per application', ()
     await poll(`/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
     await runtime.settle();
     counting = false;
+    // Resuming the customer says where it stands now.
+    const resumed = await api('POST', '/v2/user/create', { body: { customerID, mobile: await mobileOf(customerID) } });
+    expect(resumed.body.data.stage).toBe('DISBURSED');
 
     const [execution, ...others] = await executionsOf(customerID);
     expect(others).toHaveLength(0);

@@ -5,6 +5,7 @@ import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
+import { findApplication } from '#store/applications';
 import { findBorrowerByCustomerId, getBorrower, insertBorrower, setJourneyFields } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
 import { ensureWorkflow } from '#store/workflows';
@@ -62,9 +63,17 @@ async function resume(tenant: Tenant, existing: Borrower, mobile: string): Promi
   // The first attempt may have died before starting the workflow: starting it again is harmless.
   await startApplication(tenant, existing);
   return journeyOk(
-    { message: 'user exists: the journey continues', stage: existing.journey?.stage ?? 'USER_CREATED' },
+    { message: 'user exists: the journey continues', stage: await stageOf(tenant, existing) },
     'CUR-S-000',
   );
+}
+
+/** Where the customer stands: past the offer acceptance, the application's own status (SIGNED, DISBURSED, …). */
+async function stageOf(tenant: Tenant, borrower: Borrower): Promise<string> {
+  const stage = borrower.journey?.stage ?? 'USER_CREATED';
+  const applicationId = borrower.journey?.applicationId;
+  if (stage !== 'OFFER_ACCEPTED' || !applicationId) return stage;
+  return (await findApplication(tenant, applicationId))?.status ?? stage;
 }
 
 /**
