@@ -12,7 +12,7 @@ import { findOffer, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationIdOf, waitingToken, withWaitingStep } from './application-of.ts';
+import { answerIfWaiting, applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyAcceptOffer;
@@ -153,8 +153,7 @@ async function sameTerms(
   principal: Tenant,
 ): Promise<ApiResult> {
   if (app.amount === terms.amount && app.tenure === terms.tenure && app.interest === terms.interest) {
-    const token = await waitingToken(principal, app.applicationId, 'OFFERS', 0);
-    if (token) await completeTask(token, accepted(app));
+    await answerIfWaiting(principal, app.applicationId, 'OFFERS', accepted(app));
     return journeyOk({ message: 'ok' }, 'AOP-S-000');
   }
   throw new InvalidStateError('offer_already_accepted', 'This offer was already accepted with other terms');

@@ -4,6 +4,7 @@ import type { Tenant } from '#core/tenant';
 import { findApplication, type LoanApplication } from '#store/applications';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
+import { completeTask } from '#store/workflows';
 
 /** The customer and its loan application (the one its accepted offer created). */
 export async function applicationOf(
@@ -46,6 +47,15 @@ export async function waitingToken(
     if (token || Date.now() >= deadline) return token;
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * Answers a step only if the workflow waits on it right now: a retried trigger whose first
+ * attempt stored its data but died before answering finishes the job; otherwise nothing to do.
+ */
+export async function answerIfWaiting(tenant: Tenant, applicationId: string, step: WaitStep, output: unknown) {
+  const token = await waitingToken(tenant, applicationId, step, 0);
+  if (token) await completeTask(token, output);
 }
 
 /** The same, for a step the request cannot go on without: FBX-E-010 when the workflow is elsewhere. */

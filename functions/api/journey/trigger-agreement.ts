@@ -9,7 +9,7 @@ import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, waitingToken, withWaitingStep } from './application-of.ts';
+import { answerIfWaiting, applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerAgreement;
@@ -31,8 +31,7 @@ const triggerAgreement = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   if (app.agreement) {
     // An earlier trigger stored the agreement but the workflow never heard: tell it now.
     if (app.agreement.status === 'PROCESSING') {
-      const token = await waitingToken(principal, app.applicationId, 'AGREEMENT', 0);
-      if (token) await completeTask(token, { referenceId: app.agreement.referenceId });
+      await answerIfWaiting(principal, app.applicationId, 'AGREEMENT', { referenceId: app.agreement.referenceId });
     }
     return journeyOk({ referenceID: app.agreement.referenceId }, 'TAS-S-000');
   }

@@ -6,7 +6,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { updateApplication } from '#store/applications';
 import { completeTask } from '#store/workflows';
 import { routes } from '../routes.ts';
-import { applicationOf, waitingToken, withWaitingStep } from './application-of.ts';
+import { answerIfWaiting, applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 
 type Route = typeof routes.journeyTriggerDisbursal;
@@ -23,8 +23,7 @@ const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   if (app.disbursal) {
     // An earlier trigger recorded it but the workflow never heard: tell it now.
     if (app.status === 'DISBURSAL_PROCESSING') {
-      const token = await waitingToken(principal, app.applicationId, 'DISBURSAL', 0);
-      if (token) await completeTask(token, { triggeredAt: new Date().toISOString() });
+      await answerIfWaiting(principal, app.applicationId, 'DISBURSAL', { triggeredAt: new Date().toISOString() });
     }
     return journeyOk({ referenceID: app.disbursal.referenceId }, 'TDB-S-200');
   }
