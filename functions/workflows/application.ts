@@ -50,14 +50,20 @@ const kycState = (run: KycRun): KycState => ({
 
 type KycStepInput = ApplicationInput & { referenceId: string };
 
-/** The KYC run the partner triggered: OKYC with an uploaded Aadhaar XML, CKYC otherwise. */
-export const runKyc = async (input: KycStepInput): Promise<KycState> => {
+/** The KYC run a step works on, with its customer. */
+async function kycRunOf(input: KycStepInput) {
   const tenant = tenantOf(input);
-  if (input.mode !== 'sandbox') throw new NotConfiguredError('CKYC/OKYC provider');
   const [run, borrower] = await Promise.all([
     getKycRun(tenant, input.referenceId),
     getBorrower(tenant, input.borrowerId),
   ]);
+  return { tenant, run, borrower };
+}
+
+/** The KYC run the partner triggered: OKYC with an uploaded Aadhaar XML, CKYC otherwise. */
+export const runKyc = async (input: KycStepInput): Promise<KycState> => {
+  if (input.mode !== 'sandbox') throw new NotConfiguredError('CKYC/OKYC provider');
+  const { tenant, run, borrower } = await kycRunOf(input);
   if (run.status !== 'PROCESSING') return kycState(run); // a retried step: already decided
   const decided: KycRun = { ...run, ...(await evaluateKyc(tenant, borrower)), updatedAt: new Date().toISOString() };
   await recordKyc(tenant, borrower, decided);
@@ -67,11 +73,7 @@ export const runKyc = async (input: KycStepInput): Promise<KycState> => {
 
 /** The OTP the customer received from the CKYC registry (POST /v2/kyc/ckyc/otp). */
 export const verifyKycOtp = async (input: KycStepInput & { otp: string }): Promise<KycState> => {
-  const tenant = tenantOf(input);
-  const [run, borrower] = await Promise.all([
-    getKycRun(tenant, input.referenceId),
-    getBorrower(tenant, input.borrowerId),
-  ]);
+  const { tenant, run, borrower } = await kycRunOf(input);
   if (run.status !== 'PROCESSING') return kycState(run);
   const now = new Date().toISOString();
   let decided: KycRun;
@@ -103,11 +105,7 @@ const FAILURE_MESSAGES: Record<string, string> = {
 export const recordKycFailure = async (
   input: KycStepInput & { error?: { Error: string; Cause: string } },
 ): Promise<KycState> => {
-  const tenant = tenantOf(input);
-  const [run, borrower] = await Promise.all([
-    getKycRun(tenant, input.referenceId),
-    getBorrower(tenant, input.borrowerId),
-  ]);
+  const { tenant, run, borrower } = await kycRunOf(input);
   const failed: KycRun = {
     ...run,
     status: 'FAILED',
