@@ -352,13 +352,11 @@ async function kycVerdict(customerID: string) {
 }
 
 /** GET /v2/kyc/details until the run is no longer PROCESSING (or waits for a reviewer). */
-async function kycDetails(referenceID: string) {
-  for (let i = 0; i < 100; i++) {
-    const { body } = await api('GET', `/v2/kyc/details?referenceID=${referenceID}`);
-    if (body.data?.status !== 'PROCESSING' || body.data?.outputVariables?.manualReviewRequired) return body;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('KYC still processing');
+function kycDetails(referenceID: string) {
+  return poll(
+    `/v2/kyc/details?referenceID=${referenceID}`,
+    (b) => b.data?.status !== 'PROCESSING' || b.data?.outputVariables?.manualReviewRequired,
+  );
 }
 
 /** A customer with an accepted offer (80,000 over 8 months at 25 %) and, unless told otherwise, approved KYC. */
