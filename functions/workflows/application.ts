@@ -14,7 +14,15 @@ import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { newEvent } from '#store/outbox';
 import { clearWaits, saveWaitToken, type WaitStep } from '#store/waits';
 import { completeTask, failTask } from '#store/workflows';
-import { evaluateKyc, MAX_OTP_ATTEMPTS, recordKyc, SANDBOX_CKYC_OTP, verifyCkyc } from './kyc-flow.ts';
+import {
+  evaluateKyc,
+  type KycState,
+  kycState,
+  MAX_OTP_ATTEMPTS,
+  recordKyc,
+  SANDBOX_CKYC_OTP,
+  verifyCkyc,
+} from './kyc-flow.ts';
 
 export interface ApplicationInput {
   applicationId: string;
@@ -32,21 +40,6 @@ export const awaitStep = async (input: ApplicationInput & { step: WaitStep; toke
   logger.info('application waits', { applicationId: input.applicationId, step: input.step });
   return { waiting: input.step };
 };
-
-/** What the ASL's KYC Choice reads. */
-export interface KycState {
-  referenceId: string;
-  status: KycRun['status'];
-  action: string;
-  manualReviewRequired: boolean;
-}
-
-const kycState = (run: KycRun): KycState => ({
-  referenceId: run.referenceId,
-  status: run.status,
-  action: run.action,
-  manualReviewRequired: run.manualReviewRequired,
-});
 
 type KycStepInput = ApplicationInput & { referenceId: string };
 

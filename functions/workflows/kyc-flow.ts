@@ -135,3 +135,18 @@ export async function recordKyc(tenant: Tenant, b: Borrower, run: KycRun): Promi
     if (!(error instanceof ConflictError)) throw error;
   }
 }
+
+/** What the ASL's KYC Choice reads. */
+export interface KycState {
+  referenceId: string;
+  status: KycRun['status'];
+  action: string;
+  manualReviewRequired: boolean;
+}
+
+export const kycState = (run: KycRun): KycState => ({
+  referenceId: run.referenceId,
+  status: run.status,
+  action: run.action,
+  manualReviewRequired: run.manualReviewRequired,
+});

@@ -5,8 +5,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrower } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { completeTask } from '#store/workflows';
-import type { KycState } from '../../workflows/application.ts';
-import { recordKyc } from '../../workflows/kyc-flow.ts';
+import { kycState, recordKyc } from '../../workflows/kyc-flow.ts';
 import { applicationIdOf, withWaitingStep } from '../journey/application-of.ts';
 import { routes } from '../routes.ts';
 
@@ -33,12 +32,7 @@ const resolveReview = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
   // The application's workflow waits for this decision; it goes on once it is recorded.
   await withWaitingStep(principal, applicationIdOf(borrower), 'KYC_REVIEW', async (token) => {
     await recordKyc(principal, borrower, decided);
-    await completeTask(token, {
-      referenceId: run.referenceId,
-      status: decided.status,
-      action: '',
-      manualReviewRequired: false,
-    } satisfies KycState);
+    await completeTask(token, kycState(decided));
   });
   return {
     statusCode: 200,
