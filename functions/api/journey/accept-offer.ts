@@ -11,9 +11,9 @@ import { getBorrowerByCustomerId } from '#store/borrowers';
 import { findOffer, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import { completeTask } from '#store/workflows';
-import { routes } from '../routes.ts';
 import { answerIfWaiting, applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyAcceptOffer;
 

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiResult } from '#http/route';
 import { SANDBOX_BANKS } from '#providers/banks';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 /** GET /v2/bank/list: the banks whose statements the banking flow accepts (the spec's own shape, no envelope). */
 const bankList = async (): Promise<ApiResult> => ({

@@ -4,7 +4,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { createSession } from '#store/sessions';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyCreateSession;
 

@@ -10,9 +10,9 @@ import { findBorrowerByCustomerId, getBorrower, insertBorrower, setJourneyFields
 import { newEvent } from '#store/outbox';
 import { ensureWorkflow } from '#store/workflows';
 import type { ApplicationInput } from '../../workflows/application.ts';
-import { routes } from '../routes.ts';
 import { applicationIdOf } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyCreateUser;
 

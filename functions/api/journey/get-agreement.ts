@@ -3,8 +3,8 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { findApplicationByReference } from '#store/applications';
 import { presignDownload } from '#store/documents-bucket';
-import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyGetAgreement;
 

@@ -2,8 +2,8 @@ import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getAnalysis } from '#store/banking';
-import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyGetBanking;
 

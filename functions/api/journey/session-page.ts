@@ -6,7 +6,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { findApplication } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { getSession } from '#store/sessions';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeySessionPage;
 

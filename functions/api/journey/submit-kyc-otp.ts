@@ -5,9 +5,9 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrower } from '#store/borrowers';
 import { getKycRun, saveKycRun } from '#store/kyc-runs';
 import { completeTask } from '#store/workflows';
-import { routes } from '../routes.ts';
 import { applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeySubmitKycOtp;
 

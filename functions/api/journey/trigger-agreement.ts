@@ -8,9 +8,9 @@ import { updateApplication } from '#store/applications';
 import { listDocuments } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { completeTask } from '#store/workflows';
-import { routes } from '../routes.ts';
 import { answerIfWaiting, applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyTriggerAgreement;
 

@@ -10,8 +10,8 @@ import { SANDBOX_BANKS } from '#providers/banks';
 import { readStatement } from '#providers/statement-reader';
 import { type BankAnalysis, saveAnalysis } from '#store/banking';
 import { getBorrowerByCustomerId } from '#store/borrowers';
-import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyTriggerBanking;
 

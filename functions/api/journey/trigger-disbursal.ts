@@ -5,9 +5,9 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { updateApplication } from '#store/applications';
 import { completeTask } from '#store/workflows';
-import { routes } from '../routes.ts';
 import { answerIfWaiting, applicationOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyTriggerDisbursal;
 

@@ -9,9 +9,9 @@ import { completeBreRun, insertBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import { completeTask } from '#store/workflows';
 import type { CreditDecisionInput } from '../../workflows/credit-decision.ts';
-import { routes } from '../routes.ts';
 import { applicationIdOf, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.journeyTriggerOffers;
 

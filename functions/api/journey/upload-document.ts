@@ -6,8 +6,8 @@ import { parseMultipart } from '#http/multipart';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrowerByCustomerId, insertDocument } from '#store/borrowers';
 import { documentObjectKey, putObject } from '#store/documents-bucket';
-import { routes } from '../routes.ts';
 import { journeyOk } from './respond.ts';
+import { routes } from './routes.ts';
 import { PROGRAMS } from './schemas.ts';
 
 type Route = typeof routes.journeyUploadDocument;

@@ -4,7 +4,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { insertDocument } from '#store/borrowers';
 import { documentObjectKey, presignUpload } from '#store/documents-bucket';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.createDocument;
 

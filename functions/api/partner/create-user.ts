@@ -5,7 +5,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { insertBorrower } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.createUser;
 

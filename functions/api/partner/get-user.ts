@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrower, listDocuments } from '#store/borrowers';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 import { userView } from './views.ts';
 
 type Route = typeof routes.getUser;

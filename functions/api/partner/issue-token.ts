@@ -4,7 +4,7 @@ import { http, lowerHeaders } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { issueTokenPair } from '#http/tokens';
 import { findPrincipalByClientSecret } from '#store/partners';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.issueToken;
 

@@ -5,7 +5,7 @@ import type { ApiEvent, ApiResult } from '#http/route';
 import { issueTokenPair } from '#http/tokens';
 import { consumeRefreshToken } from '#store/auth-tokens';
 import { isCredentialActive } from '#store/partners';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.refreshToken;
 

@@ -8,7 +8,7 @@ import { getBorrower, listDocuments, transitionBorrower } from '#store/borrowers
 import { uploadedSize } from '#store/documents-bucket';
 import { startWorkflow } from '#store/workflows';
 import type { KycWorkflowInput } from '../../workflows/kyc-types.ts';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.startKyc;
 

@@ -7,7 +7,7 @@ import { parseDecimal } from '#core/loans/rational';
 import { annualRate, generateSchedule } from '#core/loans/schedule';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.createLoanQuote;
 

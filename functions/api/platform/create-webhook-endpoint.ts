@@ -6,7 +6,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { refuseUrl } from '#providers/egress';
 import { insertWebhookEndpoint } from '#store/webhooks';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.createWebhookEndpoint;
 

@@ -2,7 +2,7 @@ import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getWebhookEndpoint, listDeliveriesForEndpoint } from '#store/webhooks';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.listWebhookDeliveries;
 

@@ -4,7 +4,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getDelivery, getWebhookEndpoint, reopenDelivery } from '#store/webhooks';
 import { startWorkflow } from '#store/workflows';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.replayWebhookDelivery;
 

@@ -7,7 +7,7 @@ import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { completeTask } from '#store/workflows';
 import { kycState, recordKyc } from '../../workflows/kyc-flow.ts';
 import { applicationIdOf, withWaitingStep } from '../journey/application-of.ts';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 type Route = typeof routes.resolveKycReview;
 

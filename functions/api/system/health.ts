@@ -3,7 +3,7 @@ import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiResult } from '#http/route';
 import { ddb, tableName } from '#store/client';
-import { routes } from '../routes.ts';
+import { routes } from './routes.ts';
 
 /** GET /health: 200 when the table answers. */
 const health = async (): Promise<ApiResult> => {

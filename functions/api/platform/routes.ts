@@ -1,0 +1,147 @@
+/**
+ * The platform API (shared/specs/platform-api-conventions.txt): native `/v1` resources.
+ * Merged into the one route table by ../routes.ts.
+ */
+import * as z from 'zod';
+import { route } from '#http/route';
+import * as partner from '../partner/schemas.ts';
+import * as platform from './schemas.ts';
+
+const platformError = partner.errorBody;
+
+export const routes = {
+  // ---------------------------------------------------------------- platform API: webhooks
+  createWebhookEndpoint: route({
+    id: 'createWebhookEndpoint',
+    method: 'POST',
+    path: '/v1/webhook-endpoints',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/create-webhook-endpoint',
+    summary: 'Register a URL to receive signed webhooks',
+    description:
+      'Deliveries are `POST <url>` with JSON `{ id, type, status, data, created_at }`, header `finfra-auth-key: <auth_key>` and `Lendstack-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body" with secret>`. Live mode needs https and a public address; sandbox accepts http. Loopback and private addresses are refused unless the deployment allows them (the local sandbox does).',
+    tags: ['Platform: webhooks'],
+    request: { body: platform.createWebhookEndpointBody },
+    responses: {
+      201: { description: 'Registered', schema: platform.createdWebhookEndpoint },
+      400: { description: 'Invalid or unsafe URL', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+  listWebhookEndpoints: route({
+    id: 'listWebhookEndpoints',
+    method: 'GET',
+    path: '/v1/webhook-endpoints',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-webhook-endpoints',
+    summary: 'List webhook endpoints',
+    tags: ['Platform: webhooks'],
+    request: { query: platform.pagination },
+    responses: {
+      200: {
+        description: 'A page of endpoints',
+        schema: z.object({ data: z.array(platform.webhookEndpointView), meta: platform.meta }),
+      },
+    },
+    access: ['table:read'],
+  }),
+  deleteWebhookEndpoint: route({
+    id: 'deleteWebhookEndpoint',
+    method: 'DELETE',
+    path: '/v1/webhook-endpoints/{id}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/delete-webhook-endpoint',
+    summary: 'Remove a webhook endpoint',
+    tags: ['Platform: webhooks'],
+    request: { params: platform.endpointIdParams },
+    responses: { 204: { description: 'Removed' }, 404: { description: 'No such endpoint', schema: platformError } },
+    access: ['table:read', 'table:write'],
+  }),
+  listWebhookDeliveries: route({
+    id: 'listWebhookDeliveries',
+    method: 'GET',
+    path: '/v1/webhook-endpoints/{id}/deliveries',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-webhook-deliveries',
+    summary: "An endpoint's deliveries, newest first, with attempts and last response",
+    tags: ['Platform: webhooks'],
+    request: { params: platform.endpointIdParams, query: platform.pagination },
+    responses: {
+      200: {
+        description: 'Deliveries',
+        schema: z.object({ data: z.array(platform.deliveryView), meta: platform.meta }),
+      },
+    },
+    access: ['table:read'],
+  }),
+  replayWebhookDelivery: route({
+    id: 'replayWebhookDelivery',
+    method: 'POST',
+    path: '/v1/webhook-endpoints/{id}/deliveries/{eventId}/replay',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/replay-webhook-delivery',
+    summary: 'Deliver an event to this endpoint again (a DEAD delivery, or one the receiver lost)',
+    description:
+      "The same payload (same event id) is signed afresh and delivered with the usual retries; its attempts add to the delivery's record.",
+    tags: ['Platform: webhooks'],
+    request: { params: platform.deliveryParams },
+    responses: {
+      202: { description: 'Replay started', schema: z.object({ event_id: z.string(), status: z.literal('PENDING') }) },
+      404: { description: 'No such delivery for this endpoint', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write', 'workflow:start:webhookDelivery'],
+  }),
+
+  // ---------------------------------------------------------------- platform API: operations
+  resolveKycReview: route({
+    id: 'resolveKycReview',
+    method: 'POST',
+    path: '/v1/kyc-reviews/{referenceID}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/resolve-kyc-review',
+    summary: 'Resolve a KYC run held for manual review (approve, or reject as MANUAL_KYC_REJECT)',
+    description:
+      "For the lender's reviewers. In this release it takes the tenant's platform API key (so a sandbox partner can exercise the flow); an IAM-authorized admin surface is the intended home.",
+    tags: ['Platform: operations'],
+    request: { params: platform.kycReviewParams, body: platform.kycReviewBody },
+    responses: {
+      200: {
+        description: 'Decided',
+        schema: z.object({ data: z.object({ reference_id: z.string(), status: z.string() }) }),
+      },
+      404: { description: 'No such KYC run', schema: platformError },
+      409: { description: 'Not waiting for a review', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
+  }),
+
+  // ---------------------------------------------------------------- platform API: loan engine
+  createLoanQuote: route({
+    id: 'createLoanQuote',
+    method: 'POST',
+    path: '/v1/loan-quotes',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/create-loan-quote',
+    summary: 'Quote a loan: its schedule, fees, totals and effective rates, checked against the product caps',
+    description:
+      'Nothing is stored. Amounts are JSON numbers in major units at the currency precision (IDR 0 decimals, INR and USD 2); the last installment absorbs rounding and principal parts always sum to the principal. A regular period is charged interest_rate for its length under day_count (30/360 makes every month exactly 1/12 of a year); a broken first period (first_repayment_date) is charged for its actual length. A quote that breaks a cap of its product is refused with 422 naming the cap.',
+    tags: ['Platform: loans'],
+    request: { body: platform.loanQuoteBody },
+    responses: {
+      200: { description: 'The quote', schema: platform.loanQuoteResponse },
+      400: { description: 'Invalid input (the field is named)', schema: platformError },
+      422: { description: 'The loan breaks a regulatory cap (named)', schema: platformError },
+    },
+    access: [],
+  }),
+};
