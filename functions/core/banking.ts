@@ -31,11 +31,25 @@ export function datesIn(text: string): IsoDate[] {
   return out;
 }
 
+/**
+ * What kind of account a statement says it is for. An "Account type" label naming a kind
+ * decides; otherwise the words the statement uses. A statement that names no kind is UNKNOWN:
+ * many do not, and the analyser refuses only what it knows to be wrong.
+ */
+export function accountKind(text: string): 'SAVINGS' | 'OTHER' | 'UNKNOWN' {
+  const label = /\b(?:account|a\/c|acct)\.?\s*type\s*[:-]?\s*([a-z][a-z/ .]*)/i.exec(text)?.[1]?.trim() ?? '';
+  if (/^(?:savings?|sb)\b/i.test(label)) return 'SAVINGS';
+  if (/^(?:current|ca|od|overdraft|cc|cash\s+credit)\b/i.test(label)) return 'OTHER';
+  if (/\bsavings?\b|\bsb\s*a\/?c\b/i.test(text)) return 'SAVINGS';
+  if (/\bcurrent\s+(?:account|a\/?c)\b|\boverdraft\b|\bcash\s+credit\b/i.test(text)) return 'OTHER';
+  return 'UNKNOWN';
+}
+
 export type StatementVerdict =
   | { ok: true; transactionsInRange: number; firstDate: IsoDate; lastDate: IsoDate }
   | { ok: false; errorCode: string; errorMessage: string };
 
-/** The analyser's checks on a statement's text, in the spec's error codes. */
+/** The analyser's checks on a statement's text, in the spec's error codes, in the order they are made. */
 export function checkStatement(
   text: string,
   bank: { name: string; fullName: string },
@@ -46,6 +60,11 @@ export function checkStatement(
   const lower = text.toLowerCase();
   if (!lower.includes(bank.fullName.toLowerCase()) && !new RegExp(`\\b${bank.name.toLowerCase()}\\b`).test(lower)) {
     return { ok: false, errorCode: 'BANK_NAME_MISMATCH', errorMessage: `Not ${bank.name} bank statement` };
+  }
+  // The spec's VALIDATION_ERROR: the analysis is of a savings account (current, overdraft and
+  // cash-credit accounts are a business's, and read differently).
+  if (accountKind(text) === 'OTHER') {
+    return { ok: false, errorCode: 'VALIDATION_ERROR', errorMessage: 'Savings account statement not used' };
   }
   const range = acceptedRange(today);
   const inRange = datesIn(text)

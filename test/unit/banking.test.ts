@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acceptedRange, checkStatement, datesIn } from '#core/banking';
+import { acceptedRange, accountKind, checkStatement, datesIn } from '#core/banking';
 
 const hdfc = { name: 'HDFC', fullName: 'HDFC Bank' };
 
@@ -31,5 +31,40 @@ describe('bank statements', () => {
     expect(checkStatement('HDFC Bank statement 05/01/2025 SALARY 50000', hdfc, '2026-09-05')).toMatchObject({
       errorCode: 'OUT_OF_DATE_RANGE',
     });
+  });
+
+  it('fails with VALIDATION_ERROR when the statement says it is not of a savings account', () => {
+    for (const header of [
+      'Account Type: CURRENT',
+      'Current Account Statement',
+      'A/c Type : CA',
+      'Cash Credit account',
+    ]) {
+      expect(checkStatement(`HDFC Bank ${header} 05/06/2026 SALARY 50000`, hdfc, '2026-09-05')).toEqual({
+        ok: false,
+        errorCode: 'VALIDATION_ERROR',
+        errorMessage: 'Savings account statement not used',
+      });
+    }
+  });
+
+  it('passes a savings statement, and one that does not name its account type', () => {
+    for (const header of ['Account Type: Savings', 'SAVINGS ACCOUNT STATEMENT', 'SB A/c', 'Account statement']) {
+      expect(checkStatement(`HDFC Bank ${header} 05/06/2026 SALARY 50000`, hdfc, '2026-09-05')).toMatchObject({
+        ok: true,
+      });
+    }
+  });
+});
+
+describe('accountKind', () => {
+  it('reads the account type label first, then the words a statement uses', () => {
+    expect(accountKind('Account Type : Savings Bank')).toBe('SAVINGS');
+    expect(accountKind('Account Type: Current   Branch: Andheri')).toBe('OTHER');
+    expect(accountKind('Account Type Code: 10  Savings Account')).toBe('SAVINGS');
+    // A savings statement that mentions a current account elsewhere (a transfer line) is still savings.
+    expect(accountKind('Savings Account Statement 05/06/2026 NEFT from current account of ACME')).toBe('SAVINGS');
+    expect(accountKind('Overdraft account statement')).toBe('OTHER');
+    expect(accountKind('Account statement 05/06/2026 SALARY')).toBe('UNKNOWN');
   });
 });
