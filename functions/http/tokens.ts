@@ -17,7 +17,8 @@ function key(): Promise<Uint8Array> {
   return signingKey;
 }
 
-export async function issueTokenPair(principal: Principal) {
+/** An access token and a refresh token; a refresh continues its login's refresh token family. */
+export async function issueTokenPair(principal: Principal, refreshFamilyId?: string) {
   const access_token = await new SignJWT({ mode: principal.mode, cid: principal.credentialId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.partnerId)
@@ -26,7 +27,7 @@ export async function issueTokenPair(principal: Principal) {
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
     .sign(await key());
-  const refresh_token = await issueRefreshToken(principal);
+  const refresh_token = await issueRefreshToken(principal, refreshFamilyId);
   return { access_token, refresh_token, token_type: 'Bearer' as const, expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }
 

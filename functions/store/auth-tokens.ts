@@ -1,9 +1,10 @@
 /**
  * What the partner API's token exchange stores: the JWT signing key (created once, on first
- * use, by a conditional write) and refresh tokens (digests only, single use).
+ * use, by a conditional write), refresh tokens (digests only, single use) and the revoked
+ * refresh token families.
  */
-import { randomBytes } from 'node:crypto';
-import { DeleteCommand, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { digest, isConditionalCheckFailed } from './keys.ts';
 import type { Principal } from './partners.ts';
@@ -32,42 +33,104 @@ export async function loadSigningKey(): Promise<Uint8Array> {
 
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
-/** Issues a refresh token for a principal; only its digest is stored. */
-export async function issueRefreshToken(principal: Principal): Promise<string> {
+/**
+ * Refresh tokens rotate: each works once and gives the next. The tokens of one login form a
+ * family (the id is set at login and inherited on rotation). A rotated token is kept, marked,
+ * until it expires: presented again, it is the sign that two parties hold the family (OAuth 2.0
+ * Security BCP, RFC 9700 4.14.2), and the whole family is revoked. The revocation is one item
+ * per family that every refresh reads, so no token of the family needs to be found.
+ */
+const tokenKey = (token: string) => ({ pk: `RT#${digest(token)}`, sk: 'RT' });
+const familyKey = (familyId: string) => ({ pk: `RTF#${familyId}`, sk: 'RTF' });
+const nowSeconds = () => Math.floor(Date.now() / 1000);
+
+/** Issues a refresh token for a principal; only its digest is stored. A login starts a family. */
+export async function issueRefreshToken(principal: Principal, familyId: string = randomUUID()): Promise<string> {
   const token = `rt_${randomBytes(32).toString('base64url')}`;
   await ddb.send(
     new PutCommand({
       TableName: tableName(),
       Item: {
-        pk: `RT#${digest(token)}`,
-        sk: 'RT',
+        ...tokenKey(token),
         ...principal,
-        expiresAt: Math.floor(Date.now() / 1000) + REFRESH_TOKEN_TTL_SECONDS,
+        familyId,
+        expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS,
       },
     }),
   );
   return token;
 }
 
+export type RefreshTokenRedemption =
+  | { outcome: 'rotated'; principal: Principal; familyId: string }
+  /** Never issued, or expired. */
+  | { outcome: 'unknown' }
+  /** Spent before: its family is revoked now. */
+  | { outcome: 'reused' }
+  /** Of a family revoked by an earlier reuse. */
+  | { outcome: 'revoked' };
+
 /**
- * Consumes a refresh token (rotation: it works once). The delete is conditional, so two
- * concurrent refreshes with the same token cannot both succeed.
+ * Spends a refresh token, for the next one of its family. The spend is a conditional write, so of
+ * concurrent refreshes with one token exactly one rotates; the others are reuse. The family is
+ * checked before the spend: a reuse can only revoke it after the winner has passed that check,
+ * so the winner always gets its pair (which the revocation then stops at its first use).
  */
-export async function consumeRefreshToken(token: string): Promise<Principal | null> {
+export async function redeemRefreshToken(token: string): Promise<RefreshTokenRedemption> {
+  const table = tableName();
+  const { Item } = await ddb.send(new GetCommand({ TableName: table, Key: tokenKey(token), ConsistentRead: true }));
+  if (!Item || Number(Item.expiresAt) <= nowSeconds()) return { outcome: 'unknown' };
+  // A token issued before families existed starts its own, named after it, which concurrent spends agree on.
+  const familyId = String(Item.familyId ?? digest(token));
+  if (Item.rotatedAt) {
+    await revokeRefreshTokenFamily(familyId, Item.partnerId, Item.credentialId);
+    return { outcome: 'reused' };
+  }
+  const family = await ddb.send(new GetCommand({ TableName: table, Key: familyKey(familyId), ConsistentRead: true }));
+  if (family.Item) return { outcome: 'revoked' };
   try {
-    const { Attributes } = await ddb.send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: { pk: `RT#${digest(token)}`, sk: 'RT' },
-        ConditionExpression: 'attribute_exists(pk) AND expiresAt > :now',
-        ExpressionAttributeValues: { ':now': Math.floor(Date.now() / 1000) },
-        ReturnValues: 'ALL_OLD',
+    await ddb.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: tokenKey(token),
+        // Spent once: the first spend sets rotatedAt, every later one finds it set.
+        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
+        UpdateExpression: 'SET rotatedAt = :now, familyId = :family',
+        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':family': familyId },
       }),
     );
-    if (!Attributes) return null;
-    return { partnerId: Attributes.partnerId, mode: Attributes.mode, credentialId: Attributes.credentialId };
   } catch (error) {
-    if (isConditionalCheckFailed(error)) return null;
-    throw error;
+    if (!isConditionalCheckFailed(error)) throw error;
+    await revokeRefreshTokenFamily(familyId, Item.partnerId, Item.credentialId);
+    return { outcome: 'reused' };
+  }
+  return {
+    outcome: 'rotated',
+    principal: { partnerId: Item.partnerId, mode: Item.mode, credentialId: Item.credentialId },
+    familyId,
+  };
+}
+
+/**
+ * Revokes every refresh token of a family. The first revocation is kept (the condition makes a
+ * second one a no-op); it outlives the family's last token, which expires at most a TTL from now.
+ */
+export async function revokeRefreshTokenFamily(familyId: string, partnerId: string, credentialId: string) {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: {
+          ...familyKey(familyId),
+          partnerId,
+          credentialId,
+          revokedAt: new Date().toISOString(),
+          expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS + 24 * 3600,
+        },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+  } catch (error) {
+    if (!isConditionalCheckFailed(error)) throw error;
   }
 }

@@ -3,19 +3,37 @@ import { UnauthenticatedError } from '#core/errors';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { issueTokenPair } from '#http/tokens';
-import { consumeRefreshToken } from '#store/auth-tokens';
+import { type RefreshTokenRedemption, redeemRefreshToken } from '#store/auth-tokens';
 import { isCredentialActive } from '#store/partners';
 import { routes } from './routes.ts';
 
 type Route = typeof routes.refreshToken;
 
-/** POST /api/auth/refresh: rotates the pair; the refresh token given is spent. */
+/** Why a refresh token is refused, as the partner reads it. */
+const REFUSED: Record<Exclude<RefreshTokenRedemption['outcome'], 'rotated'>, string> = {
+  unknown: 'Unknown, used or expired refresh token',
+  reused:
+    'This refresh token was used before: every refresh token of its login is revoked. Get a new pair with POST /api/auth/token/v2',
+  revoked:
+    'This refresh token was revoked when an earlier token of its login was reused. Get a new pair with POST /api/auth/token/v2',
+};
+
+/**
+ * POST /api/auth/refresh: rotates the pair; the refresh token given is spent, and the new one
+ * continues its family. A spent token presented again revokes the family (reuse detection).
+ */
 const refreshToken = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
-  const principal = await consumeRefreshToken(input.body.refresh_token);
-  if (!principal || !(await isCredentialActive(principal.partnerId, principal.credentialId))) {
-    throw new UnauthenticatedError('Unknown, used or expired refresh token', 'invalid_grant');
+  const redeemed = await redeemRefreshToken(input.body.refresh_token);
+  if (redeemed.outcome !== 'rotated') throw new UnauthenticatedError(REFUSED[redeemed.outcome], 'invalid_grant');
+  const { principal, familyId } = redeemed;
+  if (!(await isCredentialActive(principal.partnerId, principal.credentialId))) {
+    throw new UnauthenticatedError(REFUSED.unknown, 'invalid_grant');
   }
-  return { statusCode: 200, body: await issueTokenPair(principal), headers: { 'cache-control': 'no-store' } };
+  return {
+    statusCode: 200,
+    body: await issueTokenPair(principal, familyId),
+    headers: { 'cache-control': 'no-store' },
+  };
 };
 
 export const handler = middy(refreshToken).use(http(routes.refreshToken));
