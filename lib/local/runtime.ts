@@ -85,7 +85,11 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const baseUrl = `http://${host}:${port}`;
 
     // The ASL files next: a broken one is reported before anything heavy starts.
-    const stepFunctions = createLocalStepFunctions({ region: REGION, log });
+    const stepFunctions = createLocalStepFunctions({
+      region: REGION,
+      log,
+      dataDir: dataDir && join(dataDir, 'stepfunctions'),
+    });
 
     const dynamo = await startDynamo({ tableName: LOCAL_TABLE, dataDir: dataDir && join(dataDir, 'dynamodb') });
     stops.push(dynamo.stop);
@@ -128,6 +132,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       log,
     });
     stops.push(() => relay.stop());
+    // The executions a crash (or Ctrl-C) interrupted carry on, now that their tasks' services are up.
+    stepFunctions.resume();
 
     const credentials = await ensureSandboxPartner(baseUrl, dataDir);
     const credentialsDir = resolve(options.credentialsDir ?? '.lendstack');

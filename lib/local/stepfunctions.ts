@@ -2,13 +2,31 @@
  * Local Step Functions: the real ASL files run by aws-local-stepfunctions, behind an endpoint
  * that speaks the Step Functions JSON protocol for the calls lendstack makes. Task states
  * call the same function modules the Lambdas run (found through the definition
- * substitutions of lib/model.ts); the context object ($$) is supplied here.
+ * substitutions of lib/model.ts); the context object ($$) is supplied here. With a data
+ * directory every execution is journaled there (execution-journal.ts) and resumed after a
+ * restart, as AWS's carry on whatever happens to the machine that started them.
  */
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { StateMachine } from 'aws-local-stepfunctions';
+import {
+  type Answer,
+  type AslDefinition,
+  type AslState,
+  applyLine,
+  type ExecutionStore,
+  executionStore,
+  type JournalLine,
+  type JSONValue,
+  type Layout,
+  type LoggedEvent,
+  layoutOf,
+  newProgress,
+  type Progress,
+  RESUME_STATE,
+  resumePlan,
+} from './execution-journal.ts';
 
-type JSONValue = null | boolean | number | string | JSONValue[] | { [key: string]: JSONValue };
 type TaskHandlers = Record<string, (input: JSONValue) => Promise<JSONValue>>;
 /** What an execution is doing: task calls in flight, and tasks waiting for a token. */
 interface Activity {
@@ -31,6 +49,8 @@ export type ExecutionStatus = 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT' |
 interface Execution {
   executionArn: string;
   stateMachineArn: string;
+  /** The workflow's name in lib/model.ts. */
+  workflow: string;
   name: string;
   input: string;
   status: ExecutionStatus;
@@ -41,11 +61,15 @@ interface Execution {
   cause?: string;
   history: { timestamp: Date; type: string; details: Record<string, unknown> }[];
   activity: Activity;
+  /** Where each of its threads stands (kept from the journal's lines). */
+  progress: Progress;
+  /** Waiting tasks a restart resumed, by state: they wait on the token they had. */
+  resumedWaits: Map<string, { token: string; waiting: Promise<JSONValue>; answered: boolean }>;
+  /** The end is journaled once. */
+  ended: boolean;
   abort: () => void;
   done: Promise<void>;
 }
-
-type AslState = { Type: string; Resource?: string; States?: Record<string, AslState>; [k: string]: unknown };
 
 /** Every Task state, nested ones included (Map iterators, Parallel branches), with its Resource. */
 export function taskStates(states: Record<string, AslState>): [name: string, resource: string, parameters: unknown][] {
@@ -116,6 +140,11 @@ export function stateMachineArnFor(region: string, workflow: string): string {
 export interface LocalStepFunctions {
   arns: Record<WorkflowName, string>;
   start(stateMachineArn: string, name: string, input: string): Execution;
+  /**
+   * Carries on the executions the data directory had RUNNING (call it once the functions'
+   * services are up): each thread from the state it was in, waiting tasks with their tokens.
+   */
+  resume(): void;
   describe(executionArn: string): Execution | undefined;
   /** Resolves when every execution has ended or waits for a task token with nothing else to do (tests). */
   idle(): Promise<void>;
@@ -130,13 +159,31 @@ export function createLocalStepFunctions(options: {
   log: (line: string) => void;
   /** The workflows to run; lib/model.ts's by default (tests pass fixtures). */
   workflows?: Record<string, WorkflowSpec>;
+  /** Keep executions here (one JSON-lines file each) and resume them after a restart; in memory when absent. */
+  dataDir?: string;
 }): LocalStepFunctions {
   const { region, log } = options;
   const tokens = taskTokens();
+  const store: ExecutionStore | undefined = options.dataDir ? executionStore(options.dataDir) : undefined;
+  /** Set by stop(): what runs on while the runtime shuts down is not journaled (it resumes next start). */
+  let closing = false;
   const machines = new Map<
     string,
-    { name: WorkflowName; machine: StateMachine; handlers: (activity: Activity) => TaskHandlers }
+    {
+      name: WorkflowName;
+      definition: AslDefinition;
+      layout: Layout;
+      machine: StateMachine;
+      handlers: (execution: Execution) => TaskHandlers;
+    }
   >();
+
+  /** Applies a line to the execution's progress and, with a data directory, appends it to its journal. */
+  function record(execution: Execution, line: JournalLine) {
+    const sm = machines.get(execution.stateMachineArn);
+    if (sm) applyLine(execution.progress, sm.layout, line);
+    if (store && !closing) store.append(execution.workflow, execution.name, line);
+  }
   const arns = {} as Record<WorkflowName, string>;
 
   for (const [name, spec] of Object.entries(options.workflows ?? workflows) as [WorkflowName, WorkflowSpec][]) {
@@ -150,7 +197,7 @@ export function createLocalStepFunctions(options: {
     }
     const leftover = /\$\{([A-Za-z0-9]+)\}/.exec(text);
     if (leftover) throw new Error(`${spec.definition}: no substitution for \${${leftover[1]}} in lib/model.ts`);
-    let definition: { States: Record<string, AslState> };
+    let definition: AslDefinition;
     try {
       definition = JSON.parse(text);
     } catch (error) {
@@ -161,7 +208,7 @@ export function createLocalStepFunctions(options: {
     const unsupported = unsupportedFeatures(definition);
     if (unsupported.length)
       throw new Error(`${spec.definition} uses what the local runtime cannot run: ${unsupported.join(', ')}`);
-    const calls: Record<string, (input: JSONValue, activity: Activity) => Promise<JSONValue>> = {};
+    const calls: Record<string, (input: JSONValue, execution: Execution) => Promise<JSONValue>> = {};
     /** Counts the call as work in flight, so idle() can tell a working execution from a waiting one. */
     const working = async <T>(activity: Activity, work: () => Promise<T>): Promise<T> => {
       activity.busy++;
@@ -179,7 +226,8 @@ export function createLocalStepFunctions(options: {
           throw new Error(
             `${spec.definition}: state ${stateName} invokes ${functionArn}, which is not in lib/model.ts`,
           );
-        calls[stateName] = async (input, activity) => {
+        calls[stateName] = async (input, execution) => {
+          const { activity } = execution;
           const payload = (input as { Payload?: JSONValue }).Payload ?? null;
           if (resource === LAMBDA_INVOKE) {
             // The shape the lambda:invoke integration returns.
@@ -188,13 +236,26 @@ export function createLocalStepFunctions(options: {
               StatusCode: 200,
             }));
           }
-          const token = `tok_${randomUUID()}`;
-          const waiting = tokens.wait(token, stateName);
+          const resumed = execution.resumedWaits.get(stateName);
+          execution.resumedWaits.delete(stateName);
+          const token = resumed?.token ?? `tok_${randomUUID()}`;
+          const waiting = resumed?.waiting ?? tokens.wait(token, stateName, answerRecorder(execution, token));
           // The invoked function may answer its own token before it returns (a sandbox provider
           // does): the failure is awaited below, not unhandled meanwhile.
           waiting.catch(() => undefined);
           activity.tokens.add(token);
-          await working(activity, () => invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token)));
+          if (!resumed) {
+            // The event log runs a few microtasks behind the states: let it journal this
+            // state's entry first, so the token is filed under this visit.
+            await new Promise((r) => setImmediate(r));
+            record(execution, { t: 'token', state: stateName, token });
+          }
+          // A resumed wait hands its function the same token again (at-least-once, as a task
+          // is): a WAIT# item a trigger took before the crash is back, a signer asked again.
+          // Not when the answer came before the crash: the step is done.
+          if (!resumed?.answered) {
+            await working(activity, () => invoke(fn, replaceDeep(payload, TOKEN_PLACEHOLDER, token)));
+          }
           activity.waiting++;
           try {
             return await waiting;
@@ -207,10 +268,11 @@ export function createLocalStepFunctions(options: {
       const fn = byArn.get(resource);
       if (!fn)
         throw new Error(`${spec.definition}: state ${stateName} calls ${resource}, which is not in lib/model.ts`);
-      calls[stateName] = (input, activity) => working(activity, () => invoke(fn, input) as Promise<JSONValue>);
+      calls[stateName] = (input, execution) =>
+        working(execution.activity, () => invoke(fn, input) as Promise<JSONValue>);
     }
-    const handlers = (activity: Activity): TaskHandlers =>
-      Object.fromEntries(Object.entries(calls).map(([state, call]) => [state, (input) => call(input, activity)]));
+    const handlers = (execution: Execution): TaskHandlers =>
+      Object.fromEntries(Object.entries(calls).map(([state, call]) => [state, (input) => call(input, execution)]));
     const arn = stateMachineArnFor(region, name);
     arns[name] = arn;
     let machine: StateMachine;
@@ -220,26 +282,41 @@ export function createLocalStepFunctions(options: {
       const reason = (error as Error).message.split('\n')[0];
       throw new Error(`${spec.definition} is not valid ASL (${reason}): fix the file and start again.`);
     }
-    machines.set(arn, { name, machine, handlers });
+    let layout: Layout;
+    try {
+      layout = layoutOf(definition);
+    } catch (error) {
+      throw new Error(`${spec.definition}: ${(error as Error).message}: fix the file and start again.`);
+    }
+    machines.set(arn, { name, definition, layout, machine, handlers });
   }
 
   const executions = new Map<string, Execution>();
 
-  function start(stateMachineArn: string, name: string, input: string): Execution {
-    const sm = machines.get(stateMachineArn);
-    if (!sm) throw new AwsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
-    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
-    const existing = executions.get(executionArn);
-    if (existing) {
-      // As in AWS: the same name and input is the same execution; another input is an error.
-      if (existing.input === input) return existing;
-      throw new AwsJsonError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
-    }
-    const startDate = new Date();
-    const parsed = JSON.parse(input || '{}');
-    const activity: Activity = { busy: 0, waiting: 0, tokens: new Set() };
-    const run = sm.machine.run(parsed, {
-      overrides: { taskResourceLocalHandlers: sm.handlers(activity) },
+  /** Journals SendTaskSuccess/Failure for a token before the waiting task hears it. */
+  const answerRecorder = (execution: Execution, token: string) => (answer: Answer) =>
+    record(execution, { t: 'answer', token, ...answer });
+
+  /** Journals the end once (StopExecution ends an execution before its run notices). */
+  function finish(execution: Execution) {
+    if (execution.ended) return;
+    execution.ended = true;
+    execution.stopDate ??= new Date();
+    const { status, output, error, cause } = execution;
+    record(execution, { t: 'end', status, stopDate: execution.stopDate.getTime(), output, error, cause });
+  }
+
+  /**
+   * Runs an execution: from its start, or (resumed) on a definition that carries on from where
+   * it stood. Its events go to its history and journal, its end to its status.
+   */
+  function launch(execution: Execution, machine: StateMachine, input: JSONValue) {
+    const sm = machines.get(execution.stateMachineArn);
+    if (!sm) throw new Error(`no state machine ${execution.stateMachineArn}`);
+    const { activity, name, startDate, executionArn, stateMachineArn } = execution;
+    const parsed = JSON.parse(execution.input || '{}');
+    const run = machine.run(input, {
+      overrides: { taskResourceLocalHandlers: sm.handlers(execution) },
       context: {
         Execution: {
           Id: executionArn,
@@ -253,23 +330,16 @@ export function createLocalStepFunctions(options: {
       },
       noThrowOnAbort: true,
     });
-    const execution: Execution = {
-      executionArn,
-      stateMachineArn,
-      name,
-      input,
-      status: 'RUNNING',
-      startDate,
-      history: [],
-      activity,
-      abort: run.abort,
-      done: Promise.resolve(),
-    };
-    executions.set(executionArn, execution);
+    execution.abort = run.abort;
     const collect = (async () => {
-      for await (const event of run.eventLogs) {
-        const { type, timestamp, ...details } = event as { type: string; timestamp: number };
+      for await (const logged of run.eventLogs) {
+        const event = logged as unknown as LoggedEvent;
+        // A resumed run starts no new execution, and the Pass that feeds a branch its input is ours.
+        if (event.type === 'ExecutionStarted' && execution.history.some((h) => h.type === event.type)) continue;
+        if (event.state?.name === RESUME_STATE) continue;
+        const { type, timestamp, ...details } = event;
         execution.history.push({ type, timestamp: new Date(timestamp), details });
+        record(execution, { t: 'event', event });
       }
     })().catch(() => undefined);
     execution.done = run.result
@@ -287,12 +357,116 @@ export function createLocalStepFunctions(options: {
       .then(() => collect)
       .finally(() => {
         tokens.forget(activity.tokens);
-        execution.stopDate = new Date();
-        const ms = execution.stopDate.getTime() - startDate.getTime();
+        if (closing) return;
+        finish(execution);
+        const ms = (execution.stopDate?.getTime() ?? Date.now()) - startDate.getTime();
         log(
           `workflow ${sm.name} ${name} ${execution.status} in ${ms} ms${execution.error ? ` (${execution.error}: ${execution.cause})` : ''}`,
         );
       });
+  }
+
+  const newExecution = (
+    sm: { name: string },
+    fields: Pick<Execution, 'executionArn' | 'stateMachineArn' | 'name' | 'input' | 'startDate'>,
+  ): Execution => ({
+    ...fields,
+    workflow: sm.name,
+    status: 'RUNNING',
+    history: [],
+    activity: { busy: 0, waiting: 0, tokens: new Set() },
+    progress: newProgress(),
+    resumedWaits: new Map(),
+    ended: false,
+    abort: () => undefined,
+    done: Promise.resolve(),
+  });
+
+  // What the data directory kept: every execution, the ended ones for their history (and so a
+  // StartExecution with a used name is what it is in AWS), the running ones to resume.
+  for (const lines of store?.load() ?? []) {
+    const first = lines[0];
+    if (first?.t !== 'start') continue;
+    const sm = machines.get(first.stateMachineArn);
+    if (!sm) {
+      log(`workflow execution ${first.executionArn} is of a state machine that no longer exists: left as it was`);
+      continue;
+    }
+    const execution = newExecution(sm, { ...first, startDate: new Date(first.startDate) });
+    for (const line of lines.slice(1)) {
+      applyLine(execution.progress, sm.layout, line);
+      if (line.t === 'event') {
+        const { type, timestamp, ...details } = line.event;
+        execution.history.push({ type, timestamp: new Date(timestamp), details });
+      }
+      if (line.t === 'end') {
+        Object.assign(execution, {
+          status: line.status as ExecutionStatus,
+          stopDate: new Date(line.stopDate),
+          output: line.output,
+          error: line.error,
+          cause: line.cause,
+          ended: true,
+        });
+      }
+    }
+    executions.set(execution.executionArn, execution);
+  }
+
+  function resumeExecution(execution: Execution) {
+    const sm = machines.get(execution.stateMachineArn);
+    if (!sm) return;
+    const plan = resumePlan(sm.definition, execution.progress, execution.startDate.getTime());
+    if (plan.kind === 'ended') {
+      // It had reached its end when the runtime stopped; only the end was not written.
+      execution.status = 'SUCCEEDED';
+      execution.output = JSON.stringify(plan.output);
+      finish(execution);
+      return;
+    }
+    if (plan.kind === 'restart') {
+      log(`workflow ${sm.name} ${execution.name} resumed from its start`);
+      launch(execution, sm.machine, JSON.parse(execution.input || '{}'));
+      return;
+    }
+    record(execution, { t: 'resume', reentries: plan.reentries });
+    for (const wait of plan.waits) {
+      const entry = { token: wait.token, answered: Boolean(wait.answer), waiting: Promise.resolve(null as JSONValue) };
+      if (wait.answer && 'error' in wait.answer) entry.waiting = Promise.reject(taskFailure(wait.answer));
+      else if (wait.answer) entry.waiting = Promise.resolve(wait.answer.output);
+      else {
+        // Registered now: whoever holds the token may answer before the run reaches the task again.
+        const recordAnswer = answerRecorder(execution, wait.token);
+        entry.waiting = tokens.wait(wait.token, wait.state, (answer) => {
+          entry.answered = true;
+          recordAnswer(answer);
+        });
+      }
+      entry.waiting.catch(() => undefined);
+      execution.activity.tokens.add(wait.token);
+      execution.resumedWaits.set(wait.state, entry);
+    }
+    const machine = new StateMachine(plan.definition as never, { validationOptions: { noValidate: true } });
+    log(`workflow ${sm.name} ${execution.name} resumed at ${plan.at}`);
+    launch(execution, machine, plan.input);
+  }
+
+  function start(stateMachineArn: string, name: string, input: string): Execution {
+    const sm = machines.get(stateMachineArn);
+    if (!sm) throw new AwsJsonError('StateMachineDoesNotExist', `State Machine Does Not Exist: '${stateMachineArn}'`);
+    const executionArn = `${stateMachineArn.replace(':stateMachine:', ':execution:')}:${name}`;
+    const existing = executions.get(executionArn);
+    if (existing) {
+      // As in AWS: the same name and input is the same execution; another input is an error.
+      if (existing.input === input) return existing;
+      throw new AwsJsonError('ExecutionAlreadyExists', `Execution Already Exists: '${executionArn}'`);
+    }
+    const parsed = JSON.parse(input || '{}');
+    const execution = newExecution(sm, { executionArn, stateMachineArn, name, input, startDate: new Date() });
+    executions.set(executionArn, execution);
+    // Journaled before StartExecution answers: a started execution is never lost.
+    record(execution, { t: 'start', executionArn, stateMachineArn, name, input, startDate: Date.now() });
+    launch(execution, sm.machine, parsed);
     log(`workflow ${sm.name} ${name} started`);
     return execution;
   }
@@ -349,6 +523,7 @@ export function createLocalStepFunctions(options: {
         e.status = 'ABORTED';
         e.error = input.error ? String(input.error) : undefined;
         e.cause = input.cause ? String(input.cause) : undefined;
+        finish(e);
       }
       return { stopDate: Date.now() / 1000 };
     },
@@ -369,6 +544,19 @@ export function createLocalStepFunctions(options: {
   return {
     arns,
     start,
+    resume() {
+      for (const e of executions.values()) {
+        if (e.status !== 'RUNNING') continue;
+        try {
+          resumeExecution(e);
+        } catch (error) {
+          // The ASL changed under it (a state it stood in is gone): it fails, and says why.
+          Object.assign(e, { status: 'FAILED', error: 'States.Runtime', cause: (error as Error).message });
+          finish(e);
+          log(`workflow ${e.workflow} ${e.name} could not resume: ${e.cause}`);
+        }
+      }
+    },
     describe: (arn) => executions.get(arn),
     async idle() {
       const tick = () => new Promise((r) => setTimeout(r, 20));
@@ -392,6 +580,9 @@ export function createLocalStepFunctions(options: {
     operations,
     tokens: () => tokens.outstanding(),
     stop() {
+      // With a data directory the running executions stay RUNNING in their journals: the next
+      // start resumes them, as AWS carries on while a laptop is off.
+      closing = true;
       for (const e of executions.values()) {
         if (e.status !== 'RUNNING') continue;
         e.status = 'ABORTED';
@@ -418,13 +609,29 @@ function awsHistoryEvent(type: string, details: Record<string, unknown>): Record
   return { type, ...details };
 }
 
+/** The error a SendTaskFailure raises in the waiting task (its name is what the ASL's Catch matches). */
+function taskFailure({ error, cause }: { error: string; cause: string }): Error {
+  const failure = new Error(cause || error);
+  failure.name = error;
+  return failure;
+}
+
 /**
  * Task tokens for `.waitForTaskToken` states: the waiting task holds a promise that
  * SendTaskSuccess resolves and SendTaskFailure rejects (with the error name the ASL's Catch
  * matches), as Step Functions does.
  */
 function taskTokens() {
-  const pending = new Map<string, { state: string; resolve: (v: JSONValue) => void; reject: (e: Error) => void }>();
+  const pending = new Map<
+    string,
+    {
+      state: string;
+      resolve: (v: JSONValue) => void;
+      reject: (e: Error) => void;
+      /** Journals the answer before the task hears it. */
+      onAnswer: (answer: Answer) => void;
+    }
+  >();
   const take = (token: string) => {
     const entry = pending.get(token);
     if (!entry) throw new AwsJsonError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);
@@ -432,16 +639,18 @@ function taskTokens() {
     return entry;
   };
   return {
-    wait(token: string, state: string): Promise<JSONValue> {
-      return new Promise((resolve, reject) => pending.set(token, { state, resolve, reject }));
+    wait(token: string, state: string, onAnswer: (answer: Answer) => void): Promise<JSONValue> {
+      return new Promise((resolve, reject) => pending.set(token, { state, resolve, reject, onAnswer }));
     },
     succeed(token: string, output: JSONValue) {
-      take(token).resolve(output);
+      const entry = take(token);
+      entry.onAnswer({ output });
+      entry.resolve(output);
     },
     fail(token: string, error: string, cause: string) {
-      const failure = new Error(cause || error);
-      failure.name = error;
-      take(token).reject(failure);
+      const entry = take(token);
+      entry.onAnswer({ error, cause });
+      entry.reject(taskFailure({ error, cause }));
     },
     heartbeat(token: string) {
       if (!pending.has(token)) throw new AwsJsonError('TaskDoesNotExist', `Task Does Not Exist: '${token}'`);

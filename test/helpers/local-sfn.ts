@@ -6,8 +6,9 @@ import type { WorkflowSpec } from '../../lib/model.ts';
 
 export async function startLocalSfn(
   workflows: Record<string, WorkflowSpec>,
+  options: { dataDir?: string } = {},
 ): Promise<{ local: LocalStepFunctions; sfn: SFNClient }> {
-  const local = createLocalStepFunctions({ region: 'ap-southeast-3', log: () => undefined, workflows });
+  const local = createLocalStepFunctions({ region: 'ap-southeast-3', log: () => undefined, workflows, ...options });
   await new Promise<void>((r) => local.operations.listen(0, '127.0.0.1', r));
   const port = (local.operations.address() as AddressInfo).port;
   const sfn = new SFNClient({
