@@ -8,6 +8,8 @@ export const JOURNEY_KYC_MAGIC = {
   '8003': 'manual review: PROCESSING with action WAIT until POST /v1/kyc-reviews/{referenceID}',
   '8004': 'face match fails: REJECTED (FACE_MISMATCH)',
   '8005': 'liveness fails: REJECTED (LIVENESS_REJECT)',
+  '8006':
+    'no Udyam (MSME) registration on the PAN: APPROVED with outputVariables.udyamStatus "N" (any other APPROVED KYC reads "Y", as the spec\'s sample)',
 } as const;
 
 export type JourneyKycMagic = keyof typeof JOURNEY_KYC_MAGIC;
@@ -16,6 +18,8 @@ export type JourneyKycMagic = keyof typeof JOURNEY_KYC_MAGIC;
 export const JOURNEY_CUSTOMER_MAGIC = {
   _sign_reject: 'the borrower declines to sign: the agreement is REJECTED',
   _disburse_fail: 'the sandbox bank refuses every transfer: the disbursal FAILED after the workflow retries',
+  _disburse_fail_once:
+    'the sandbox bank refuses the first disbursal (FAILED after the workflow retries); a new POST /v2/loan/disburse then succeeds',
 } as const;
 
 /** Whether a customerID carries a magic ending. */

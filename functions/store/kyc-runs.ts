@@ -20,6 +20,8 @@ export interface KycRun {
   personalKYC: (Omit<AadhaarKyc, 'signed'> & { type: 'CKYC' | 'OKYC_DIGILOCKER' })[] | null;
   results: { dobMatch: boolean; faceLiveliness: boolean; faceMatch: boolean; nameMatch: boolean } | null;
   manualReviewRequired: boolean;
+  /** Whether the PAN has an Udyam (MSME) registration, Y or N: set once an identity record is verified. */
+  udyamStatus?: 'Y' | 'N';
   otpAttempts: number;
   /** A manual reviewer's note, when one decided. */
   reviewNote?: string;

@@ -1,9 +1,10 @@
 /**
  * Journey KYC (CKYC or OKYC) for a customer, synchronous apart from the CKYC OTP. Sandbox
- * magic values on the PAN's digits: 8001 CKYC asks for an OTP (sandbox OTP 123456), 8002 no
- * CKYC record (FAILED unless an Aadhaar XML was uploaded: OKYC), 8003 manual review, 8004
- * face mismatch, 8005 liveness fails. With an AADHAAR_XML uploaded, OKYC runs: the XML's
- * name and date of birth must match the details, and it must carry a signature.
+ * magic values on the PAN's digits (JOURNEY_KYC_MAGIC): 8001 CKYC asks for an OTP (sandbox OTP
+ * 123456), 8002 no CKYC record (FAILED unless an Aadhaar XML was uploaded: OKYC), 8003 manual
+ * review, 8004 face mismatch, 8005 liveness fails, 8006 no Udyam registration (udyamStatus N).
+ * With an AADHAAR_XML uploaded, OKYC runs: the XML's name and date of birth must match the
+ * details, and it must carry a signature.
  */
 import type { Borrower, KycCheck } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
@@ -25,29 +26,57 @@ const magic = (b: Borrower, digits: JourneyKycMagic) => b.pan?.slice(5, 9) === d
 
 const detail = (b: Borrower, ...path: string[]) => textAt(b.journey?.details, ...path);
 
-/** The CKYC registry's record for the customer, in the sandbox: what the partner told us. */
+/** The sandbox CKYC registry's address for a customer the partner gave none for: the spec's sample record. */
+const SANDBOX_CKYC_ADDRESS = {
+  line1: '12, Shriram Chowk',
+  line2: 'Farshi',
+  locality: 'Shriram Chowk, Farshi',
+  landmark: 'Shakuntal Nursing Home',
+  city: 'Khamgaon',
+  district: 'Buldana',
+  state: 'Maharashtra',
+  pincode: '444303',
+  country: 'INDIA',
+} as const;
+
+/**
+ * The CKYC registry's record for the customer, in the sandbox: what the partner told us. The
+ * address is the customer's current address; what the details have no field for is derived
+ * (district: the city, locality: the second line, a landmark near the city's post office), and
+ * a field the partner left out is the sample record's.
+ */
 function sandboxCkycRecord(b: Borrower): Omit<AadhaarKyc, 'signed'> {
   const p = ['basicDetails', 'personalDetails'];
   const a = [...p, 'currentAddress'];
+  const given = (field: string) => detail(b, ...a, field).trim();
+  const city = given('currentAddressCity');
+  const line2 = given('currentAddressLine2');
+  const sample = SANDBOX_CKYC_ADDRESS;
   return {
     name: detail(b, ...p, 'name') || b.name,
     dob: detail(b, ...p, 'dob'),
     gender: (detail(b, ...p, 'gender') || 'OTHER') as AadhaarKyc['gender'],
     address: {
-      line1: detail(b, ...a, 'currentAddressLine1'),
-      line2: detail(b, ...a, 'currentAddressLine2'),
-      locality: '',
-      landmark: '',
-      city: detail(b, ...a, 'currentAddressCity'),
-      district: '',
-      state: detail(b, ...a, 'currentAddressState'),
-      pincode: detail(b, ...a, 'pincode'),
+      line1: given('currentAddressLine1') || sample.line1,
+      line2: line2 || sample.line2,
+      locality: line2 || sample.locality,
+      landmark: city ? `Near ${city} Head Post Office` : sample.landmark,
+      city: city || sample.city,
+      district: city || sample.district,
+      state: given('currentAddressState') || sample.state,
+      pincode: given('pincode') || sample.pincode,
       country: 'INDIA',
     },
   };
 }
 
-type Outcome = Pick<KycRun, 'status' | 'action' | 'message' | 'personalKYC' | 'results' | 'manualReviewRequired'>;
+/** Whether the PAN has an Udyam (MSME) registration: Y in the sandbox, as the spec's sample, N for magic 8006. */
+const sandboxUdyamStatus = (b: Borrower): 'Y' | 'N' => (magic(b, '8006') ? 'N' : 'Y');
+
+type Outcome = Pick<
+  KycRun,
+  'status' | 'action' | 'message' | 'personalKYC' | 'results' | 'manualReviewRequired' | 'udyamStatus'
+>;
 
 /** Name, date of birth, face and liveness checks on an identity record. */
 async function verify(
@@ -61,7 +90,13 @@ async function verify(
     faceMatch: !magic(b, '8004'),
     faceLiveliness: !magic(b, '8005'),
   };
-  const base = { action: '', personalKYC: [{ ...record, type }], results, manualReviewRequired: false };
+  const base = {
+    action: '',
+    personalKYC: [{ ...record, type }],
+    results,
+    manualReviewRequired: false,
+    udyamStatus: sandboxUdyamStatus(b),
+  };
   if (magic(b, '8003'))
     return {
       ...base,

@@ -42,7 +42,18 @@ describe('the OpenAPI document', () => {
     for (const route of routeList) expect(html).toContain(route.path.replace(/[{}]/g, (c) => c));
     expect(html).toContain('9003');
     // Every journey outcome the sandbox can reach by a magic value is listed.
-    for (const value of ['8001', '8002', '8003', '8004', '8005', '…_sign_reject', '…_disburse_fail', '9001', '9002']) {
+    for (const value of [
+      '8001',
+      '8002',
+      '8003',
+      '8004',
+      '8005',
+      '8006',
+      '…_sign_reject',
+      '…_disburse_fail',
+      '9001',
+      '9002',
+    ]) {
       expect(html).toContain(`<code>${value}</code>`);
     }
   });

@@ -53,7 +53,11 @@ const getKyc = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
       action: '',
       personalKYC: run.personalKYC,
       results: run.results,
-      outputVariables: { manualReviewRequired: false },
+      outputVariables: {
+        manualReviewRequired: false,
+        // Set on every run verified since the field exists; an older run has none to tell.
+        ...(run.udyamStatus ? { udyamStatus: run.udyamStatus } : {}),
+      },
       status: 'APPROVED',
     },
     'GKD-S-000',
