@@ -126,3 +126,6 @@ export const authorizers: Record<Exclude<AuthScheme, 'basic' | 'none'>, Function
 };
 
 export { workflowArnVariable } from '../functions/store/workflow-names.ts';
+
+/** The function that answers requests no route matches, in the envelope of the path's surface. */
+export const noRoute: FunctionSpec = { module: 'api/system/no-route', access: [] };

@@ -62,6 +62,8 @@ export interface Borrower {
     applicationId?: string;
     /** The latest journey KYC run. */
     kycReferenceId?: string;
+    /** The latest BRE run: its offers are the live ones, an earlier run's have expired. */
+    breReferenceId?: string;
   };
   createdAt: string;
   updatedAt: string;

@@ -8,6 +8,8 @@ export type ErrorType =
   | 'unauthenticated'
   | 'forbidden'
   | 'not_found'
+  /** The path exists, but not with this HTTP method. */
+  | 'method_not_allowed'
   | 'conflict'
   | 'invalid_state'
   | 'rate_limited'
@@ -64,6 +66,18 @@ export class NotFoundError extends LendstackError {
   constructor(what: string, id: string, options?: { cause?: unknown }) {
     super('not_found', `${what}_not_found`, `No ${what.replaceAll('_', ' ')} with id ${id}`, options);
     this.name = 'NotFoundError';
+  }
+}
+
+/** No endpoint at this path (code `no_route`), or not with this method. */
+export class NoRouteError extends LendstackError {
+  constructor(method: string, path: string, pathExists: boolean) {
+    super(
+      pathExists ? 'method_not_allowed' : 'not_found',
+      'no_route',
+      pathExists ? `${method} is not allowed on ${path}` : `No endpoint ${method} ${path}`,
+    );
+    this.name = 'NoRouteError';
   }
 }
 

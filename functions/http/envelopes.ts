@@ -10,6 +10,7 @@ const STATUS: Record<ErrorType, number> = {
   unauthenticated: 401,
   forbidden: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   invalid_state: 409,
   rate_limited: 429,
@@ -27,6 +28,7 @@ const JOURNEY_CODE: Record<ErrorType, string> = {
   unauthenticated: 'FBX-E-005',
   forbidden: 'FBX-E-005',
   not_found: 'FBX-E-006',
+  method_not_allowed: 'FBX-E-000',
   conflict: 'FBX-E-010',
   invalid_state: 'FBX-E-010',
   rate_limited: 'FBX-E-004',
@@ -38,9 +40,31 @@ const JOURNEY_CODE: Record<ErrorType, string> = {
   internal: 'FBX-E-002',
 };
 
+/** Journey codes that hold whatever the route: an unknown path is the spec's Generic Failure. */
+const JOURNEY_CODE_BY_CODE: Record<string, string> = { no_route: 'FBX-E-000' };
+
+/**
+ * Journey endpoints whose sample names the code `status` instead of `statusCode` (the session
+ * API). One key per endpoint, on success and on error alike; keyed by the route's path so the
+ * authorizer (which has no route table) answers with the same key.
+ */
+const STATUS_KEY_PATHS = new Set(['/v2/user/session']);
+
+/** The key that carries a journey endpoint's status code. */
+export function journeyStatusKey(path: string | undefined): 'status' | 'statusCode' {
+  return path && STATUS_KEY_PATHS.has(path) ? 'status' : 'statusCode';
+}
+
 export interface ErrorResponse {
   statusCode: number;
   body: unknown;
+}
+
+/** Which route answers: its endpoint-specific codes (journey API) and its path (for the status key). */
+export interface ErrorContext {
+  errorCodes?: Record<string, string>;
+  /** The route's path template (`/v2/user/session`). */
+  path?: string;
 }
 
 /** Maps a domain error to the surface's envelope. `requestId` lets support find the logs. */
@@ -48,7 +72,7 @@ export function errorResponse(
   surface: Surface,
   error: LendstackError,
   requestId: string,
-  errorCodes: Record<string, string> = {},
+  { errorCodes = {}, path }: ErrorContext = {},
 ): ErrorResponse {
   const statusCode = STATUS[error.type];
   if (surface === 'journey') {
@@ -56,8 +80,9 @@ export function errorResponse(
       ? `${error.message}: ${error.details.map((d) => `${d.field} ${d.message}`).join('; ')}`
       : error.message;
     const byField = error.details.map((d) => errorCodes[`field:${d.field.split('.')[0]}`]).find(Boolean);
-    const code = byField ?? errorCodes[error.code] ?? JOURNEY_CODE[error.type];
-    return { statusCode, body: { data: null, error: message, statusCode: code } };
+    const code = byField ?? errorCodes[error.code] ?? JOURNEY_CODE_BY_CODE[error.code] ?? JOURNEY_CODE[error.type];
+    // The spec's error samples carry `"data": {}`: a client reading res.data.referenceID must not throw.
+    return { statusCode, body: { data: {}, error: message, [journeyStatusKey(path)]: code } };
   }
   // Platform conventions: { error: { code, message, details } }; the partner API uses the same shape.
   return {
@@ -74,9 +99,9 @@ export function errorResponse(
 }
 
 /** The body for an error nobody planned for: generic, with the request id, internals never leak. */
-export function internalErrorResponse(surface: Surface, requestId: string): ErrorResponse {
+export function internalErrorResponse(surface: Surface, requestId: string, path?: string): ErrorResponse {
   if (surface === 'journey') {
-    return { statusCode: 500, body: { data: null, error: 'Internal Issues', statusCode: 'FBX-E-002' } };
+    return { statusCode: 500, body: { data: {}, error: 'Internal Issues', [journeyStatusKey(path)]: 'FBX-E-002' } };
   }
   return {
     statusCode: 500,

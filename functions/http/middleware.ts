@@ -13,6 +13,7 @@ import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import {
+  type FieldIssue,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
   LendstackError,
@@ -26,10 +27,11 @@ import {
   releaseIdempotencyKey,
   type StoredResponse,
 } from '#store/idempotency';
-import type { Principal } from '#store/partners';
+import { findPartnerRateLimits, type PartnerRateLimits, type Principal } from '#store/partners';
 import { countRequest } from '#store/rate-limits';
 import { errorResponse, internalErrorResponse } from './envelopes.ts';
 import { logger } from './logger.ts';
+import { configuredRateLimit } from './rate-limit-config.ts';
 import type { ApiResult, RouteDef } from './route.ts';
 import { zodIssues } from './validation.ts';
 
@@ -129,22 +131,47 @@ function rateSubject(request: HttpRequest, route: RouteDef): string | null {
   return null;
 }
 
-/** Per-key fixed-window limit shared by every instance (DynamoDB counter). */
+/** Partners' own limits, read at most once a minute per instance: an ops change applies within a minute. */
+const partnerLimits = new Map<string, { limits: PartnerRateLimits; until: number }>();
+
+/** The limit this request is counted against (precedence in ./rate-limit-config.ts). */
+async function limitFor(route: RouteDef, principal: Principal | undefined): Promise<number> {
+  if (route.rateLimitPerMinute) return route.rateLimitPerMinute;
+  if (principal) {
+    let cached = partnerLimits.get(principal.partnerId);
+    if (!cached || cached.until <= Date.now()) {
+      cached = { limits: await findPartnerRateLimits(principal.partnerId), until: Date.now() + 60_000 };
+      partnerLimits.set(principal.partnerId, cached);
+    }
+    const own = cached.limits[route.surface];
+    if (own) return own;
+  }
+  return configuredRateLimit(route.surface);
+}
+
+/**
+ * Per-key fixed one-minute window, one limit per surface, shared by every instance (a DynamoDB
+ * counter, sharded when the limit is high: #store/rate-limits). A credential's surfaces count
+ * apart (one API key serves both the journey and the platform API), and a route with a limit
+ * of its own counts apart from its surface.
+ */
 function rateLimit(route: RouteDef): MiddlewareObj {
-  const limit = Number(process.env.RATE_LIMIT_PER_MINUTE ?? 100);
   return {
     before: async (req) => {
       const request = req as HttpRequest;
       if (route.unmetered) return;
       const subject = rateSubject(request, route);
       if (!subject) return;
-      const { count, resetsAt } = await countRequest(subject, 60);
+      const limit = await limitFor(route, request.internal.principal);
+      const window = `${subject}#${route.rateLimitPerMinute ? route.id : route.surface}`;
+      const { allowed, counted, remaining, resetsAt } = await countRequest(window, { limit, windowSeconds: 60 });
       addHeaders(request, {
         'x-ratelimit-limit': String(limit),
-        'x-ratelimit-remaining': String(Math.max(0, limit - count)),
+        ...(remaining === undefined ? {} : { 'x-ratelimit-remaining': String(Math.max(0, remaining)) }),
         'x-ratelimit-reset': String(resetsAt),
       });
-      if (count > limit) {
+      if (!counted) logger.warn('rate-limit counter throttled: request let through uncounted', { limit });
+      if (!allowed) {
         const retryAfter = Math.max(1, resetsAt - Math.floor(Date.now() / 1000));
         addHeaders(request, { 'retry-after': String(retryAfter) });
         throw new RateLimitedError(retryAfter);
@@ -153,16 +180,53 @@ function rateLimit(route: RouteDef): MiddlewareObj {
   };
 }
 
+/**
+ * How large and how deep a JSON body may be. Bodies end up in DynamoDB items (details,
+ * consents, audit records), which hold at most 400 KB and 32 levels of nesting: a body past
+ * either would fail at the write as a 500, so it is refused here, naming the limit.
+ */
+export const MAX_JSON_BODY_BYTES = 128 * 1024;
+export const MAX_JSON_DEPTH = 20;
+
+/**
+ * The first thing in a parsed body no item can hold: nesting past MAX_JSON_DEPTH, or a number
+ * outside DynamoDB's range (magnitude 1e-130 to 1e126; JSON has no range, and 1e309 parses to
+ * Infinity). Walked without recursion, so a hostile body cannot exhaust the stack.
+ */
+function unstorable(value: unknown): FieldIssue | undefined {
+  const stack: [unknown, string, number][] = [[value, 'body', 1]];
+  while (stack.length) {
+    const [node, field, depth] = stack.pop() as [unknown, string, number];
+    if (typeof node === 'number') {
+      const size = Math.abs(node);
+      if (size !== 0 && !(size >= 1e-130 && size < 1e126)) return { field, message: 'must be 0 or between 1e-130 and 1e126 in size' };
+    }
+    if (!node || typeof node !== 'object') continue;
+    if (depth > MAX_JSON_DEPTH) return { field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
+    for (const [key, child] of Object.entries(node)) {
+      stack.push([child, field === 'body' ? key : `${field}.${key}`, depth + 1]);
+    }
+  }
+  return undefined;
+}
+
 function parseBody(event: APIGatewayProxyEvent): unknown {
   if (!event.body) return undefined;
-  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  const bytes = event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+  if (bytes.length > MAX_JSON_BODY_BYTES) {
+    throw new ValidationError([{ field: 'body', message: `is larger than ${MAX_JSON_BODY_BYTES / 1024} KB` }]);
+  }
+  let parsed: unknown;
   try {
-    return JSON.parse(text);
+    parsed = JSON.parse(bytes.toString('utf8'));
   } catch (cause) {
     throw new ValidationError([{ field: 'body', message: 'is not valid JSON' }], 'The request body is not valid JSON', {
       cause,
     });
   }
+  const issue = unstorable(parsed);
+  if (issue) throw new ValidationError([issue]);
+  return parsed;
 }
 
 function check(schema: z.ZodType | undefined, value: unknown, prefix: string) {
@@ -170,6 +234,15 @@ function check(schema: z.ZodType | undefined, value: unknown, prefix: string) {
   const result = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
   if (!result.success) throw new ValidationError(zodIssues(result.error, prefix === 'body' ? '' : prefix));
   return result.data;
+}
+
+/**
+ * Body fields the route does not know. A spec surface accepts and ignores them (a client
+ * written against a newer spec keeps working); their names go to the log, never their values.
+ */
+function ignoredFields(raw: unknown, parsed: unknown): string[] {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw) || !parsed || typeof parsed !== 'object') return [];
+  return Object.keys(raw).filter((key) => !Object.hasOwn(parsed, key));
 }
 
 /** Validates body, query, path and headers with the route's zod schemas; every issue names its field. */
@@ -183,9 +256,14 @@ function validate(route: RouteDef): MiddlewareObj {
       const proto = headers['x-forwarded-proto'] ?? 'https';
       // The execute-api domain carries the stage in the path; custom domains and the local gateway do not.
       const stage = host.includes('.execute-api.') ? `/${event.requestContext.stage}` : '';
+      // Only JSON routes have a body schema; others (multipart uploads) read the raw event.
+      const raw = route.request.body ? parseBody(event) : undefined;
+      const body = route.request.body ? check(route.request.body, raw, 'body') : undefined;
+      const ignored = ignoredFields(raw, body);
+      if (ignored.length)
+        logger.info('ignored unknown body fields', { ignoredFields: ignored.slice(0, 50).map((k) => k.slice(0, 64)) });
       const input = {
-        // Only JSON routes have a body schema; others (multipart uploads) read the raw event.
-        body: route.request.body ? check(route.request.body, parseBody(event), 'body') : undefined,
+        body,
         query: check(route.request.query, event.queryStringParameters, 'query'),
         params: check(route.request.params, event.pathParameters, 'path'),
         headers: check(route.request.headers, headers, 'header'),
@@ -266,12 +344,15 @@ function errors(route: RouteDef): MiddlewareObj {
       const error = request.error;
       if (error instanceof LendstackError) {
         if (error.type === 'internal') logger.error('internal error', { error });
-        const mapped = errorResponse(route.surface, error, requestId, route.errorCodes);
+        const mapped = errorResponse(route.surface, error, requestId, {
+          errorCodes: route.errorCodes,
+          path: route.path,
+        });
         request.response = respond(request, mapped.statusCode, mapped.body);
         return;
       }
       logger.error('unhandled error', { error });
-      const mapped = internalErrorResponse(route.surface, requestId);
+      const mapped = internalErrorResponse(route.surface, requestId, route.path);
       request.response = respond(request, mapped.statusCode, mapped.body);
     },
   };

@@ -16,14 +16,63 @@ const uniqueKey = (t: Tenant, kind: string, value: string) => ({
   sk: 'UNIQUE',
 });
 
-/** The values that must not repeat within a tenant, per borrower. */
+/**
+ * The values that must not repeat within a tenant, per borrower. A journey customer is unique
+ * by its customerID only: repeat borrowers and shared family phones are normal, and whether a
+ * match matters is the credit policy's dedupe rule (see `findDuplicateCustomers`).
+ */
 function uniqueValues(b: Borrower): [kind: string, value: string][] {
+  if (b.customerId) return [['CUSTOMER', b.customerId]];
   const values: [string, string][] = [['PHONE', b.phone]];
   if (b.nik) values.push(['NIK', b.nik]);
   if (b.business) values.push(['NIB', b.business.nib]);
-  if (b.customerId) values.push(['CUSTOMER', b.customerId]);
-  if (b.pan) values.push(['PAN', b.pan]);
   return values;
+}
+
+/** What the BRE's dedupe looks up a journey customer by. */
+export type DedupeKind = 'PHONE' | 'PAN';
+
+/** One entry of the dedupe index: every customer with this mobile or PAN, one item each (no uniqueness). */
+const dedupeKey = (t: Tenant, kind: DedupeKind, value: string, borrowerId: string) => ({
+  pk: tenantKey(t, 'DEDUPE', kind, value),
+  sk: borrowerId,
+});
+
+function dedupePut(table: string, t: Tenant, kind: DedupeKind, value: string, borrowerId: string) {
+  return {
+    Put: {
+      TableName: table,
+      Item: { ...dedupeKey(t, kind, value, borrowerId), borrowerId, expiresAt: expiryFor(t.mode) },
+    },
+  };
+}
+
+/** Other customers of the tenant with this mobile or PAN (the BRE's dedupe check). */
+export async function findDuplicateCustomers(
+  tenant: Tenant,
+  borrower: Pick<Borrower, 'borrowerId' | 'phone' | 'pan'>,
+): Promise<string[]> {
+  const lookups: [DedupeKind, string | undefined][] = [
+    ['PHONE', borrower.phone],
+    ['PAN', borrower.pan],
+  ];
+  const found = await Promise.all(
+    lookups
+      .filter((l): l is [DedupeKind, string] => Boolean(l[1]))
+      .map(async ([kind, value]) => {
+        const { Items = [] } = await ddb.send(
+          new QueryCommand({
+            TableName: tableName(),
+            KeyConditionExpression: 'pk = :pk',
+            ExpressionAttributeValues: { ':pk': dedupeKey(tenant, kind, value, '').pk },
+            ProjectionExpression: 'borrowerId',
+            Limit: 100,
+          }),
+        );
+        return Items.map((i) => String(i.borrowerId));
+      }),
+  );
+  return [...new Set(found.flat())].filter((id) => id !== borrower.borrowerId);
 }
 
 /** Stores a new borrower with its `user_created` event; ConflictError names the duplicated field. */
@@ -56,6 +105,7 @@ export async function insertBorrower(tenant: Tenant, borrower: Borrower, event: 
             },
           },
           outboxPut(table, event),
+          ...(borrower.customerId ? [dedupePut(table, tenant, 'PHONE', borrower.phone, borrower.borrowerId)] : []),
         ],
       }),
     );
@@ -200,12 +250,13 @@ export async function findBorrowerByCustomerId(tenant: Tenant, customerId: strin
   return getBorrower(tenant, String(Item.borrowerId));
 }
 
+/** A consent as the partner recorded it; only its type is mandatory in the spec. */
 export interface Consent {
   type: string;
-  timestamp: string;
-  body: string;
-  ipAddress: string;
-  url: string;
+  timestamp?: string;
+  body?: string;
+  ipAddress?: string;
+  url?: string;
 }
 
 /**
@@ -270,24 +321,13 @@ export async function saveJourneyDetails(
     })),
   ];
   if (change.pan && change.pan !== borrower.pan) {
-    items.push({
-      Put: {
-        TableName: table,
-        Item: { ...uniqueKey(tenant, 'PAN', change.pan), borrowerId: borrower.borrowerId, expiresAt },
-        ConditionExpression: 'attribute_not_exists(pk) OR borrowerId = :me',
-        ExpressionAttributeValues: { ':me': borrower.borrowerId },
-      },
-    });
-  }
-  try {
-    await ddb.send(new TransactWriteCommand({ TransactItems: items }));
-  } catch (error) {
-    const failed = cancelledConditions(error);
-    if (failed?.[items.length - 1] && change.pan) {
-      throw new ConflictError('pan_exists', 'Another customer already has this PAN', { cause: error });
+    // The PAN is indexed for the BRE's dedupe, not held unique: a repeat borrower is a new customer.
+    items.push(dedupePut(table, tenant, 'PAN', change.pan, borrower.borrowerId));
+    if (borrower.pan) {
+      items.push({ Delete: { TableName: table, Key: dedupeKey(tenant, 'PAN', borrower.pan, borrower.borrowerId) } });
     }
-    throw error;
   }
+  await ddb.send(new TransactWriteCommand({ TransactItems: items }));
 }
 
 /** A borrower's consents, oldest first (the audit trail). */
@@ -307,6 +347,54 @@ export async function listConsents(tenant: Tenant, borrowerId: string): Promise<
     url,
     receivedAt,
   }));
+}
+
+/** The journey's pointers to its current runs: a trigger moves one with a compare-and-swap. */
+export type RunPointer = 'kycReferenceId' | 'breReferenceId';
+
+/**
+ * Makes `run` the customer's current run of its kind, in one transaction with the run's own
+ * write, if the current run is still `previous` (none when undefined). Of N concurrent
+ * triggers that saw the same current run exactly one wins; false for the others, which answer
+ * with the winner's run (read the pointer again).
+ */
+export async function claimJourneyRun(
+  tenant: Tenant,
+  borrowerId: string,
+  pointer: RunPointer,
+  previous: string | undefined,
+  run: { referenceId: string; put: { Put: Record<string, unknown> } },
+): Promise<boolean> {
+  const table = tableName();
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: borrowerKey(tenant, borrowerId),
+              UpdateExpression: 'SET journey.#ptr = :next, updatedAt = :now',
+              ConditionExpression: previous
+                ? 'attribute_exists(journey) AND journey.#ptr = :prev'
+                : 'attribute_exists(journey) AND attribute_not_exists(journey.#ptr)',
+              ExpressionAttributeNames: { '#ptr': pointer },
+              ExpressionAttributeValues: {
+                ':next': run.referenceId,
+                ':now': new Date().toISOString(),
+                ...(previous ? { ':prev': previous } : {}),
+              },
+            },
+          },
+          run.put as never,
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancelledConditions(error)?.[0]) return false;
+    throw error;
+  }
 }
 
 /**

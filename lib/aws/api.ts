@@ -13,6 +13,8 @@ import {
   Deployment,
   EndpointType,
   type IAuthorizer,
+  Integration,
+  IntegrationType,
   LambdaIntegration,
   LogGroupLogDestination,
   Method,
@@ -26,8 +28,9 @@ import { ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { rateLimitVariable } from '../../functions/http/rate-limit-config.ts';
 import { type AuthScheme, type RouteDef, routeAccess, type Surface } from '../../functions/http/route.ts';
-import { authorizers } from '../model.ts';
+import { authorizers, noRoute } from '../model.ts';
 import { LendstackFunction, type Resources } from './function.ts';
 
 export interface ApiProps {
@@ -36,15 +39,23 @@ export interface ApiProps {
   resources: Resources;
   /** Requests per second per stage (API Gateway throttling, in front of the per-key limit). */
   throttle?: { rateLimit: number; burstLimit: number };
-  rateLimitPerMinute: number;
+  /** Requests per minute per credential, by surface (functions/http/rate-limit-config.ts). */
+  rateLimits: Record<Surface, number>;
+  /**
+   * WAF's per-IP rule, in requests per 5 minutes. By default 30,000 (100/s): a partner's servers
+   * often share one egress IP, and the rule must not refuse them below the journey API's
+   * default 6,000 a minute per credential.
+   */
+  perIpRequestsPer5Minutes?: number;
 }
 
 type ProtectedScheme = keyof typeof authorizers;
 
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function functionEnvironment(props: ApiProps): Record<string, string> {
-  return { RATE_LIMIT_PER_MINUTE: String(props.rateLimitPerMinute) };
+/** A route's function gets its own surface's limit; functions that meter nothing get none. */
+function functionEnvironment(props: ApiProps, surface?: Surface): Record<string, string> {
+  return surface ? { [rateLimitVariable(surface)]: String(props.rateLimits[surface]) } : {};
 }
 
 /** An IAuthorizer for a CfnAuthorizer made in another stack (methods only need its id). */
@@ -85,7 +96,7 @@ function addRoute(
     module: route.handler,
     access: routeAccess(route),
     resources: api.resources,
-    environment: functionEnvironment(api),
+    environment: functionEnvironment(api, route.surface),
     description: `${route.method} ${route.path}`,
   });
   const resourceId = resourceIds[route.path];
@@ -112,6 +123,56 @@ function addRoute(
     },
   });
   return fn;
+}
+
+interface NoRouteProps extends NestedStackProps {
+  restApiId: string;
+  rootResourceId: string;
+  /** Every resource of the API (route paths and their prefixes) by path, and the root's greedy proxy. */
+  resourceIds: Record<string, string>;
+  api: ApiProps;
+}
+
+/**
+ * What answers a request no route matches: one function (functions/api/system/no-route.ts)
+ * behind an ANY method on every resource (a known path with another method) and on the root's
+ * greedy `{proxy+}` (an unknown path), so every surface answers in its own envelope instead
+ * of API Gateway's `Missing Authentication Token`. One invoke permission covers them all.
+ */
+class NoRouteFallback extends NestedStack {
+  constructor(scope: Construct, id: string, props: NoRouteProps) {
+    super(scope, id, props);
+    const stack = Stack.of(this);
+    const restApi = RestApi.fromRestApiAttributes(this, 'Api', {
+      restApiId: props.restApiId,
+      rootResourceId: props.rootResourceId,
+    });
+    const fn = new LendstackFunction(this, 'NoRoute', {
+      module: noRoute.module,
+      access: noRoute.access,
+      resources: props.api.resources,
+      environment: functionEnvironment(props.api),
+      description: 'Answers requests no route matches, in the surface envelope',
+    });
+    fn.addPermission('ApiInvoke', {
+      principal: new ServicePrincipal('apigateway.amazonaws.com'),
+      sourceArn: restApi.arnForExecuteApi('*', '/*', '*'),
+    });
+    const integration = new Integration({
+      type: IntegrationType.AWS_PROXY,
+      integrationHttpMethod: 'POST',
+      uri: `arn:${stack.partition}:apigateway:${stack.region}:lambda:path/2015-03-31/functions/${fn.functionArn}/invocations`,
+    });
+    Object.entries(props.resourceIds).forEach(([path, resourceId], i) => {
+      const resource = Resource.fromResourceAttributes(this, `Resource${i}`, { resourceId, restApi, path });
+      new Method(this, `Any${i}`, {
+        resource,
+        httpMethod: 'ANY',
+        integration,
+        options: { operationName: `noRoute${i}`, authorizationType: AuthorizationType.NONE },
+      });
+    });
+  }
 }
 
 export class Api extends Construct {
@@ -187,9 +248,28 @@ export class Api extends Construct {
     });
 
     // System routes in this stack (the REST API must own at least one method); surfaces nested.
+    // Every resource on the way to a route, and the root's greedy proxy, answer unmatched requests.
+    const fallbackIds: Record<string, string> = {
+      '/{proxy+}': this.restApi.root.addResource('{proxy+}').resourceId,
+    };
+    for (const route of props.routes) {
+      const parts = route.path.split('/').filter(Boolean);
+      for (let n = 1; n <= parts.length; n++) {
+        const path = `/${parts.slice(0, n).join('/')}`;
+        fallbackIds[path] ??= this.restApi.root.resourceForPath(path).resourceId;
+      }
+    }
+    const fallback = new NoRouteFallback(this, 'NoRouteFallback', {
+      restApiId: this.restApi.restApiId,
+      rootResourceId: this.restApi.restApiRootResourceId,
+      resourceIds: fallbackIds,
+      api: props,
+      description: 'lendstack: answers requests no route matches',
+    });
+
     const bySurface = new Map<Surface, RouteDef[]>();
     for (const route of props.routes) bySurface.set(route.surface, [...(bySurface.get(route.surface) ?? []), route]);
-    const dependencies: Construct[] = [];
+    const dependencies: Construct[] = [fallback];
     for (const route of bySurface.get('system') ?? []) {
       addRoute(this, route, props, this.restApi, resourceIds, authorizerIds);
     }
@@ -265,7 +345,9 @@ export class Api extends Construct {
           name: 'PerIpRateLimit',
           priority: 2,
           action: { block: {} },
-          statement: { rateBasedStatement: { limit: 3000, aggregateKeyType: 'IP' } },
+          statement: {
+            rateBasedStatement: { limit: props.perIpRequestsPer5Minutes ?? 30_000, aggregateKeyType: 'IP' },
+          },
           visibilityConfig: {
             cloudWatchMetricsEnabled: true,
             metricName: 'PerIpRateLimit',

@@ -7,37 +7,9 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { APIGatewayAuthorizerResult, APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { routeList } from '../../functions/api/routes.ts';
 import type { RouteDef } from '../../functions/http/route.ts';
-import { authorizers } from '../model.ts';
+import { compileRoute, matchRoute } from '../../functions/http/route-match.ts';
+import { authorizers, noRoute } from '../model.ts';
 import { invoke } from './functions.ts';
-
-interface CompiledRoute {
-  route: RouteDef;
-  pattern: RegExp;
-  names: string[];
-}
-
-function compile(route: RouteDef): CompiledRoute {
-  const names: string[] = [];
-  const source = route.path.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\\?\{(\w+)\\?\}|\{(\w+)\}/g, (_m, a, b) => {
-    names.push(a ?? b);
-    return '([^/]+)';
-  });
-  return { route, pattern: new RegExp(`^${source}$`), names };
-}
-
-/** Finds the route for a method and path: 404 when no path matches, 405 when only the method does not. */
-export function matchRoute(compiled: CompiledRoute[], method: string, path: string) {
-  let pathMatched = false;
-  for (const c of compiled) {
-    const m = c.pattern.exec(path);
-    if (!m) continue;
-    pathMatched = true;
-    if (c.route.method !== method) continue;
-    const params = Object.fromEntries(c.names.map((n, i) => [n, decodeURIComponent(m[i + 1] ?? '')]));
-    return { route: c.route, params };
-  }
-  return pathMatched ? 'method' : null;
-}
 
 const TEXT_TYPES = /json|text|xml|x-www-form-urlencoded|javascript/;
 
@@ -51,12 +23,13 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 export function proxyEvent(
   req: IncomingMessage,
   body: Buffer,
-  route: RouteDef,
+  route: Pick<RouteDef, 'id' | 'path'> & { method: string },
   params: Record<string, string>,
   url: URL,
 ): APIGatewayProxyEvent {
-  const headers: Record<string, string> = {};
-  const multiValueHeaders: Record<string, string[]> = {};
+  // Null-prototype maps: a header or query parameter named `constructor` or `__proto__` is data, as in API Gateway's JSON.
+  const headers: Record<string, string> = Object.create(null);
+  const multiValueHeaders: Record<string, string[]> = Object.create(null);
   for (let i = 0; i < req.rawHeaders.length; i += 2) {
     const name = req.rawHeaders[i] ?? '';
     const value = req.rawHeaders[i + 1] ?? '';
@@ -73,8 +46,8 @@ export function proxyEvent(
     headers[name] = value;
     multiValueHeaders[name] = [value];
   }
-  const query: Record<string, string> = {};
-  const multiQuery: Record<string, string[]> = {};
+  const query: Record<string, string> = Object.create(null);
+  const multiQuery: Record<string, string[]> = Object.create(null);
   for (const [k, v] of url.searchParams) {
     query[k] = v;
     multiQuery[k] = [...(multiQuery[k] ?? []), v];
@@ -110,15 +83,21 @@ export function proxyEvent(
   };
 }
 
+function stringHeaders(headers: APIGatewayProxyResult['headers']): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
 export interface LocalGateway extends Server {
   /** Until this is set, every request is 503 (the runtime is still starting). */
   ready: boolean;
 }
 
 export function createGateway(options: { log: (line: string) => void }): LocalGateway {
-  const compiled = routeList.map(compile);
+  const compiled = routeList.map(compileRoute);
   const server = createServer(async (req, res) => {
-    const url = new URL(req.url ?? '/', `http://${req.headers.host ?? '127.0.0.1'}`);
+    // The request target is a path, even one starting with `//` (relative to a base URL, that would name a host).
+    const requestTarget = req.url ?? '/';
+    const url = new URL(`http://gateway${requestTarget.startsWith('/') ? '' : '/'}${requestTarget}`);
     const send = (status: number, headers: Record<string, string | number>, body: string) => {
       res.writeHead(status, headers);
       res.end(body);
@@ -134,15 +113,12 @@ export function createGateway(options: { log: (line: string) => void }): LocalGa
       if (url.pathname === '/' && req.method === 'GET') return send(302, { location: '/docs' }, '');
       const found = matchRoute(compiled, req.method ?? 'GET', url.pathname);
       if (!found || found === 'method') {
-        const status = found ? 405 : 404;
-        const message = found
-          ? `${req.method} is not allowed on ${url.pathname}`
-          : `No route ${req.method} ${url.pathname}`;
-        return send(
-          status,
-          { 'content-type': 'application/json' },
-          JSON.stringify({ error: { code: status === 404 ? 'not_found' : 'method_not_allowed', message } }),
-        );
+        // As API Gateway's ANY and {proxy+} fallbacks: the no-route function answers in the path's surface.
+        const target = { id: 'noRoute', path: '/{proxy+}', method: req.method ?? 'GET' };
+        const event = proxyEvent(req, await readBody(req), target, { proxy: url.pathname.slice(1) }, url);
+        const result = (await invoke(noRoute, event)) as APIGatewayProxyResult;
+        options.log(`${req.method} ${url.pathname} -> ${result.statusCode} (no route)`);
+        return send(result.statusCode, stringHeaders(result.headers), result.body);
       }
       const body = await readBody(req);
       const event = proxyEvent(req, body, found.route, found.params, url);
@@ -179,7 +155,7 @@ export function createGateway(options: { log: (line: string) => void }): LocalGa
         { module: found.route.handler, access: found.route.access, timeout: 29 },
         event,
       )) as APIGatewayProxyResult;
-      const headers = Object.fromEntries(Object.entries(result.headers ?? {}).map(([k, v]) => [k, String(v)]));
+      const headers = stringHeaders(result.headers);
       const payload = result.isBase64Encoded
         ? Buffer.from(result.body, 'base64')
         : Buffer.from(result.body ?? '', 'utf8');

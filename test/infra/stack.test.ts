@@ -127,13 +127,13 @@ describe('the lendstack stack', () => {
     );
     const described = functions.map((f) => f.Properties.Description);
     for (const route of routeList) expect(described).toContain(`${route.method} ${route.path}`);
-    // Routes + 3 authorizers + one per workflow task export + the outbox enrichment.
+    // Routes + 3 authorizers + one per workflow task export + the outbox enrichment + the no-route answer.
     const tasks = new Set(
       Object.values(workflows).flatMap((w) =>
         Object.values(w.tasks as Record<string, FunctionSpec>).map((t) => `${t.module}#${t.export ?? 'handler'}`),
       ),
     );
-    expect(functions).toHaveLength(routeList.length + 3 + tasks.size + 1);
+    expect(functions).toHaveLength(routeList.length + 3 + tasks.size + 1 + 1);
     for (const f of functions) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -145,15 +145,38 @@ describe('the lendstack stack', () => {
 
   it('puts each surface in its own nested stack, and a method with a custom authorizer on protected routes', () => {
     const nested = Object.keys(all).filter((f) => f.endsWith('.nested.template.json'));
-    expect(nested.length).toBe(new Set(routeList.filter((r) => r.surface !== 'system').map((r) => r.surface)).size);
-    const methods = Object.values(all).flatMap((t) =>
-      Object.values(t.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method'),
-    );
+    // One per surface, and the no-route fallback.
+    expect(nested.length).toBe(new Set(routeList.filter((r) => r.surface !== 'system').map((r) => r.surface)).size + 1);
+    const methods = Object.values(all)
+      .flatMap((t) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method'))
+      .filter((m) => m.Properties.HttpMethod !== 'ANY');
     expect(methods).toHaveLength(routeList.length);
     const protectedRoutes = routeList.filter((r) => r.auth !== 'none' && r.auth !== 'basic').length;
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(protectedRoutes);
     template.resourceCountIs('AWS::ApiGateway::Authorizer', 3);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
+  });
+
+  it("answers every unmatched method and path through the no-route function, never API Gateway's own 403", () => {
+    const anys = Object.values(all)
+      .flatMap((t) => Object.values(t.Resources).filter((r) => r.Type === 'AWS::ApiGateway::Method'))
+      .filter((m) => m.Properties.HttpMethod === 'ANY');
+    // Every prefix of every route path has a resource, and the root's {proxy+} one more.
+    const paths = new Set(
+      routeList.flatMap((r) => {
+        const parts = r.path.split('/').filter(Boolean);
+        return parts.map((_, i) => `/${parts.slice(0, i + 1).join('/')}`);
+      }),
+    );
+    expect(anys).toHaveLength(paths.size + 1);
+    for (const m of anys) {
+      expect(m.Properties).toMatchObject({ AuthorizationType: 'NONE', Integration: { Type: 'AWS_PROXY' } });
+    }
+    const permissions = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources).filter((r) => r.Type === 'AWS::Lambda::Permission'),
+    );
+    // One invoke permission for the fallback, not one per method.
+    expect(permissions.filter((p) => JSON.stringify(p).includes('NoRoute'))).toHaveLength(1);
   });
 
   it('grants each function only what its route declares: no Scan, no table wildcard, no documents for reads of the table', () => {
@@ -176,6 +199,26 @@ describe('the lendstack stack', () => {
     expect(actions).not.toContain('dynamodb:PutItem');
     expect(actions).not.toContain('s3:');
     expect(actions).not.toContain('states:');
+  });
+
+  it("gives each route's function its surface's rate limit, and lets the counter write only RATE# keys", () => {
+    const resources = Object.values(all).flatMap((t) => Object.values(t.Resources));
+    const variables = (description: string) =>
+      resources.find((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Description === description)?.Properties
+        .Environment.Variables;
+    expect(variables('GET /v2/user/offers')).toMatchObject({ RATE_LIMIT_JOURNEY_PER_MINUTE: '6000' });
+    expect(variables('GET /v1/webhook-endpoints')).toMatchObject({ RATE_LIMIT_PLATFORM_PER_MINUTE: '100' });
+    expect(variables('GET /v1/webhook-endpoints')).not.toHaveProperty('RATE_LIMIT_JOURNEY_PER_MINUTE');
+    const counter = resources
+      .filter((r) => r.Type === 'AWS::IAM::Policy')
+      .flatMap((p) => p.Properties.PolicyDocument.Statement)
+      .filter((s: { Action: unknown }) => s.Action === 'dynamodb:UpdateItem');
+    expect(counter.length).toBeGreaterThan(0);
+    for (const statement of counter) {
+      expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
+    }
+    const waf = resources.find((r) => r.Type === 'AWS::WAFv2::WebACL');
+    expect(JSON.stringify(waf?.Properties.Rules)).toContain('"limit":30000');
   });
 
   it('logs access, traces, and puts a WAF in front of the stage', () => {

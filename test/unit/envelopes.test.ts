@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NotFoundError, RateLimitedError, ValidationError } from '#core/errors';
+import { NoRouteError, NotFoundError, RateLimitedError, ValidationError } from '#core/errors';
 import { errorResponse, internalErrorResponse } from '#http/envelopes';
 
 describe('errorResponse', () => {
@@ -22,7 +22,7 @@ describe('errorResponse', () => {
   it("gives the journey API's { data, error, statusCode } with its FBX code", () => {
     expect(errorResponse('journey', invalid, 'req_1')).toEqual({
       statusCode: 400,
-      body: { data: null, error: 'The request was invalid: nik is required', statusCode: 'FBX-E-001' },
+      body: { data: {}, error: 'The request was invalid: nik is required', statusCode: 'FBX-E-001' },
     });
     expect(errorResponse('journey', new NotFoundError('borrower', 'bor_x'), 'r').body).toMatchObject({
       statusCode: 'FBX-E-006',
@@ -30,6 +30,36 @@ describe('errorResponse', () => {
     expect(errorResponse('journey', new RateLimitedError(30), 'r')).toMatchObject({
       statusCode: 429,
       body: { statusCode: 'FBX-E-004' },
+    });
+  });
+
+  it("keeps the session endpoint's own key (status) on its errors, and data {} everywhere", () => {
+    const invalid = new ValidationError([{ field: 'redirectURL', message: 'is required' }]);
+    expect(errorResponse('journey', invalid, 'r', { path: '/v2/user/session' }).body).toEqual({
+      data: {},
+      error: 'The request was invalid: redirectURL is required',
+      status: 'FBX-E-001',
+    });
+    expect(internalErrorResponse('journey', 'r', '/v2/user/session').body).toEqual({
+      data: {},
+      error: 'Internal Issues',
+      status: 'FBX-E-002',
+    });
+    expect(internalErrorResponse('journey', 'r', '/v2/user/create').body).toMatchObject({ statusCode: 'FBX-E-002' });
+  });
+
+  it('answers an unknown path with FBX-E-000 (404) and a wrong method with 405 on the journey API', () => {
+    expect(errorResponse('journey', new NoRouteError('GET', '/v2/nope', false), 'r')).toMatchObject({
+      statusCode: 404,
+      body: { data: {}, statusCode: 'FBX-E-000' },
+    });
+    expect(errorResponse('journey', new NoRouteError('GET', '/v2/user/create', true), 'r')).toMatchObject({
+      statusCode: 405,
+      body: { statusCode: 'FBX-E-000' },
+    });
+    expect(errorResponse('platform', new NoRouteError('GET', '/v1/nope', false), 'r')).toMatchObject({
+      statusCode: 404,
+      body: { error: { code: 'no_route' } },
     });
   });
 

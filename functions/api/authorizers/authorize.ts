@@ -50,7 +50,9 @@ export function authorizer(scheme: ProtectedScheme) {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     if (typeof who === 'string') {
       logger.info('access denied', { scheme, reason: who, path: event.path });
-      const { body } = errorResponse(SURFACE[scheme], new UnauthenticatedError(who), requestId);
+      const { body } = errorResponse(SURFACE[scheme], new UnauthenticatedError(who), requestId, {
+        path: event.resource,
+      });
       return {
         principalId: 'anonymous',
         policyDocument: {

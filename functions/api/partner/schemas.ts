@@ -16,28 +16,24 @@ const phone = mobileNumber('ID', 'Indonesian mobile number: 08…, 628… or +62
 const name = z.string().trim().min(2).max(100);
 
 export const createUserBody = z.discriminatedUnion('borrower_type', [
-  z
-    .object({
-      borrower_type: z.literal('PERSONAL'),
-      name,
-      phone,
-      email: z.email(),
-      nik,
-    })
-    .strict(),
-  z
-    .object({
-      borrower_type: z.literal('BUSINESS'),
-      name: name.describe('Name of the business contact person'),
-      phone,
-      email: z.email(),
-      business_name: z.string().trim().min(2).max(200),
-      nib: z.string().regex(/^\d{13}$/, 'must be the 13-digit Nomor Induk Berusaha'),
-      npwp: z.string().regex(/^(\d{15}|\d{16})$/, 'must be a 15- or 16-digit NPWP'),
-      director_name: name,
-      director_nik: nik,
-    })
-    .strict(),
+  z.object({
+    borrower_type: z.literal('PERSONAL'),
+    name,
+    phone,
+    email: z.email(),
+    nik,
+  }),
+  z.object({
+    borrower_type: z.literal('BUSINESS'),
+    name: name.describe('Name of the business contact person'),
+    phone,
+    email: z.email(),
+    business_name: z.string().trim().min(2).max(200),
+    nib: z.string().regex(/^\d{13}$/, 'must be the 13-digit Nomor Induk Berusaha'),
+    npwp: z.string().regex(/^(\d{15}|\d{16})$/, 'must be a 15- or 16-digit NPWP'),
+    director_name: name,
+    director_nik: nik,
+  }),
 ]);
 
 export const userIdParams = z.object({ userId: z.string().regex(/^bor_[0-9a-z]{26}$/, 'is not a borrower id') });
@@ -85,13 +81,11 @@ export const userView = z.object({
 export const DOCUMENT_TYPES = ['KTP', 'SELFIE', 'NPWP', 'NIB', 'DIRECTOR_KTP', 'BANK_STATEMENT', 'OTHER'] as const;
 export const DOCUMENT_CONTENT_TYPES = ['image/jpeg', 'image/png', 'application/pdf'] as const;
 
-export const createDocumentBody = z
-  .object({
-    userId: userIdParams.shape.userId,
-    document_type: z.enum(DOCUMENT_TYPES),
-    content_type: z.enum(DOCUMENT_CONTENT_TYPES),
-  })
-  .strict();
+export const createDocumentBody = z.object({
+  userId: userIdParams.shape.userId,
+  document_type: z.enum(DOCUMENT_TYPES),
+  content_type: z.enum(DOCUMENT_CONTENT_TYPES),
+});
 
 export const createDocumentResponse = z.object({
   documentId: z.string(),
@@ -128,7 +122,7 @@ export const tokenResponse = z.object({
   expires_in: z.number().int().describe('Seconds until access_token expires'),
 });
 
-export const refreshBody = z.object({ refresh_token: z.string().min(1) }).strict();
+export const refreshBody = z.object({ refresh_token: z.string().min(1) });
 
 export const errorBody = z.object({
   error: z.object({
