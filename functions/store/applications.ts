@@ -36,6 +36,8 @@ export interface Disbursal {
   disbursedAmount?: string;
   disbursedAt?: string;
   message?: string;
+  /** 1 for the first trigger; a trigger after DISBURSAL_FAILED is the next attempt. */
+  attempt?: number;
 }
 
 export interface LoanApplication {
@@ -157,6 +159,12 @@ export async function updateApplication(
     from?: ApplicationStatus[];
     event?: DomainEvent;
     reference?: { id: string; kind: 'agreement' | 'disbursal' };
+    /**
+     * Compare-and-swap on a step's record: only while the application's agreement or disbursal
+     * is still the one with this referenceId (none when undefined). Of N concurrent triggers
+     * that saw the same record, exactly one writes; the others get InvalidStateError.
+     */
+    expect?: { field: 'agreement' | 'disbursal'; referenceId: string | undefined };
   },
 ): Promise<void> {
   const table = tableName();
@@ -176,6 +184,15 @@ export async function updateApplication(
       values[`:from${i}`] = s;
     });
     condition += ` AND #st IN (${change.from.map((_, i) => `:from${i}`).join(', ')})`;
+  }
+  if (change.expect) {
+    names['#expect'] = change.expect.field;
+    if (change.expect.referenceId) {
+      values[':expectRef'] = change.expect.referenceId;
+      condition += ' AND #expect.referenceId = :expectRef';
+    } else {
+      condition += ' AND attribute_not_exists(#expect)';
+    }
   }
   const items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']> = [
     {

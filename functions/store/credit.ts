@@ -48,14 +48,19 @@ export async function findOffer(
   return Item ? { referenceId: String(Item.referenceId), offer: Item.offer as Offer } : null;
 }
 
-export async function insertBreRun(tenant: Tenant, run: BreRun): Promise<void> {
-  await ddb.send(
-    new PutCommand({
+/** The write of a new run, for a transaction that also claims it as the customer's current run. */
+export function breRunPut(tenant: Tenant, run: BreRun) {
+  return {
+    Put: {
       TableName: tableName(),
       Item: { ...runKey(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
       ConditionExpression: 'attribute_not_exists(pk)',
-    }),
-  );
+    },
+  };
+}
+
+export async function insertBreRun(tenant: Tenant, run: BreRun): Promise<void> {
+  await ddb.send(new PutCommand(breRunPut(tenant, run).Put));
 }
 
 export async function getBreRun(tenant: Tenant, referenceId: string): Promise<BreRun> {

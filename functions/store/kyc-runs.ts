@@ -31,6 +31,17 @@ export interface KycRun {
 
 const key = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'KYCR', referenceId), sk: 'KYCR' });
 
+/** The write of a new run, for a transaction that also claims it as the customer's current run. */
+export function kycRunPut(tenant: Tenant, run: KycRun) {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
+}
+
 /** Saves a run; with `from`, only while the stored run is in that status (FBX-E-010 otherwise). */
 export async function saveKycRun(tenant: Tenant, run: KycRun, from?: KycRunStatus): Promise<void> {
   try {

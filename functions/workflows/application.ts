@@ -12,6 +12,7 @@ import { getApplication, updateApplication } from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { newEvent } from '#store/outbox';
+import { signsOnHostedPage } from '#store/sessions';
 import { clearWaits, saveWaitToken, type WaitStep } from '#store/waits';
 import { completeTask, failTask } from '#store/workflows';
 import {
@@ -143,16 +144,22 @@ export const closeJourney = async (
 };
 
 /**
- * Sends the agreement for signing with this task's token, which the signature answers. The
- * sandbox signer answers at once: the borrower signs, or declines when the customerID ends in
- * `_sign_reject`. Live e-sign providers are not configured in this release.
+ * Sends the agreement for signing with this task's token, which the signature answers. A
+ * customer the partner sent to the hosted session page (POST /v2/user/session) signs there:
+ * the token waits as the SIGNATURE step until the borrower's consent on the page answers it.
+ * Otherwise the sandbox signer answers at once: the borrower signs, or declines when the
+ * customerID ends in `_sign_reject` (which declines on the hosted page too). Live e-sign
+ * providers are not configured in this release.
  */
 export const requestSignature = async (input: ApplicationInput & { referenceId: string; token: string }) => {
   // A live provider would be sent the document here and keep the token for its webhook.
   if (input.mode !== 'sandbox') throw new NotConfiguredError('E-sign provider');
+  const tenant = tenantOf(input);
   logger.info('agreement sent for signing', { applicationId: input.applicationId, referenceId: input.referenceId });
   if (hasCustomerMagic(input.customerId, '_sign_reject')) {
     await failTask(input.token, 'SigningRejected', 'the borrower declined to sign');
+  } else if (await signsOnHostedPage(tenant, input.borrowerId)) {
+    await saveWaitToken(tenant, input.applicationId, 'SIGNATURE', input.token);
   } else {
     await completeTask(input.token, { signedAt: new Date().toISOString(), signer: 'sandbox' });
   }
@@ -180,11 +187,16 @@ export const markSigned = async (input: ApplicationInput & { signature?: { signe
 };
 
 /** Sandbox bank: a deterministic UTR and loan account; live banks are not configured in this release. */
-function sandboxTransfer(app: { applicationId: string; customerId: string }, mode: Mode) {
+function sandboxTransfer(
+  app: { applicationId: string; customerId: string; disbursal?: { attempt?: number } },
+  mode: Mode,
+) {
   if (mode !== 'sandbox') throw new ProviderError('bank', 'no live bank is configured');
   // Magic value: a customerID ending in _disburse_fail makes the bank fail every attempt.
   if (hasCustomerMagic(app.customerId, '_disburse_fail'))
     throw new ProviderError('sandbox bank', 'transfer refused (magic customerID)');
+  if (hasCustomerMagic(app.customerId, '_disburse_fail_once') && (app.disbursal?.attempt ?? 1) === 1)
+    throw new ProviderError('sandbox bank', 'first transfer refused (magic customerID)');
   const digits = app.applicationId.slice(-12).toUpperCase();
   return { utrNumber: `SBXN${digits}`, loanAccountNumber: `LA${digits}` };
 }
@@ -220,13 +232,46 @@ export const disburse = async (input: ApplicationInput) => {
   return { status: 'DISBURSED', utrNumber: transfer.utrNumber };
 };
 
-/** A terminal failure the partner can see and act on. */
+/**
+ * What the partner reads about a failure: a sentence per error name, never the error's class
+ * or its provider's words (those go to the log, for ops).
+ */
+const PUBLIC_REASONS: Record<'REJECTED' | 'DISBURSAL_FAILED', Record<string, string>> = {
+  REJECTED: {
+    SigningRejected: 'The borrower declined to sign the agreement',
+    'States.Timeout': 'The agreement was not signed in time',
+    NotConfiguredError: 'E-signing is not configured for live mode',
+    default: 'The agreement could not be signed',
+  },
+  DISBURSAL_FAILED: {
+    ProviderError: 'The bank could not complete the transfer: trigger the disbursal again to retry',
+    'States.Timeout': 'No disbursal was triggered in time',
+    NotConfiguredError: 'The disbursing bank is not configured for live mode',
+    default: 'The disbursal could not be completed: trigger it again to retry',
+  },
+};
+
+export function publicReason(
+  outcome: 'REJECTED' | 'DISBURSAL_FAILED',
+  error: { Error: string; Cause: string } | undefined,
+): string {
+  const reasons = PUBLIC_REASONS[outcome];
+  return (error && reasons[error.Error]) ?? reasons.default ?? outcome;
+}
+
+/** A failure the partner can see and act on (after DISBURSAL_FAILED the workflow waits for a new trigger). */
 export const markFailed = async (
   input: ApplicationInput & { outcome: 'REJECTED' | 'DISBURSAL_FAILED'; error?: { Error: string; Cause: string } },
 ) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
-  const reason = input.error ? `${input.error.Error}: ${input.error.Cause}` : input.outcome;
+  const reason = publicReason(input.outcome, input.error);
+  logger.warn('application step failed', {
+    applicationId: app.applicationId,
+    outcome: input.outcome,
+    error: input.error?.Error,
+    cause: input.error?.Cause,
+  });
   await updateApplication(tenant, input.applicationId, {
     set:
       input.outcome === 'REJECTED'

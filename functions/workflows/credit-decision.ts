@@ -3,15 +3,18 @@
  * eligibility, the bureau pull (the ASL retries it), then lender rules, offers and the
  * `user_credit_score` event, recorded once. A bureau that keeps failing records FAILED.
  */
+
+import type { Borrower } from '#core/borrowers';
 import { applicantFacts, lenderBre, policyFor, preBre } from '#core/credit/policies';
 import type { Facts } from '#core/credit/rules';
 import { ConflictError } from '#core/errors';
 import { newId } from '#core/ids';
 import { addDays } from '#core/loans/dates';
-import type { Mode } from '#core/tenant';
+import type { Mode, Tenant } from '#core/tenant';
 import { logger } from '#http/logger';
 import { type BureauReport, pullBureauReport } from '#providers/bureau';
-import { getBorrower } from '#store/borrowers';
+import { findApplication } from '#store/applications';
+import { findDuplicateCustomers, getBorrower } from '#store/borrowers';
 import { completeBreRun, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 
@@ -39,10 +42,32 @@ async function load(input: CreditDecisionInput) {
   return { tenant, run, borrower, policy };
 }
 
-/** Eligibility before any bureau cost is spent. */
+/** A journey that has ended: its customer may apply again under the `allow_closed` dedupe mode. */
+const ENDED_STAGES = new Set(['REJECTED', 'EXPIRED']);
+const ENDED_APPLICATIONS = new Set(['REJECTED', 'EXPIRED', 'DISBURSAL_FAILED', 'CLOSED', 'REPAID']);
+
+/** The dedupe facts: other customers with this PAN or mobile, and how many of them are still open. */
+async function dedupeFacts(tenant: Tenant, borrower: Borrower): Promise<Facts> {
+  const matches = await findDuplicateCustomers(tenant, borrower);
+  const open = await Promise.all(
+    matches.map(async (borrowerId) => {
+      const other = await getBorrower(tenant, borrowerId);
+      if (ENDED_STAGES.has(other.journey?.stage ?? '')) return false;
+      const applicationId = other.journey?.applicationId;
+      const app = applicationId ? await findApplication(tenant, applicationId) : null;
+      return !app || !ENDED_APPLICATIONS.has(app.status);
+    }),
+  );
+  return { dedupeMatches: matches.length, dedupeOpenMatches: open.filter(Boolean).length };
+}
+
+/** Eligibility before any bureau cost is spent: dedupe, then the applicant's own facts. */
 export const preCheck = async (input: CreditDecisionInput): Promise<NonNullable<CreditDecisionInput['pre']>> => {
-  const { borrower, policy } = await load(input);
-  const facts = applicantFacts(borrower.journey?.details, input.decisionDate);
+  const { tenant, borrower, policy } = await load(input);
+  const facts = {
+    ...applicantFacts(borrower.journey?.details, input.decisionDate),
+    ...(await dedupeFacts(tenant, borrower)),
+  };
   const decision = preBre(policy, facts);
   return decision && decision.outcome !== 'OFFER'
     ? { rejected: true, rule: decision.rule, reason: decision.reason, facts }
@@ -62,7 +87,8 @@ export const record = async (input: CreditDecisionInput): Promise<{ status: stri
     bureauScore: input.bureau?.score ?? null,
     bureauDelinquent: input.bureau?.delinquent ?? false,
   };
-  const audit = { policy: `${policy.id}@v${policy.version}`, facts };
+  const referred = policy.dedupe === 'refer' && Number(facts.dedupeMatches ?? 0) > 0;
+  const audit = { policy: `${policy.id}@v${policy.version}`, facts, ...(referred ? { dedupe: 'REFER' } : {}) };
   let result: Parameters<typeof completeBreRun>[2];
   if (input.error) {
     result = { status: 'FAILED', outputVariables: { ...audit, error: input.error.Error } };

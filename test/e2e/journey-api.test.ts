@@ -104,7 +104,11 @@ describe('POST /v2/user/create', () => {
       body: { customerID: 'some_customer_id', mobile: '9999999999' },
     });
     expect(res.status).toBe(200);
-    expect(res.body).toEqual({ data: { message: 'user created!' }, error: '', statusCode: 'CUR-S-000' });
+    expect(res.body).toEqual({
+      data: { message: 'user created!', stage: 'USER_CREATED' },
+      error: '',
+      statusCode: 'CUR-S-000',
+    });
   });
 
   it('continues an existing customer from its stage, and refuses another mobile with CUR-E-002', async () => {
@@ -113,20 +117,28 @@ describe('POST /v2/user/create', () => {
     expect(again.body).toMatchObject({ data: { stage: 'USER_CREATED' }, statusCode: 'CUR-S-000' });
     const other = await api('POST', '/v2/user/create', { body: { customerID: 'cust-resume', mobile: '9876543211' } });
     expect(other.status).toBe(409);
-    expect(other.body).toMatchObject({ data: null, statusCode: 'CUR-E-002' });
-    // Dedupe by mobile: another customerID with this customer's mobile is the same person.
+    expect(other.body).toMatchObject({ data: {}, statusCode: 'CUR-E-002' });
+    // Another customerID with a known mobile is a new customer (a shared family phone): dedupe is the BRE's.
     const sameMobile = await api('POST', '/v2/user/create', {
       body: { customerID: 'cust-other', mobile: '9876543210' },
     });
-    expect(sameMobile.status).toBe(409);
-    expect(sameMobile.body.statusCode).toBe('CUR-E-002');
+    expect(sameMobile.status).toBe(200);
+    expect(sameMobile.body).toMatchObject({ data: { message: 'user created!' }, statusCode: 'CUR-S-000' });
+  });
+
+  it('answers 20 identical concurrent creates all as the first, with one customer and one user_created', async () => {
+    const body = { customerID: 'cust-concurrent', mobile: '9876500120' };
+    const replies = await Promise.all(Array.from({ length: 20 }, () => api('POST', '/v2/user/create', { body })));
+    expect(new Set(replies.map((r) => r.status))).toEqual(new Set([200]));
+    for (const r of replies) expect(r.body).toEqual(replies[0]?.body);
+    expect(replies[0]?.body.data).toEqual({ message: 'user created!', stage: 'USER_CREATED' });
   });
 
   it('refuses an invalid mobile with CUR-E-001 and a missing customerID with FBX-E-014', async () => {
     const mobile = await api('POST', '/v2/user/create', { body: { customerID: 'c-bad-mobile', mobile: '12345' } });
     expect(mobile.status).toBe(400);
     expect(mobile.body).toMatchObject({
-      data: null,
+      data: {},
       statusCode: 'CUR-E-001',
       error: expect.stringContaining('mobile'),
     });
@@ -140,7 +152,7 @@ describe('POST /v2/user/create', () => {
         body: { customerID: 'x', mobile: '9876543213' },
       });
       expect(res.status).toBe(401);
-      expect(res.body).toMatchObject({ data: null, statusCode: 'FBX-E-005' });
+      expect(res.body).toMatchObject({ data: {}, statusCode: 'FBX-E-005' });
     }
   });
 });
@@ -172,7 +184,7 @@ describe('POST /v2/user/details/update', () => {
     expect(res.body.error).toContain('mandateDetails.ifsc');
   });
 
-  it('answers FBX-E-007 for an unknown program, FBX-E-006 for an unknown customer, UUD-E-001 for a PAN of another customer', async () => {
+  it('answers FBX-E-007 for an unknown program, FBX-E-006 for an unknown customer, and takes a PAN another customer has', async () => {
     const program = await api('POST', '/v2/user/details/update', {
       body: { ...specDetails('cust-details'), program: 'CAR_LOAN' },
     });
@@ -181,9 +193,10 @@ describe('POST /v2/user/details/update', () => {
     expect(unknown.status).toBe(404);
     expect(unknown.body.statusCode).toBe('FBX-E-006');
     await api('POST', '/v2/user/create', { body: { customerID: 'cust-dup-pan', mobile: '9876543216' } });
+    // Dedupe is the BRE's rule (below), not a refusal of the details.
     const duplicate = await api('POST', '/v2/user/details/update', { body: specDetails('cust-dup-pan') });
-    expect(duplicate.status).toBe(409);
-    expect(duplicate.body.statusCode).toBe('UUD-E-001');
+    expect(duplicate.status).toBe(200);
+    expect(duplicate.body.statusCode).toBe('UUD-S-000');
   });
 });
 
@@ -445,7 +458,7 @@ describe('agreement and disbursal: one lifecycle workflow per application', () =
     await api('POST', '/v2/user/create', { body: { customerID: 'life-early', mobile: '9876500002' } });
     const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID: 'life-early' } });
     expect(agreement.body).toMatchObject({
-      data: null,
+      data: {},
       error: 'agreement document not found',
       statusCode: 'TAS-E-001',
     });
@@ -463,7 +476,31 @@ describe('agreement and disbursal: one lifecycle workflow per application', () =
       `/v2/loan/disburse?referenceID=${disburse.body.data.referenceID}`,
       (b) => b.data.status !== 'PROCESSING',
     );
-    expect(result.data).toMatchObject({ status: 'FAILED', message: expect.stringContaining('ProviderError') });
+    expect(result.data).toMatchObject({ status: 'FAILED', message: expect.stringContaining('bank could not') });
+    // Internals (error classes, the provider's words) never reach the partner.
+    expect(JSON.stringify(result)).not.toMatch(/ProviderError|sandbox bank|Error:/);
+  });
+
+  it('takes a new disbursal trigger after a failed one, and disburses (magic customerID _disburse_fail_once)', async () => {
+    const customerID = 'life_disburse_fail_once';
+    await acceptedCustomer(customerID);
+    const agreement = await api('POST', '/v2/loan/agreement', { body: { customerID } });
+    await poll(`/v2/loan/agreement?referenceID=${agreement.body.data.referenceID}`, (b) => b.data.status === 'SUCCESS');
+    const first = await api('POST', '/v2/loan/disburse', { body: { customerID } });
+    await poll(`/v2/loan/disburse?referenceID=${first.body.data.referenceID}`, (b) => b.data.status === 'FAILED');
+    // Concurrent retries are one new attempt with one referenceID.
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () => api('POST', '/v2/loan/disburse', { body: { customerID } })),
+    );
+    const ids = new Set(retries.map((r) => r.body.data.referenceID));
+    expect(ids.size).toBe(1);
+    const [retryId] = [...ids];
+    expect(retryId).not.toBe(first.body.data.referenceID);
+    const done = await poll(`/v2/loan/disburse?referenceID=${retryId}`, (b) => b.data.status !== 'PROCESSING');
+    expect(done.data).toMatchObject({ status: 'SUCCESS', utrNumber: expect.stringMatching(/^SBXN/) });
+    // The failed attempt stays FAILED: its referenceID still answers.
+    const old = await api('GET', `/v2/loan/disburse?referenceID=${first.body.data.referenceID}`);
+    expect(old.body.data.status).toBe('FAILED');
   });
 });
 
@@ -508,7 +545,7 @@ describe('POST /v2/user/session', () => {
     const unknown = await api('POST', '/v2/user/session', {
       body: { customerID: 'nobody-here', redirectURL: 'https://x.example' },
     });
-    expect(unknown.body.statusCode).toBe('FBX-E-006');
+    expect(unknown.body.status).toBe('FBX-E-006');
   });
 });
 
@@ -892,8 +929,9 @@ describe('the whole journey is one Step Functions execution per application', ()
       ['/v2/kyc/ckyc', { customerID: 'bre-ends' }],
     ] as const) {
       const res = await api('POST', path, { body });
-      expect(res.status).toBe(409);
-      expect(res.body.statusCode).toBe('FBX-E-010');
+      // User Disqualified: the BRE rejected this customer.
+      expect(res.status).toBe(422);
+      expect(res.body.statusCode).toBe('FBX-E-011');
     }
     const [execution] = await executionsOf('bre-ends');
     expect(execution?.status).toBe('SUCCEEDED');
@@ -943,5 +981,47 @@ describe('a trigger that fails half-way is finished by the retry, never half-don
       (b) => b.data.status !== 'PROCESSING',
     );
     expect(done.data).toMatchObject({ status: 'SUCCESS', disbursedAmount: 77404 });
+  });
+});
+
+describe('the journey envelope as a client written from the spec reads it', () => {
+  it('answers unknown paths and methods under /v2 and /user in the journey envelope (FBX-E-000)', async () => {
+    const unknown = await api('POST', '/v2/user/nothing', { body: { customerID: 'x' } });
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ data: {}, statusCode: 'FBX-E-000', error: expect.stringContaining('/v2') });
+    const method = await api('DELETE', '/v2/user/create');
+    expect(method.status).toBe(405);
+    expect(method.body).toMatchObject({ data: {}, statusCode: 'FBX-E-000' });
+    expect((await api('GET', '/user/elsewhere')).body).toMatchObject({ statusCode: 'FBX-E-000' });
+    // The platform's own paths keep the platform envelope.
+    expect((await api('GET', '/v1/nothing')).body).toMatchObject({ error: { code: 'no_route' } });
+  });
+
+  it('accepts and ignores fields it does not know, and a consent without ipAddress', async () => {
+    const created = await api('POST', '/v2/user/create', {
+      body: { customerID: 'cust-extra-fields', mobile: '9812300101', partnerRef: 'p-1', meta: { a: 1 } },
+    });
+    expect(created.status).toBe(200);
+    const details = specDetails('cust-extra-fields');
+    const consents = details.consents.map(({ ipAddress: _ip, url: _url, ...rest }) => rest);
+    const updated = await api('POST', '/v2/user/details/update', {
+      body: { ...details, consents, somethingNew: true },
+    });
+    expect(updated.status).toBe(200);
+    expect(updated.body.statusCode).toBe('UUD-S-000');
+  });
+
+  it('names the session code `status` on errors as on success (one key per endpoint)', async () => {
+    const res = await api('POST', '/v2/user/session', {
+      body: { customerID: 'nobody-here', redirectURL: 'https://x.example/r' },
+    });
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({ data: {}, error: expect.any(String), status: 'FBX-E-006' });
+    const unauth = await client(runtime.baseUrl, { 'x-api-key': 'sk_sandbox_wrong' })('POST', '/v2/user/session', {
+      body: { customerID: 'x', redirectURL: 'https://x.example/r' },
+    });
+    expect(unauth.status).toBe(401);
+    expect(unauth.body).toMatchObject({ data: {}, status: 'FBX-E-005' });
+    expect(unauth.body.statusCode).toBeUndefined();
   });
 });

@@ -161,10 +161,11 @@ describe('application workflow: Retry and Catch', () => {
     expect(app.calls('markFailed')).toHaveLength(0);
   });
 
-  it('ends DISBURSAL_FAILED when the bank keeps failing (3 retries), never half-done', async () => {
-    const app = await application({ disburse: [providerError()] });
+  it('marks DISBURSAL_FAILED when the bank keeps failing (3 retries), then waits for a new trigger, which can disburse', async () => {
+    const err = providerError();
+    const app = await application({ disburse: [err, err, err, err, { status: 'DISBURSED' }] });
     await toDisbursal(app);
-    expect((await app.finished()).status).toBe('SUCCEEDED');
+    await eventually(() => app.calls('markFailed').length === 1, 10_000);
     expect(app.calls('disburse')).toHaveLength(4);
     expect(app.calls('markFailed')).toEqual([
       expect.objectContaining({
@@ -174,6 +175,11 @@ describe('application workflow: Retry and Catch', () => {
         }),
       }),
     ]);
+    // The partner triggers again: the workflow was waiting, and this attempt goes through.
+    await app.answer('DISBURSAL', {});
+    expect((await app.finished()).status).toBe('SUCCEEDED');
+    expect(app.calls('disburse')).toHaveLength(5);
+    expect(app.calls('markFailed')).toHaveLength(1);
   });
 
   it("ends REJECTED when the borrower declines to sign (the provider's SendTaskFailure, caught by name)", async () => {

@@ -37,6 +37,18 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
       details: [{ field: 'offerDetails.offerID', message: 'is not an offer of this customer' }],
     });
   }
+  // A later BRE run supersedes this one: its offers are the live ones (an accepted one stays accepted).
+  const superseded = borrower.journey?.breReferenceId && borrower.journey.breReferenceId !== run.referenceId;
+  if (superseded && !(await findApplicationByOffer(principal, terms.offerID))) {
+    throw new LendstackError(
+      'validation',
+      'invalid_offer',
+      `Offer ${terms.offerID} was superseded by a newer BRE run`,
+      {
+        details: [{ field: 'offerDetails.offerID', message: 'was superseded by a newer BRE run' }],
+      },
+    );
+  }
   if (found.offer.expiresAt <= new Date().toISOString()) {
     throw new LendstackError(
       'validation',

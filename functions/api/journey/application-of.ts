@@ -1,8 +1,8 @@
 import type { Borrower } from '#core/borrowers';
-import { InvalidStateError } from '#core/errors';
+import { InvalidStateError, RuleViolationError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
-import { findApplication, type LoanApplication } from '#store/applications';
-import { getBorrowerByCustomerId } from '#store/borrowers';
+import { findApplication, getApplication, type LoanApplication } from '#store/applications';
+import { claimJourneyRun, getBorrower, getBorrowerByCustomerId, type RunPointer } from '#store/borrowers';
 import { saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
 import { completeTask } from '#store/workflows';
 
@@ -84,6 +84,76 @@ export async function withWaitingStep<T>(
     return await answer(token);
   } catch (error) {
     await saveWaitToken(tenant, applicationId, step, token);
+    throw error;
+  }
+}
+
+/**
+ * Refuses a trigger on a journey that has ended: FBX-E-011 (User Disqualified) after the BRE
+ * rejected the customer, FBX-E-010 after it expired.
+ */
+export function assertJourneyOpen(borrower: Borrower): void {
+  const stage = borrower.journey?.stage;
+  if (stage === 'REJECTED') {
+    throw new RuleViolationError('user_disqualified', 'The customer was rejected by the BRE: the journey has ended');
+  }
+  if (stage === 'EXPIRED') throw new InvalidStateError('invalid_user_state', 'The journey has expired');
+}
+
+/**
+ * Starts a run (BRE, KYC) exactly once under concurrency. The run is written and claimed as
+ * the customer's current one in one transaction, if the current one is still `previous`: of N
+ * identical triggers at once one wins, and the others answer with the winner's referenceID.
+ * The winner then hands the run to the step the workflow waits on; if the workflow does not
+ * take it, `failRun` marks it failed, so no run stays PROCESSING with nothing behind it and
+ * the partner's retry starts a new one.
+ */
+export async function startRunOnce(
+  tenant: Tenant,
+  borrower: Borrower,
+  run: {
+    pointer: RunPointer;
+    previous: string | undefined;
+    referenceId: string;
+    put: { Put: Record<string, unknown> };
+    step: WaitStep;
+    output: unknown;
+    failRun: () => Promise<void>;
+  },
+): Promise<string> {
+  const won = await claimJourneyRun(tenant, borrower.borrowerId, run.pointer, run.previous, run);
+  if (!won) {
+    const current = (await getBorrower(tenant, borrower.borrowerId)).journey?.[run.pointer];
+    if (!current) throw new InvalidStateError('invalid_user_state', 'Another trigger changed the journey: retry');
+    return current;
+  }
+  try {
+    await withWaitingStep(tenant, applicationIdOf(borrower), run.step, (token) => completeTask(token, run.output));
+  } catch (error) {
+    await run.failRun();
+    throw error;
+  }
+  return run.referenceId;
+}
+
+/**
+ * Runs `claim`, a conditional write of an application step's record (its agreement or
+ * disbursal, see updateApplication's `expect`): true when this caller won; otherwise the
+ * referenceID the concurrent winner recorded, which is what this caller answers too.
+ */
+export async function claimStep(
+  tenant: Tenant,
+  applicationId: string,
+  field: 'agreement' | 'disbursal',
+  claim: () => Promise<void>,
+): Promise<true | string> {
+  try {
+    await claim();
+    return true;
+  } catch (error) {
+    if (!(error instanceof InvalidStateError)) throw error;
+    const winner = (await getApplication(tenant, applicationId))[field];
+    if (winner?.status === 'PROCESSING') return winner.referenceId;
     throw error;
   }
 }

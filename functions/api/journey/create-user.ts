@@ -18,8 +18,10 @@ type Route = typeof routes.journeyCreateUser;
 
 /**
  * POST /v2/user/create: idempotent on customerID. The same customerID with the same mobile
- * continues the journey from its stage (CUR-S-000, with the stage); with another mobile it is
- * CUR-E-002 (User Exists). A new customer is a new loan application: its workflow starts here.
+ * continues the journey from its stage (CUR-S-000, with the stage; before any progress the
+ * very answer of the first create); with another mobile it is CUR-E-002 (User Exists). Another
+ * customerID with a known mobile is a new customer: dedupe is the BRE's rule, not the door's.
+ * A new customer is a new loan application: its workflow starts here.
  */
 const createUser = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
@@ -53,8 +55,11 @@ const createUser = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     throw error;
   }
   await startApplication(principal, borrower);
-  return journeyOk({ message: 'user created!' }, 'CUR-S-000');
+  return created();
 };
+
+/** The first create's answer (the spec's sample, with the stage): its retries, concurrent or not, get the same. */
+const created = () => journeyOk({ message: 'user created!', stage: 'USER_CREATED' }, 'CUR-S-000');
 
 async function resume(tenant: Tenant, existing: Borrower, mobile: string): Promise<ApiResult> {
   if (existing.phone !== mobile) {
@@ -62,10 +67,9 @@ async function resume(tenant: Tenant, existing: Borrower, mobile: string): Promi
   }
   // The first attempt may have died before starting the workflow: starting it again is harmless.
   await startApplication(tenant, existing);
-  return journeyOk(
-    { message: 'user exists: the journey continues', stage: await stageOf(tenant, existing) },
-    'CUR-S-000',
-  );
+  const stage = await stageOf(tenant, existing);
+  if (stage === 'USER_CREATED') return created();
+  return journeyOk({ message: 'user exists: the journey continues', stage }, 'CUR-S-000');
 }
 
 /** Where the customer stands: past the offer acceptance, the application's own status (SIGNED, DISBURSED, …). */

@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
+import { getBorrower } from '#store/borrowers';
 import { getBreRun } from '#store/credit';
 import { journeyOk } from './respond.ts';
 import { routes } from './routes.ts';
@@ -18,6 +19,9 @@ const STATUS_CODE = {
 const getOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const run = await getBreRun(input.principal, input.query.referenceID);
   const now = new Date().toISOString();
+  // A newer BRE run of the customer supersedes this run's offers: they read EXPIRED.
+  const latest = (await getBorrower(input.principal, run.borrowerId)).journey?.breReferenceId;
+  const superseded = Boolean(latest && latest !== run.referenceId);
   const done = run.status === 'SUCCESS' || run.status === 'REJECTED';
   return journeyOk(
     {
@@ -33,7 +37,7 @@ const getOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
               offerID: o.offerID,
               offerType: 'final',
               slabs: o.slabs,
-              status: o.expiresAt > now ? 'ACTIVE' : 'EXPIRED',
+              status: o.expiresAt > now && !superseded ? 'ACTIVE' : 'EXPIRED',
             }))
           : null,
       outputVariables: done ? (run.status === 'REJECTED' ? { rejectionReason: run.detailedReason ?? '' } : {}) : null,

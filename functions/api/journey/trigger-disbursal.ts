@@ -5,7 +5,7 @@ import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { updateApplication } from '#store/applications';
 import { completeTask } from '#store/workflows';
-import { answerIfWaiting, applicationOf, withWaitingStep } from './application-of.ts';
+import { answerIfWaiting, applicationOf, claimStep, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 import { routes } from './routes.ts';
 
@@ -13,30 +13,44 @@ type Route = typeof routes.journeyTriggerDisbursal;
 
 /**
  * POST /v2/loan/disburse: after the agreement is signed, tells the workflow to disburse.
- * Exactly once: a second trigger answers with the same referenceID, and the bank step is
- * idempotent when the workflow retries it.
+ * Exactly once: N identical triggers at once record one disbursal and all answer with its
+ * referenceID, and the bank step is idempotent when the workflow retries it. After a failed
+ * disbursal (DISBURSAL_FAILED) a trigger is a new attempt with a new referenceID: the workflow
+ * waits for it again.
  */
 const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, body } = input;
   const notSigned = () => new InvalidStateError('invalid_user_state', 'The loan agreement is not signed yet');
   const { app } = await applicationOf(principal, body.customerID, notSigned);
-  if (app.disbursal) {
+  if (app.disbursal && app.status !== 'DISBURSAL_FAILED') {
     // An earlier trigger recorded it but the workflow never heard: tell it now.
     if (app.status === 'DISBURSAL_PROCESSING') {
       await answerIfWaiting(principal, app.applicationId, 'DISBURSAL', { triggeredAt: new Date().toISOString() });
     }
     return journeyOk({ referenceID: app.disbursal.referenceId }, 'TDB-S-200');
   }
-  if (app.status !== 'SIGNED') throw notSigned();
+  if (app.status !== 'SIGNED' && app.status !== 'DISBURSAL_FAILED') throw notSigned();
   const referenceId = newId('dsb');
-  await withWaitingStep(principal, app.applicationId, 'DISBURSAL', async (token) => {
-    await updateApplication(principal, app.applicationId, {
-      from: ['SIGNED'],
-      set: { status: 'DISBURSAL_PROCESSING', disbursal: { referenceId, status: 'PROCESSING', message: '' } },
+  const won = await claimStep(principal, app.applicationId, 'disbursal', () =>
+    updateApplication(principal, app.applicationId, {
+      from: ['SIGNED', 'DISBURSAL_FAILED'],
+      set: {
+        status: 'DISBURSAL_PROCESSING',
+        disbursal: {
+          referenceId,
+          status: 'PROCESSING',
+          message: '',
+          attempt: app.disbursal ? (app.disbursal.attempt ?? 1) + 1 : 1,
+        },
+      },
       reference: { id: referenceId, kind: 'disbursal' },
-    });
-    await completeTask(token, { triggeredAt: new Date().toISOString() });
-  });
+      expect: { field: 'disbursal', referenceId: app.disbursal?.referenceId },
+    }),
+  );
+  if (won !== true) return journeyOk({ referenceID: won }, 'TDB-S-200');
+  await withWaitingStep(principal, app.applicationId, 'DISBURSAL', (token) =>
+    completeTask(token, { triggeredAt: new Date().toISOString() }),
+  );
   return journeyOk({ referenceID: referenceId }, 'TDB-S-200');
 };
 

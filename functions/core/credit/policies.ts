@@ -20,6 +20,14 @@ export interface OfferSlab {
   gst: number;
 }
 
+/**
+ * What the BRE does when another customer of the partner has the same PAN or mobile:
+ * `reject` any match; `allow_closed` reject only while a match's journey is open (a repeat
+ * borrower whose earlier loan ended is welcome); `refer` decide as usual but flag the match
+ * in outputVariables.dedupe for the lender's review.
+ */
+export type DedupeMode = 'reject' | 'refer' | 'allow_closed';
+
 export interface Policy {
   id: string;
   version: number;
@@ -27,6 +35,7 @@ export interface Policy {
   effectiveFrom: IsoDate;
   offerValidityDays: number;
   lenderName: string;
+  dedupe: DedupeMode;
   preBre: RejectRule[];
   lenderBre: RejectRule[];
   bands: { id: string; when: Condition; slabs: OfferSlab[] }[];
@@ -52,6 +61,7 @@ const personalLoanV1: Policy = {
   // Within the application workflow's 24-day wait for the acceptance.
   offerValidityDays: 21,
   lenderName: 'lendstack sandbox lender',
+  dedupe: 'allow_closed',
   preBre: [
     { id: 'age-min', reason: 'Applicant is younger than 21', rejectWhen: { fact: 'age', op: 'lt', value: 21 } },
     { id: 'age-max', reason: 'Applicant is older than 60', rejectWhen: { fact: 'age', op: 'gt', value: 60 } },
@@ -102,8 +112,11 @@ const personalLoanV1: Policy = {
 };
 
 const POLICIES: Policy[] = [personalLoanV1];
-/** EDI and business loans use the personal-loan policy until they get their own. */
-const PROGRAM_ALIASES: Record<string, string> = { EDI: 'PERSONAL_LOAN', BUSINESS_LOAN: 'PERSONAL_LOAN' };
+/**
+ * EDI uses the personal-loan policy until it gets its own. BUSINESS_LOAN has no lender in the
+ * sandbox: its BRE trigger is GNO-E-002 (Invalid Policy ID), as a program without a lender is.
+ */
+const PROGRAM_ALIASES: Record<string, string> = { EDI: 'PERSONAL_LOAN' };
 
 /** The policy in force for a program on a date (the latest version that started by then). */
 export function policyFor(program: string, on: IsoDate): Policy | null {
@@ -118,9 +131,32 @@ export type Decision =
   | { outcome: 'PRE_BRE_REJECT' | 'LENDER_BRE_REJECT'; rule: string; reason: string }
   | { outcome: 'OFFER'; band: string; slabs: OfferSlab[] };
 
-/** Pre-BRE rules (no bureau needed). */
+/**
+ * The dedupe rule a policy's mode makes, over two facts: `dedupeMatches` (other customers with
+ * this PAN or mobile) and `dedupeOpenMatches` (those whose journey has not ended).
+ */
+export function dedupeRule(mode: DedupeMode): RejectRule | null {
+  if (mode === 'reject') {
+    return {
+      id: 'dedupe',
+      reason: 'Dedupe: another customer has this PAN or mobile',
+      rejectWhen: { fact: 'dedupeMatches', op: 'gt', value: 0 },
+    };
+  }
+  if (mode === 'allow_closed') {
+    return {
+      id: 'dedupe',
+      reason: 'Dedupe: another customer with this PAN or mobile has an application in progress or an open loan',
+      rejectWhen: { fact: 'dedupeOpenMatches', op: 'gt', value: 0 },
+    };
+  }
+  return null;
+}
+
+/** Pre-BRE rules (no bureau needed), the policy's dedupe rule first. */
 export function preBre(policy: Policy, facts: Facts): Decision | null {
-  const rejected = firstRejection(policy.preBre, facts);
+  const dedupe = dedupeRule(policy.dedupe);
+  const rejected = firstRejection(dedupe ? [dedupe, ...policy.preBre] : policy.preBre, facts);
   return rejected ? { outcome: 'PRE_BRE_REJECT', rule: rejected.id, reason: rejected.reason } : null;
 }
 
