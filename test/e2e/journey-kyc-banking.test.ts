@@ -62,6 +62,7 @@ async function customer(customerID: string, personal: Record<string, unknown> = 
         type,
         timestamp: 'someTimestamp',
         body: 'some_consent_content',
+        ipAddress: '192.0.2.1',
         url: 'some_url',
       })),
     },
