@@ -13,8 +13,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Retries `probe` until it resolves or `timeoutMs` passes. */
-export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 30_000): Promise<T> {
+/** Retries `probe` until it resolves or `timeoutMs` passes (Java starting on a busy 2-core machine can take most of a minute). */
+export async function waitFor<T>(what: string, probe: () => Promise<T>, timeoutMs = 90_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {
