@@ -216,6 +216,13 @@ describe('GET /v2/bank/list', () => {
   });
 });
 
+/** A PAN no other test customer has (the BRE's dedupe would see a shared one), with non-magic digits 1000-7999. */
+let pans = 0;
+function uniquePan(): string {
+  const n = pans++;
+  return `ABCP${String.fromCharCode(65 + (Math.floor(n / 7000) % 26))}${1000 + (n % 7000)}Z`;
+}
+
 /** Creates a customer with the spec's details (PAN and date of birth overridable) and triggers the BRE. */
 async function triggerBre(customerID: string, overrides: { pan?: string; dob?: string; pincode?: string } = {}) {
   const mobile = `98${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
@@ -223,9 +230,7 @@ async function triggerBre(customerID: string, overrides: { pan?: string; dob?: s
   await api('POST', '/v2/user/create', { body: { customerID, mobile } });
   const details = specDetails(customerID);
   const personal = details.basicDetails.personalDetails;
-  personal.pan =
-    overrides.pan ??
-    `ABCP${String.fromCharCode(65 + Math.floor(Math.random() * 26))}${String(Math.floor(Math.random() * 7000) + 1000)}Z`;
+  personal.pan = overrides.pan ?? uniquePan();
   if (overrides.dob) personal.dob = overrides.dob;
   if (overrides.pincode) personal.currentAddress.pincode = overrides.pincode;
   const updated = await api('POST', '/v2/user/details/update', { body: details });
@@ -247,6 +252,83 @@ async function breResult(referenceID: string) {
   }
   throw new Error('BRE still processing');
 }
+
+describe('BRE: dedupe, concurrency and superseded offers', () => {
+  it('rejects a second customer with the PAN of an open journey (PRE_BRE_REJECT, dedupe) but takes a new PAN', async () => {
+    const pan = uniquePan();
+    expect((await breResult(await triggerBre('dedupe-first', { pan }))).data.status).toBe('SUCCESS');
+    const second = await breResult(await triggerBre('dedupe-second', { pan }));
+    expect(second.data).toMatchObject({
+      status: 'REJECTED',
+      rejectionReason: 'PRE_BRE_REJECT',
+      outputVariables: { rejectionReason: expect.stringContaining('Dedupe') },
+    });
+    expect((await breResult(await triggerBre('dedupe-third'))).data.status).toBe('SUCCESS');
+  });
+
+  it('answers 10 identical concurrent BRE triggers with one run and one referenceID', async () => {
+    const first = await triggerBre('bre-concurrent');
+    await breResult(first);
+    const body = { customerID: 'bre-concurrent', riskVariables: {} };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/v2/user/offers', { body })));
+    expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('GNO-S-000'));
+    const ids = new Set(replies.map((r) => r.body.data.referenceID));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids] as string[];
+    expect(id).not.toBe(first);
+    expect((await breResult(id)).data.status).toBe('SUCCESS');
+  });
+
+  it("supersedes an earlier run's offers: they read EXPIRED and are refused (AOP-E-002)", async () => {
+    const first = await breResult(await triggerBre('bre-supersede'));
+    const again = await api('POST', '/v2/user/offers', { body: { customerID: 'bre-supersede', riskVariables: {} } });
+    const second = await breResult(again.body.data.referenceID);
+    expect(second.data.offers[0].status).toBe('ACTIVE');
+    const old = await api('GET', `/v2/user/offers?referenceID=${first.data.referenceID}`);
+    expect(old.body.data.offers[0].status).toBe('EXPIRED');
+    const accept = await api('POST', '/user/acceptOffer', {
+      body: {
+        customerID: 'bre-supersede',
+        offerDetails: { offerID: first.data.offers[0].offerID, amount: 80000, tenure: 8, interest: 25 },
+      },
+    });
+    expect(accept.body.statusCode).toBe('AOP-E-002');
+    expect(accept.body.error).toContain('superseded');
+  });
+
+  it('answers GNO-E-002 for a program with no lender (BUSINESS_LOAN in the sandbox)', async () => {
+    await api('POST', '/v2/user/create', { body: { customerID: 'bre-no-lender', mobile: '9812300201' } });
+    const details = { ...specDetails('bre-no-lender'), program: 'BUSINESS_LOAN' };
+    details.basicDetails.personalDetails.pan = uniquePan();
+    expect((await api('POST', '/v2/user/details/update', { body: details })).body.statusCode).toBe('UUD-S-000');
+    const res = await api('POST', '/v2/user/offers', { body: { customerID: 'bre-no-lender', riskVariables: {} } });
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ data: {}, statusCode: 'GNO-E-002' });
+  });
+});
+
+describe('triggers under concurrency: one effect, one referenceID for every caller', () => {
+  it('KYC: 10 identical triggers at once are one run', async () => {
+    await breResult(await triggerBre('kyc-concurrent'));
+    const body = { customerID: 'kyc-concurrent' };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/v2/kyc/ckyc', { body })));
+    expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('TCK-S-000'));
+    expect(new Set(replies.map((r) => r.body.data.referenceID)).size).toBe(1);
+  });
+
+  it('agreement: 10 identical triggers at once record one agreement', async () => {
+    await acceptedCustomer('agreement-concurrent');
+    const body = { customerID: 'agreement-concurrent' };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/v2/loan/agreement', { body })));
+    expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('TAS-S-000'));
+    const ids = new Set(replies.map((r) => r.body.data.referenceID));
+    expect(ids.size).toBe(1);
+    const [id] = [...ids] as string[];
+    expect((await poll(`/v2/loan/agreement?referenceID=${id}`, (b) => b.data.status === 'SUCCESS')).data.status).toBe(
+      'SUCCESS',
+    );
+  });
+});
 
 describe('BRE: POST + GET /v2/user/offers', () => {
   it('gives the spec sample details a SUCCESS offer with slabs (GEO-S-000)', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applicantFacts, lenderBre, policyFor, preBre } from '#core/credit/policies';
+import { applicantFacts, dedupeRule, lenderBre, policyFor, preBre } from '#core/credit/policies';
 import { holds } from '#core/credit/rules';
 
 describe('rule conditions', () => {
@@ -80,5 +80,45 @@ describe('the personal-loan policy', () => {
       rule: 'bureau-delinquency',
     });
     expect(lenderBre(policy!, { ...facts, bureauScore: null })).toMatchObject({ outcome: 'OFFER', band: 'thin-file' });
+  });
+});
+
+describe('the dedupe rule of a policy', () => {
+  const facts = (matches: number, open: number) => ({ dedupeMatches: matches, dedupeOpenMatches: open });
+
+  it('rejects any match in reject mode', () => {
+    const rule = dedupeRule('reject');
+    expect(rule && holds(rule.rejectWhen, facts(1, 0))).toBe(true);
+    expect(rule && holds(rule.rejectWhen, facts(0, 0))).toBe(false);
+  });
+
+  it('rejects only an open match in allow_closed mode (a repeat borrower whose journey ended is welcome)', () => {
+    const rule = dedupeRule('allow_closed');
+    expect(rule && holds(rule.rejectWhen, facts(2, 1))).toBe(true);
+    expect(rule && holds(rule.rejectWhen, facts(2, 0))).toBe(false);
+  });
+
+  it('never rejects in refer mode', () => {
+    expect(dedupeRule('refer')).toBeNull();
+  });
+
+  it('is the first pre-BRE rule of the sandbox personal-loan policy', () => {
+    const policy = policyFor('PERSONAL_LOAN', '2026-11-23');
+    expect(policy?.dedupe).toBe('allow_closed');
+    const decision =
+      policy &&
+      preBre(policy, {
+        ...facts(1, 1),
+        age: 30,
+        monthlyIncomeUpper: 50000,
+        pincode: '560095',
+        pincodeServiceable: true,
+      });
+    expect(decision).toMatchObject({ outcome: 'PRE_BRE_REJECT', rule: 'dedupe' });
+  });
+
+  it('gives BUSINESS_LOAN no policy in the sandbox (GNO-E-002)', () => {
+    expect(policyFor('BUSINESS_LOAN', '2026-11-23')).toBeNull();
+    expect(policyFor('EDI', '2026-11-23')?.id).toBe('personal-loan');
   });
 });
