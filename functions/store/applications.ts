@@ -116,8 +116,14 @@ export async function insertApplication(tenant: Tenant, borrower: Borrower, app:
       }),
     );
   } catch (error) {
-    if (cancelledConditions(error)?.[0]) {
+    const failed = cancelledConditions(error);
+    if (failed?.[0]) {
       throw new ConflictError('offer_already_accepted', `Offer ${app.offerId} was already accepted`, { cause: error });
+    }
+    if (failed?.[1]) {
+      throw new InvalidStateError('invalid_user_state', 'The customer has already accepted another offer', {
+        cause: error,
+      });
     }
     throw error;
   }

@@ -316,6 +316,20 @@ describe('triggers under concurrency: one effect, one referenceID for every call
     expect(new Set(replies.map((r) => r.body.data.referenceID)).size).toBe(1);
   });
 
+  it('acceptance: 10 identical acceptances at once are one application, all AOP-S-000', async () => {
+    const result = await breResult(await triggerBre('accept-concurrent'));
+    const body = {
+      customerID: 'accept-concurrent',
+      offerDetails: { offerID: result.data.offers[0].offerID, amount: 80000, tenure: 8, interest: 25 },
+    };
+    const replies = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/user/acceptOffer', { body })));
+    expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('AOP-S-000'));
+    const resumed = await api('POST', '/v2/user/create', {
+      body: { customerID: 'accept-concurrent', mobile: await mobileOf('accept-concurrent') },
+    });
+    expect(resumed.body.data.stage).toBe('OFFER_ACCEPTED');
+  });
+
   it('agreement: 10 identical triggers at once record one agreement', async () => {
     await acceptedCustomer('agreement-concurrent');
     const body = { customerID: 'agreement-concurrent' };

@@ -136,19 +136,19 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     amount: terms.amount,
     tenure: terms.tenure,
   });
+  // The application first: of N identical acceptances at once exactly one writes it (the
+  // offer's acceptance item is conditional), and the others answer as its retry would be.
   try {
-    await withWaitingStep(principal, applicationId, 'OFFERS', async (token) => {
-      await insertApplication(principal, borrower, app, event);
-      await completeTask(token, accepted(app));
-    });
+    await insertApplication(principal, borrower, app, event);
   } catch (error) {
-    // A concurrent acceptance of the same offer won: answer as its retry would be answered.
     if (error instanceof ConflictError && error.code === 'offer_already_accepted') {
       const winner = await findApplicationByOffer(principal, terms.offerID);
       if (winner) return sameTerms(winner, terms, principal);
     }
     throw error;
   }
+  // Then the workflow: a retry finds the application and answers the step if this dies first.
+  await withWaitingStep(principal, applicationId, 'OFFERS', (token) => completeTask(token, accepted(app)));
   return journeyOk({ message: 'ok' }, 'AOP-S-000');
 };
 
