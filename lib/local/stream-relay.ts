@@ -2,9 +2,11 @@
  * The local stand-in for EventBridge Pipes: polls the table's stream on DynamoDB Local,
  * applies the pipe's filter (the same event pattern), calls the same enrichment function
  * and puts the results on the local bus. With a data directory the position in the stream
- * is checkpointed, so a restart neither loses nor repeats events.
+ * is checkpointed after each batch is on the bus, and DynamoDB Local keeps the stream in the
+ * same directory: a restart, even after a kill, delivers what was not delivered (a batch the
+ * kill interrupted is delivered again: at-least-once, as Pipes).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import {
   type _Record,
   DescribeStreamCommand,
@@ -16,6 +18,34 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { outboxPipe } from '../model.ts';
 import { matchesPattern } from './event-pattern.ts';
 import { invoke } from './functions.ts';
+
+type Attribute = Record<string, unknown>;
+
+/**
+ * The SDK's stream client reads an empty map attribute (`{"M":{}}`) as `{}`, which no
+ * attribute is and the enrichment cannot unmarshall: without this an event with an empty
+ * object anywhere would stop the relay for good. (Pipes hands the service's JSON as it is.)
+ */
+function repairEmptyMaps(value: Attribute): Attribute {
+  if (Object.keys(value).length === 0) return { M: {} };
+  if (value.M && typeof value.M === 'object') {
+    const entries = Object.entries(value.M as Record<string, Attribute>).map(([k, v]) => [k, repairEmptyMaps(v)]);
+    return { M: Object.fromEntries(entries) };
+  }
+  if (Array.isArray(value.L)) return { L: (value.L as Attribute[]).map(repairEmptyMaps) };
+  return value;
+}
+
+function repairRecord(record: _Record): _Record {
+  const image = (i?: Record<string, unknown>) =>
+    i && Object.fromEntries(Object.entries(i).map(([k, v]) => [k, repairEmptyMaps(v as Attribute)]));
+  const { dynamodb } = record;
+  if (!dynamodb) return record;
+  return {
+    ...record,
+    dynamodb: { ...dynamodb, NewImage: image(dynamodb.NewImage), OldImage: image(dynamodb.OldImage) },
+  } as _Record;
+}
 
 export function startStreamRelay(options: {
   streamArn: string;
@@ -35,11 +65,16 @@ export function startStreamRelay(options: {
   let relayed = 0;
 
   const save = () => {
-    if (options.checkpointFile) writeFileSync(options.checkpointFile, JSON.stringify(checkpoints));
+    if (!options.checkpointFile) return;
+    // Written aside and renamed over: a kill mid-write leaves the previous checkpoint, never half of one.
+    writeFileSync(`${options.checkpointFile}.next`, JSON.stringify(checkpoints));
+    renameSync(`${options.checkpointFile}.next`, options.checkpointFile);
   };
 
   async function deliver(records: _Record[]) {
-    const matching = records.filter((r) => matchesPattern(JSON.parse(JSON.stringify(r)), outboxPipe.filter));
+    const matching = records
+      .map(repairRecord)
+      .filter((r) => matchesPattern(JSON.parse(JSON.stringify(r)), outboxPipe.filter));
     for (let i = 0; i < matching.length; i += outboxPipe.batchSize) {
       const batch = matching.slice(i, i + outboxPipe.batchSize);
       const events = (await invoke(outboxPipe.enrichment, batch)) as unknown[];
