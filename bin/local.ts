@@ -1,6 +1,7 @@
 /**
  * `npm start`: the whole of lendstack on this machine. `npm start -- --data-dir <dir>` keeps
- * data across restarts; PORT chooses the gateway port (default 3000).
+ * data across restarts, a kill included (running workflow executions resume); PORT chooses
+ * the gateway port (default 3000).
  */
 import { parseArgs } from 'node:util';
 import { startLocalRuntime } from '../lib/local/runtime.ts';
@@ -17,7 +18,8 @@ const { values } = parseArgs({
 if (values.help) {
   console.log(`Usage: npm start [-- --data-dir <dir>] [-- --port <port>] [-- --verbose]
 
-  --data-dir <dir>  keep tables, documents and credentials in <dir> across restarts (default: in memory)
+  --data-dir <dir>  keep tables, documents, workflow executions and credentials in <dir> across
+                    restarts, a crash included: running executions resume (default: in memory)
   --port <port>     gateway port (default: $PORT or 3000)
   --verbose         log every request, workflow and event`);
   process.exit(0);

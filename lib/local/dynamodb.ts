@@ -3,7 +3,8 @@
  * table created from the same definition the CDK deploys (functions/store/schema.ts).
  */
 import { type ChildProcess, spawnSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   CreateTableCommand,
   DescribeTableCommand,
@@ -70,6 +71,31 @@ export function createTableInput(tableName: string) {
   });
 }
 
+/**
+ * The DynamoDB Local a killed runtime left running on this data directory (a SIGKILL does not
+ * reach the Java child): stopped before another one opens the same files. Only a process that
+ * is still DynamoDB Local on this directory is touched (pids are reused).
+ */
+async function stopLeftover(dataDir: string): Promise<void> {
+  const pidFile = join(dataDir, 'dynamodb-local.pid');
+  if (!existsSync(pidFile)) return;
+  const pid = Number(readFileSync(pidFile, 'utf8'));
+  const probe = spawnSync('ps', ['-o', 'args=', '-p', String(pid)], { encoding: 'utf8' });
+  if (!Number.isInteger(pid) || probe.status !== 0 || !/DynamoDBLocal/.test(probe.stdout)) return;
+  if (!probe.stdout.includes(dataDir)) return;
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 30 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
+}
+
 export interface LocalDynamo {
   endpoint: string;
   streamArn: string;
@@ -84,8 +110,13 @@ export async function startDynamo(options: {
   const java = javaMajorVersion();
   if (java === null || java < 17) throw new MissingJavaError();
   const port = options.port ?? (await freePort());
-  if (options.dataDir) mkdirSync(options.dataDir, { recursive: true });
+  if (options.dataDir) {
+    mkdirSync(options.dataDir, { recursive: true });
+    await stopLeftover(options.dataDir);
+  }
   const child: ChildProcess = spawn({ port, sharedDb: true, path: options.dataDir ?? null, stdio: 'pipe' });
+  const pidFile = options.dataDir && join(options.dataDir, 'dynamodb-local.pid');
+  if (pidFile && child.pid) writeFileSync(pidFile, String(child.pid));
   let exited: string | null = null;
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => {
@@ -102,6 +133,7 @@ export async function startDynamo(options: {
   });
   const stop = () =>
     new Promise<void>((resolve) => {
+      if (pidFile) rmSync(pidFile, { force: true });
       if (child.exitCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.kill('SIGTERM');
