@@ -12,10 +12,11 @@ import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 /**
  * OFFERS: a BRE trigger or an offer acceptance; KYC: a KYC trigger; KYC_OTP: the CKYC OTP;
  * KYC_REVIEW: a reviewer's decision; AGREEMENT: the partner's signing trigger; DISBURSAL: the
- * partner's disbursal trigger. (The signature itself is answered by the e-sign provider with
- * the token it was sent.)
+ * partner's disbursal trigger; SIGNATURE: the borrower's consent on the hosted session page,
+ * when the customer signs there (otherwise the e-sign provider answers with the token it was
+ * sent).
  */
-export type WaitStep = 'OFFERS' | 'KYC' | 'KYC_OTP' | 'KYC_REVIEW' | 'AGREEMENT' | 'DISBURSAL';
+export type WaitStep = 'OFFERS' | 'KYC' | 'KYC_OTP' | 'KYC_REVIEW' | 'AGREEMENT' | 'SIGNATURE' | 'DISBURSAL';
 
 const pk = (t: Tenant, applicationId: string) => tenantKey(t, 'APP', applicationId);
 const WAIT = 'WAIT#';
