@@ -25,10 +25,25 @@ export async function parseMultipart(
     const fields: Record<string, string> = {};
     const files: UploadedFile[] = [];
     let tooLarge: string | undefined;
-    const parser = busboy({
-      headers: { 'content-type': headers['content-type'] },
-      limits: { fileSize: maxFileBytes, files: 5 },
-    });
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({
+        headers: { 'content-type': headers['content-type'] },
+        limits: { fileSize: maxFileBytes, files: 5 },
+      });
+    } catch (error) {
+      // busboy throws at once on a content type it cannot read (no boundary, a malformed parameter).
+      reject(
+        new ValidationError(
+          [{ field: 'content-type', message: 'must be multipart/form-data with a boundary' }],
+          undefined,
+          {
+            cause: error,
+          },
+        ),
+      );
+      return;
+    }
     parser.on('field', (name, value) => {
       fields[name] = value;
     });
