@@ -190,8 +190,9 @@ export const MAX_JSON_DEPTH = 20;
 
 /**
  * The first thing in a parsed body no item can hold: nesting past MAX_JSON_DEPTH, or a number
- * outside DynamoDB's range (magnitude 1e-130 to 1e126; JSON has no range, and 1e309 parses to
- * Infinity). Walked without recursion, so a hostile body cannot exhaust the stack.
+ * the table cannot store exactly (DynamoDB: no magnitude under 1e-130; the SDK: none past
+ * Number.MAX_SAFE_INTEGER, where a double stops being exact; JSON has no range, and 1e309
+ * parses to Infinity). Walked without recursion, so a hostile body cannot exhaust the stack.
  */
 function unstorable(value: unknown): FieldIssue | undefined {
   const stack: [unknown, string, number][] = [[value, 'body', 1]];
@@ -199,7 +200,9 @@ function unstorable(value: unknown): FieldIssue | undefined {
     const [node, field, depth] = stack.pop() as [unknown, string, number];
     if (typeof node === 'number') {
       const size = Math.abs(node);
-      if (size !== 0 && !(size >= 1e-130 && size < 1e126)) return { field, message: 'must be 0 or between 1e-130 and 1e126 in size' };
+      if (size !== 0 && !(size >= 1e-130 && size <= Number.MAX_SAFE_INTEGER)) {
+        return { field, message: `must be 0 or between 1e-130 and ${Number.MAX_SAFE_INTEGER} in size` };
+      }
     }
     if (!node || typeof node !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) return { field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
