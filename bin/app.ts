@@ -2,14 +2,22 @@
  * The CDK app. One stack per stage:
  *   npx cdk synth  -c stage=sandbox     (default)
  *   npx cdk deploy -c stage=prod        (retains data on delete)
- * cdk-nag's AwsSolutions checks run on every synth.
+ * cdk-nag's AwsSolutions checks run on every synth. Stage configuration is context (cdk.json
+ * or -c): `rateLimits` (requests per minute per credential by surface), `apiThrottle`
+ * ({rateLimit, burstLimit}: API Gateway stage throttling) and `wafPerIpRequestsPer5Minutes`.
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { routeList } from '../functions/api/routes.ts';
+import { stageRateLimits } from '../functions/http/rate-limit-config.ts';
 import { LendstackStack } from '../lib/aws/stack.ts';
 
 const app = new App();
+/** A context value given in cdk.json (JSON already) or with -c (a string to parse). */
+const jsonContext = (key: string) => {
+  const value = app.node.tryGetContext(key);
+  return typeof value === 'string' ? JSON.parse(value) : value;
+};
 const stage = String(app.node.tryGetContext('stage') ?? 'sandbox');
 if (!/^[a-z][a-z0-9-]{0,20}$/.test(stage))
   throw new Error(`Invalid stage name "${stage}": use lower-case letters, digits and dashes`);
@@ -18,7 +26,10 @@ new LendstackStack(app, `lendstack-${stage}`, {
   stage,
   routes: routeList,
   retain: stage === 'prod' || app.node.tryGetContext('retain') === 'true',
-  rateLimitPerMinute: Number(app.node.tryGetContext('rateLimitPerMinute') ?? 100),
+  // Requests per minute per credential by surface: cdk.json's `rateLimits`, or -c rateLimits='{"journey":20000}'.
+  rateLimits: stageRateLimits(app.node.tryGetContext('rateLimits')),
+  throttle: jsonContext('apiThrottle'),
+  perIpRequestsPer5Minutes: jsonContext('wafPerIpRequestsPer5Minutes'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `lendstack (${stage}): lending infrastructure`,
 });

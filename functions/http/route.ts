@@ -17,7 +17,7 @@ export type AuthScheme = 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader' | 'basic
 export type Access =
   | 'table:read'
   | 'table:write'
-  /** UpdateItem only: the per-key rate-limit counter every metered route keeps. */
+  /** The per-key rate-limit counter every metered route keeps (UpdateItem) and the partner's own limit (GetItem). */
   | 'table:count'
   | 'documents:read'
   | 'documents:write'
@@ -54,6 +54,11 @@ export interface RouteDef<Req extends RouteRequest = RouteRequest> {
   access: Access[];
   /** Not counted by the per-key rate limit (health, docs). */
   unmetered?: boolean;
+  /**
+   * A limit of the route's own, counted in a window of its own instead of the surface's
+   * (the platform spec's 10 requests per minute for report generation). Requests per minute.
+   */
+  rateLimitPerMinute?: number;
   /**
    * The journey API's endpoint-specific status codes for errors: keyed by the error's `code`
    * (`customer_exists`) or, for validation errors, by `field:<name>` (`field:mobile`).

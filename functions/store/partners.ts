@@ -4,7 +4,7 @@
  * (journey and platform APIs).
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/errors';
 import { newId } from '#core/ids';
 import { type Mode, SECRET_PREFIX, type Tenant } from '#core/tenant';
@@ -15,7 +15,12 @@ export interface Partner {
   partnerId: string;
   name: string;
   createdAt: string;
+  /** The partner's own requests per minute, by surface name (`journey`, `platform`, `partner`), over the stage's. */
+  rateLimits?: PartnerRateLimits;
 }
+
+/** Requests per minute by surface name; a surface not listed keeps the stage's limit. */
+export type PartnerRateLimits = Record<string, number>;
 
 export type CredentialStatus = 'ACTIVE' | 'REVOKED';
 
@@ -74,7 +79,43 @@ export async function createPartner(name: string, partnerId = newId('ptn')): Pro
 /** A partner by id, or null. */
 export async function findPartner(partnerId: string): Promise<Partner | null> {
   const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: partnerKey(partnerId) }));
-  return Item ? { partnerId: Item.partnerId, name: Item.name, createdAt: Item.createdAt } : null;
+  if (!Item) return null;
+  const { name, createdAt, rateLimits } = Item;
+  return { partnerId: Item.partnerId, name, createdAt, ...(rateLimits ? { rateLimits } : {}) };
+}
+
+/** A partner's own rate limits (empty when it has none, or is unknown): read by the rate limiter, cached per instance. */
+export async function findPartnerRateLimits(partnerId: string): Promise<PartnerRateLimits> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: partnerKey(partnerId), ProjectionExpression: 'rateLimits' }),
+  );
+  return (Item?.rateLimits as PartnerRateLimits | undefined) ?? {};
+}
+
+/**
+ * Sets (or with `null` removes) a partner's own limit for one surface. Ops only, so a read and
+ * a write: the map is created on first use, which one UpdateExpression cannot do with a nested SET.
+ */
+export async function setPartnerRateLimit(
+  partnerId: string,
+  surface: string,
+  perMinute: number | null,
+): Promise<Partner> {
+  const partner = await findPartner(partnerId);
+  if (!partner) throw new NotFoundError('partner', partnerId);
+  const rateLimits: PartnerRateLimits = { ...partner.rateLimits };
+  if (perMinute === null) delete rateLimits[surface];
+  else rateLimits[surface] = perMinute;
+  await ddb.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: partnerKey(partnerId),
+      UpdateExpression: 'SET rateLimits = :l',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: { ':l': rateLimits },
+    }),
+  );
+  return { ...partner, rateLimits };
 }
 
 /** Every partner, oldest first (ops listing; a Query on the byCollection index). */

@@ -107,7 +107,24 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     );
   }
   if (access.includes('table:count') && !access.includes('table:write')) {
-    statements.push(new PolicyStatement({ actions: ['dynamodb:UpdateItem'], resources: [table.tableArn] }));
+    // The counter items only: RATE#… keys.
+    statements.push(
+      new PolicyStatement({
+        actions: ['dynamodb:UpdateItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } },
+      }),
+    );
+  }
+  if (access.includes('table:count') && !access.includes('table:read')) {
+    // The partner's own rate limits, on its profile item (PTN#<partnerId>).
+    statements.push(
+      new PolicyStatement({
+        actions: ['dynamodb:GetItem'],
+        resources: [table.tableArn],
+        conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PTN#*'] } },
+      }),
+    );
   }
   const bucket = resources.documents;
   if (access.includes('documents:read') || access.includes('documents:write')) {

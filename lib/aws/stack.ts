@@ -4,7 +4,8 @@
  */
 import { Aws, CfnOutput, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { RouteDef } from '../../functions/http/route.ts';
+import { stageRateLimits } from '../../functions/http/rate-limit-config.ts';
+import type { RouteDef, Surface } from '../../functions/http/route.ts';
 import { Api } from './api.ts';
 import { Data, documentsBucketName } from './data.ts';
 import { Events } from './events.ts';
@@ -15,7 +16,12 @@ export interface LendstackStackProps extends StackProps {
   routes: readonly RouteDef[];
   /** Keep the table and buckets when the stack is deleted. */
   retain: boolean;
-  rateLimitPerMinute?: number;
+  /** Requests per minute per credential by surface, over the defaults (functions/http/rate-limit-config.ts). */
+  rateLimits?: Partial<Record<Surface, number>>;
+  /** API Gateway stage throttling, all callers together (default 200 requests/s, bursts of 400). */
+  throttle?: { rateLimit: number; burstLimit: number };
+  /** WAF's per-IP rule (default 30,000 requests per 5 minutes). */
+  perIpRequestsPer5Minutes?: number;
 }
 
 export class LendstackStack extends Stack {
@@ -34,7 +40,9 @@ export class LendstackStack extends Stack {
       stage: props.stage,
       routes: props.routes,
       resources,
-      rateLimitPerMinute: props.rateLimitPerMinute ?? 100,
+      rateLimits: stageRateLimits(props.rateLimits),
+      throttle: props.throttle,
+      perIpRequestsPer5Minutes: props.perIpRequestsPer5Minutes,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.urlForPath('/') });

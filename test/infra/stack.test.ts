@@ -218,7 +218,7 @@ describe('the lendstack stack', () => {
       expect(statement.Condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['RATE#*'] } });
     }
     const waf = resources.find((r) => r.Type === 'AWS::WAFv2::WebACL');
-    expect(JSON.stringify(waf?.Properties.Rules)).toContain('"limit":30000');
+    expect(JSON.stringify(waf?.Properties.Rules)).toContain('"Limit":30000');
   });
 
   it('logs access, traces, and puts a WAF in front of the stage', () => {
