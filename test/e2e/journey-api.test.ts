@@ -274,7 +274,7 @@ describe('BRE: dedupe, concurrency and superseded offers', () => {
     expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('GNO-S-000'));
     const ids = new Set(replies.map((r) => r.body.data.referenceID));
     expect(ids.size).toBe(1);
-    const [id] = [...ids] as string[];
+    const id = [...ids][0] as string;
     expect(id).not.toBe(first);
     expect((await breResult(id)).data.status).toBe('SUCCESS');
   });
@@ -337,7 +337,7 @@ describe('triggers under concurrency: one effect, one referenceID for every call
     expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('TAS-S-000'));
     const ids = new Set(replies.map((r) => r.body.data.referenceID));
     expect(ids.size).toBe(1);
-    const [id] = [...ids] as string[];
+    const id = [...ids][0] as string;
     expect((await poll(`/v2/loan/agreement?referenceID=${id}`, (b) => b.data.status === 'SUCCESS')).data.status).toBe(
       'SUCCESS',
     );

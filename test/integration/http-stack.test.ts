@@ -33,8 +33,9 @@ describe('POST /api/core/users through the middleware stack', () => {
     const res = await call(createUser, apiEvent(principal, { path: '/api/core/users', body: personalBorrower() }));
     expect(res.statusCode).toBe(201);
     expect(json(res)).toMatchObject({ userId: expect.stringMatching(/^bor_/), status: 'PENDING' });
-    expect(res.headers).toMatchObject({ 'x-request-id': expect.any(String), 'x-ratelimit-limit': '100' });
-    expect(Number(res.headers?.['x-ratelimit-remaining'])).toBeLessThan(100);
+    // The partner API's own default limit (the platform API's is its spec's 100).
+    expect(res.headers).toMatchObject({ 'x-request-id': expect.any(String), 'x-ratelimit-limit': '3000' });
+    expect(Number(res.headers?.['x-ratelimit-remaining'])).toBeLessThan(3000);
   });
 
   it('answers 400 naming every bad field, and stores nothing', async () => {
@@ -69,6 +70,20 @@ describe('POST /api/core/users through the middleware stack', () => {
     expect(again.statusCode).toBe(201);
     expect(json(again)).toEqual(json(first));
     expect(again.headers?.['idempotent-replayed']).toBe('true');
+  });
+
+  it('answers 20 identical requests sent at once with one borrower and one answer, the first one', async () => {
+    const body = personalBorrower();
+    const headers = { 'Idempotency-Key': `key-${Date.now()}-burst` };
+    const replies = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        call(createUser, apiEvent(principal, { path: '/api/core/users', body, headers })),
+      ),
+    );
+    // Not one 201 and nineteen "in progress": the others wait for the first answer and replay it.
+    expect(replies.map((r) => r.statusCode)).toEqual(Array(20).fill(201));
+    expect(new Set(replies.map((r) => json(r).userId)).size).toBe(1);
+    expect(replies.filter((r) => r.headers?.['idempotent-replayed'] === 'true')).toHaveLength(19);
   });
 
   it('answers 422 when the same Idempotency-Key comes with a different body', async () => {
