@@ -6,6 +6,10 @@
  *   npm run partner -- rotate --partner ptn_… --credential cred_…
  *   npm run partner -- revoke --partner ptn_… --credential cred_…
  *   npm run partner -- list   [--partner ptn_…]
+ *   npm run partner -- limit  --partner ptn_… --surface journey|platform|partner --per-minute 20000|default
+ *
+ * `limit` gives a partner its own requests per minute on one surface, over the stage's
+ * (`default` removes it); running functions pick it up within a minute.
  *
  * Against the running local sandbox by default (found through .lendstack/runtime.json), or
  * against a deployed stage with --table <TableName output of the stack> and the usual AWS
@@ -22,6 +26,8 @@ const { positionals, values } = parseArgs({
     partner: { type: 'string' },
     credential: { type: 'string' },
     table: { type: 'string' },
+    surface: { type: 'string' },
+    'per-minute': { type: 'string' },
   },
 });
 
@@ -31,9 +37,9 @@ function fail(message: string): never {
 }
 
 const command = positionals[0];
-if (!command || !['create', 'issue', 'rotate', 'revoke', 'list'].includes(command)) {
+if (!command || !['create', 'issue', 'rotate', 'revoke', 'list', 'limit'].includes(command)) {
   fail(
-    'usage: npm run partner -- create|issue|rotate|revoke|list [--name N] [--mode sandbox|live|both] [--partner ptn_…] [--credential cred_…] [--table T]',
+    'usage: npm run partner -- create|issue|rotate|revoke|list|limit [--name N] [--mode sandbox|live|both] [--partner ptn_…] [--credential cred_…] [--surface S --per-minute N|default] [--table T]',
   );
 }
 
@@ -55,6 +61,7 @@ if (values.table) {
 
 // Imported after the environment is set: the store's client reads it when created.
 const store = await import('../functions/store/partners.ts');
+const { isRateLimit, RATE_LIMITED_SURFACES } = await import('../functions/http/rate-limit-config.ts');
 const modes = (mode = 'sandbox') => {
   if (mode === 'both') return ['sandbox', 'live'] as const;
   if (mode === 'sandbox' || mode === 'live') return [mode] as const;
@@ -75,6 +82,15 @@ try {
     result = await store.rotateCredential(need(values.partner, 'partner'), need(values.credential, 'credential'));
   } else if (command === 'revoke') {
     result = await store.revokeCredential(need(values.partner, 'partner'), need(values.credential, 'credential'));
+  } else if (command === 'limit') {
+    const surface = need(values.surface, 'surface');
+    if (!(RATE_LIMITED_SURFACES as readonly string[]).includes(surface))
+      fail(`--surface must be one of ${RATE_LIMITED_SURFACES.join(', ')} (got ${surface})`);
+    const raw = need(values['per-minute'], 'per-minute');
+    const perMinute = raw === 'default' ? null : Number(raw);
+    if (perMinute !== null && !isRateLimit(perMinute))
+      fail(`--per-minute must be a whole number ≥ 1 or default (got ${raw})`);
+    result = await store.setPartnerRateLimit(need(values.partner, 'partner'), surface, perMinute);
   } else if (values.partner) {
     result = {
       partner: await store.findPartner(values.partner),
