@@ -1,5 +1,6 @@
 /** The OpenAPI 3.1 document, generated from the route table's zod schemas (zod's own JSON Schema output). */
 import * as z from 'zod';
+import { DEFAULT_RATE_LIMITS, RATE_LIMITED_SURFACES } from '#http/rate-limit-config';
 import type { RouteDef } from '#http/route';
 
 const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[] | undefined> = {
@@ -52,6 +53,22 @@ function parameters(route: RouteDef) {
   return out;
 }
 
+const RATE_LIMITS_TEXT = `Rate limits are per credential and per surface, in fixed one-minute windows: by default ${RATE_LIMITED_SURFACES.map(
+  (s) => `${DEFAULT_RATE_LIMITS[s].toLocaleString('en')} a minute on the ${s} API`,
+).join(
+  ', ',
+)} (the platform API's is its spec's 100; the journey API's lets 500 applications poll every 5 s). A deployment may set other limits per stage and per partner. Every counted response carries X-RateLimit-Limit, X-RateLimit-Remaining and X-RateLimit-Reset; past the limit the answer is 429 in the surface's envelope with Retry-After.`;
+
+const RATE_LIMIT_HEADERS = {
+  'X-RateLimit-Limit': { description: 'Requests allowed in the window', schema: { type: 'integer' } },
+  'X-RateLimit-Remaining': {
+    description: 'Requests left in the window (an estimate when the limit is above 15,000 a minute)',
+    schema: { type: 'integer' },
+  },
+  'X-RateLimit-Reset': { description: 'When the window ends, in epoch seconds', schema: { type: 'integer' } },
+  'Retry-After': { description: 'Seconds until the window ends', schema: { type: 'integer' } },
+};
+
 export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
@@ -63,8 +80,13 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
     }
     if (route.auth !== 'none') responses['401'] ??= { description: 'Missing, invalid or revoked credentials' };
     if (!route.unmetered) {
+      const limit = route.rateLimitPerMinute ?? DEFAULT_RATE_LIMITS[route.surface];
+      const own = route.rateLimitPerMinute
+        ? ', counted apart from the rest of the API'
+        : ' (stage and partner may differ)';
       responses['429'] ??= {
-        description: 'Rate limit exceeded (X-RateLimit-Limit / X-RateLimit-Remaining on every response)',
+        description: `Rate limit exceeded: ${limit.toLocaleString('en')} requests a minute per credential by default${own}; retry after Retry-After seconds`,
+        headers: RATE_LIMIT_HEADERS,
       };
     }
     paths[route.path] ??= {};
@@ -93,7 +115,8 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
       title: 'lendstack',
       version: '0.1.0',
       description:
-        'Open-source lending infrastructure. Four surfaces on one core: the partner API (/api/…), the journey API (/v2/…), the borrower app API (/api/v1/…) and the platform API (/v1/…). The mode (sandbox or live) comes from the credential: sk_sandbox_… or sk_prod_….',
+        'Open-source lending infrastructure. Four surfaces on one core: the partner API (/api/…), the journey API (/v2/…), the borrower app API (/api/v1/…) and the platform API (/v1/…). The mode (sandbox or live) comes from the credential: sk_sandbox_… or sk_prod_…. ' +
+        RATE_LIMITS_TEXT,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     components: {
