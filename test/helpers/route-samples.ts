@@ -1,0 +1,425 @@
+/**
+ * A real object of every kind a route can name, made over HTTP as a partner would, and a valid
+ * request for every route of the table built from them. The fuzz suite mutates these
+ * requests; the tenant-isolation suite sends them as someone else.
+ *
+ * A route with no entry in SAMPLES still gets a request: its path parameters and the id
+ * fields of its schemas are filled from the fixtures by field name, so a new route is
+ * exercised without anyone adding it here (and a suite that needs more says so).
+ */
+import { randomInt } from 'node:crypto';
+import * as z from 'zod';
+import type { RouteDef } from '#http/route';
+import { personalBorrower } from './factories.ts';
+import { type Answer, authHeaders, type Harness, type RawRequest, type Tenant } from './route-harness.ts';
+
+/** One tenant's objects, one of each kind a route can name. */
+export interface Fixtures {
+  /** Partner API borrower with its KTP and SELFIE uploaded (KYC not started). */
+  userId: string;
+  nik: string;
+  phone: string;
+  /** Platform API webhook endpoint, and an event delivered to it. */
+  endpointId: string;
+  eventId: string;
+  /** Journey customer walked to DISBURSED, and the reference of each step. */
+  customerID: string;
+  mobile: string;
+  pan: string;
+  offerID: string;
+  breReference: string;
+  kycReference: string;
+  agreementReference: string;
+  disbursalReference: string;
+  bankingReference: string;
+  sessionId: string;
+  /** A KYC run held for manual review (PAN digits 8003), and one waiting for the CKYC OTP (8001). */
+  kycReviewReference: string;
+  kycOtpReference: string;
+  refreshToken: string;
+}
+
+/** A multipart/form-data part: a field, or a file. */
+export type FormPart =
+  | { name: string; value: string }
+  | { name: string; filename: string; contentType: string; bytes: Uint8Array };
+
+/** A request before it is encoded: the route's parts, each as the route's schema sees it. */
+export interface Sample {
+  params?: Record<string, string>;
+  query?: Record<string, string>;
+  body?: unknown;
+  form?: FormPart[];
+  headers?: Record<string, string>;
+}
+
+export const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1]);
+/** Not a readable statement: the analysis FAILS, which still records a reference to poll. */
+export const NOT_A_STATEMENT = new TextEncoder().encode('%PDF-1.4\n%%EOF\n');
+
+/** The multipart body and its content type. */
+export function multipart(parts: FormPart[], boundary = `----harness${randomInt(1e9)}`) {
+  const chunks: Buffer[] = [];
+  for (const part of parts) {
+    const disposition =
+      'filename' in part
+        ? `form-data; name="${part.name}"; filename="${part.filename}"\r\ncontent-type: ${part.contentType}`
+        : `form-data; name="${part.name}"`;
+    chunks.push(Buffer.from(`--${boundary}\r\ncontent-disposition: ${disposition}\r\n\r\n`));
+    chunks.push(Buffer.from('filename' in part ? part.bytes : part.value));
+    chunks.push(Buffer.from('\r\n'));
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
+}
+
+/** A request line path: the route's path with its parameters (encoded) and the query. */
+export function pathOf(route: RouteDef, params: Record<string, string> = {}, query?: Record<string, string>) {
+  const path = route.path.replace(/\{(\w+)\}/g, (_m, name: string) => encodeURIComponent(params[name] ?? ''));
+  const search = query && Object.keys(query).length ? `?${new URLSearchParams(query)}` : '';
+  return `${path}${search}`;
+}
+
+/** The sample as bytes on the wire, with the caller's credentials for the route's scheme. */
+export function encode(route: RouteDef, sample: Sample, caller: Tenant | null): RawRequest {
+  const headers: Record<string, string> = { ...(caller ? authHeaders(caller, route.auth) : {}), ...sample.headers };
+  let body: Uint8Array | string | undefined;
+  if (sample.form) {
+    const encoded = multipart(sample.form);
+    body = encoded.body;
+    headers['content-type'] = encoded.contentType;
+  } else if (sample.body !== undefined) {
+    body = JSON.stringify(sample.body);
+    headers['content-type'] = 'application/json';
+  }
+  return { method: route.method, path: pathOf(route, sample.params, sample.query), headers, body };
+}
+
+/** The JSON Schema of a route's request part (the one the OpenAPI document shows). */
+export function jsonSchemaOf(schema: z.ZodType | undefined): Record<string, any> | undefined {
+  if (!schema) return undefined;
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, any>;
+}
+
+/** Top-level property names of an object schema (every branch of a union). */
+export function propertyNames(json: Record<string, any> | undefined): string[] {
+  if (!json) return [];
+  const branches: Record<string, any>[] = json.anyOf ?? json.oneOf ?? [json];
+  return [...new Set(branches.flatMap((b) => Object.keys(b.properties ?? {})))];
+}
+
+/**
+ * Multipart routes have no body schema in the table (they read the raw event): the form
+ * fields that name an object, per route.
+ */
+export const FORM_ID_FIELDS: Record<string, string[]> = {
+  journeyUploadDocument: ['customerID'],
+  journeyTriggerBanking: ['customerID'],
+};
+
+/** A field that names an object: `id`, `userId`, `customerID`, `referenceID`, … */
+const ID_FIELD = /^id$|Id$|ID$/;
+
+/** Where a route takes ids: path parameters, id fields of its query and body, form fields. */
+export function idFields(route: RouteDef): { field: string; in: 'path' | 'query' | 'body' | 'form' }[] {
+  const path = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ field: m[1] ?? '', in: 'path' as const }));
+  const query = propertyNames(jsonSchemaOf(route.request.query))
+    .filter((f) => ID_FIELD.test(f))
+    .map((field) => ({ field, in: 'query' as const }));
+  const body = propertyNames(jsonSchemaOf(route.request.body))
+    .filter((f) => ID_FIELD.test(f))
+    .map((field) => ({ field, in: 'body' as const }));
+  const form = (FORM_ID_FIELDS[route.id] ?? []).map((field) => ({ field, in: 'form' as const }));
+  return [...path, ...query, ...body, ...form];
+}
+
+/**
+ * `referenceID` names a different object on each journey route (a BRE run, a KYC run, an
+ * agreement…): which fixture it is, per route. A new route taking a referenceID needs a line.
+ */
+export const REFERENCE_OF: Record<string, keyof Fixtures> = {
+  journeyGetOffers: 'breReference',
+  journeyGetAgreement: 'agreementReference',
+  journeyGetDisbursal: 'disbursalReference',
+  journeyGetBanking: 'bankingReference',
+  journeyGetKyc: 'kycReference',
+  journeySubmitKycOtp: 'kycOtpReference',
+  resolveKycReview: 'kycReviewReference',
+};
+
+/** The fixture an id field of a route names, or undefined when there is no fixture of its kind. */
+export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string | undefined {
+  if (field === 'referenceID') {
+    const kind = REFERENCE_OF[route.id];
+    return kind ? fx[kind] : undefined;
+  }
+  const byField: Record<string, string> = {
+    userId: fx.userId,
+    customerID: fx.customerID,
+    sessionId: fx.sessionId,
+    eventId: fx.eventId,
+    // `/v1/webhook-endpoints/{id}`: the platform API's one resource with a bare id so far.
+    ...(route.path.startsWith('/v1/webhook-endpoints/') ? { id: fx.endpointId } : {}),
+  };
+  return byField[field];
+}
+
+/** The spec's "Update User Details" sample for one customer. */
+export function journeyDetails(customerID: string, pan: string) {
+  return {
+    customerID,
+    program: 'PERSONAL_LOAN',
+    basicDetails: {
+      personalDetails: {
+        pan,
+        email: 'testuser@gmail.com',
+        name: 'Test User',
+        dob: '1997-11-18',
+        gender: 'MALE',
+        currentAddress: { pincode: '560095', currentAddressLine1: 'some_address_L1', currentAddressCity: 'some_city' },
+      },
+      employmentDetails: { employmentType: 'Salaried', monthlyIncome: '0-25000', employmentOrganization: 'some_org' },
+    },
+    consents: ['HYBRID_CONSENT', 'BUREAU', 'TNC'].map((type) => ({
+      type,
+      timestamp: '2024-01-01T00:00:00Z',
+      body: 'some_consent_content',
+      ipAddress: '192.0.2.1',
+      url: 'some_url',
+    })),
+  };
+}
+
+export const LOAN_QUOTE = {
+  principal: 10000000,
+  currency: 'IDR',
+  method: 'declining_equal_installment',
+  interest_rate: 12.0,
+  rate_period: 'year',
+  term: { count: 6, frequency: 'monthly' },
+  day_count: '30/360',
+  disbursement_date: '2026-01-15',
+  first_repayment_date: '2026-02-15',
+  fees: [{ type: 'processing', percent: 2.75, tax_percent: 18, deduct_from_principal: true }],
+};
+
+/** A valid request per route, for the tenant that owns `fx`. */
+const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
+  refreshToken: (fx) => ({ body: { refresh_token: fx.refreshToken } }),
+  createUser: () => ({ body: personalBorrower() }),
+  getUser: (fx) => ({ params: { userId: fx.userId } }),
+  createDocument: (fx) => ({ body: { userId: fx.userId, document_type: 'KTP', content_type: 'image/jpeg' } }),
+  startKyc: (fx) => ({ params: { userId: fx.userId }, headers: { 'data-source': 'VIDA' } }),
+  createWebhookEndpoint: () => ({ body: { url: 'http://127.0.0.1:9/hooks', events: ['user_created'] } }),
+  listWebhookEndpoints: () => ({ query: { limit: '10', offset: '0' } }),
+  deleteWebhookEndpoint: (fx) => ({ params: { id: fx.endpointId } }),
+  listWebhookDeliveries: (fx) => ({ params: { id: fx.endpointId }, query: { limit: '10', offset: '0' } }),
+  replayWebhookDelivery: (fx) => ({ params: { id: fx.endpointId, eventId: fx.eventId } }),
+  resolveKycReview: (fx) => ({
+    params: { referenceID: fx.kycReviewReference },
+    body: { decision: 'APPROVED', note: 'documents checked by hand' },
+  }),
+  createLoanQuote: () => ({ body: LOAN_QUOTE }),
+  journeyCreateUser: (fx) => ({ body: { customerID: fx.customerID, mobile: fx.mobile } }),
+  journeyUpdateDetails: (fx) => ({ body: journeyDetails(fx.customerID, fx.pan) }),
+  journeyTriggerOffers: (fx) => ({ body: { customerID: fx.customerID, riskVariables: {} } }),
+  journeyGetOffers: (fx) => ({ query: { referenceID: fx.breReference } }),
+  journeyAcceptOffer: (fx) => ({
+    body: { customerID: fx.customerID, offerDetails: { offerID: fx.offerID, amount: 80000, tenure: 8, interest: 25 } },
+  }),
+  journeyTriggerAgreement: (fx) => ({ body: { customerID: fx.customerID, program: 'PERSONAL_LOAN' } }),
+  journeyGetAgreement: (fx) => ({ query: { referenceID: fx.agreementReference } }),
+  journeyTriggerDisbursal: (fx) => ({ body: { customerID: fx.customerID, program: 'PERSONAL_LOAN' } }),
+  journeyGetDisbursal: (fx) => ({ query: { referenceID: fx.disbursalReference } }),
+  journeyCreateSession: (fx) => ({ body: { customerID: fx.customerID, redirectURL: 'https://partner.example/back' } }),
+  journeySessionPage: (fx) => ({ params: { sessionId: fx.sessionId } }),
+  journeyUploadDocument: (fx) => ({
+    form: [
+      { name: 'customerID', value: fx.customerID },
+      { name: 'program', value: 'PERSONAL_LOAN' },
+      { name: 'documentType', value: 'SELFIE' },
+      { name: 'selfie', filename: 'selfie.jpg', contentType: 'image/jpeg', bytes: JPEG },
+    ],
+  }),
+  journeyTriggerBanking: (fx) => ({
+    form: [
+      { name: 'customerID', value: fx.customerID },
+      { name: 'bankName', value: 'HDFC' },
+      { name: 'uploadType', value: 'PDF' },
+      { name: 'files', filename: 'statement.pdf', contentType: 'application/pdf', bytes: NOT_A_STATEMENT },
+    ],
+  }),
+  journeyGetBanking: (fx) => ({ query: { referenceID: fx.bankingReference } }),
+  journeyTriggerKyc: (fx) => ({ body: { customerID: fx.customerID, program: 'PERSONAL_LOAN' } }),
+  journeySubmitKycOtp: (fx) => ({ body: { referenceID: fx.kycOtpReference, otp: '123456' } }),
+  journeyGetKyc: (fx) => ({ query: { referenceID: fx.kycReference } }),
+  journeyBankList: (fx) => ({ query: { customerID: fx.customerID } }),
+};
+
+/**
+ * A valid request for the route as the owner of `fx`: its sample, or one generated from the
+ * route's schemas with every id field filled from the fixtures.
+ */
+export function sampleRequest(route: RouteDef, fx: Fixtures): Sample {
+  const sample = SAMPLES[route.id];
+  if (sample) return sample(fx);
+  const generated: Sample = {};
+  for (const { field, in: where } of idFields(route)) {
+    const value = fixtureFor(route, field, fx) ?? '';
+    if (where === 'path') generated.params = { ...generated.params, [field]: value };
+    if (where === 'query') generated.query = { ...generated.query, [field]: value };
+    if (where === 'body') generated.body = { ...(generated.body as object), [field]: value };
+    if (where === 'form') generated.form = [...(generated.form ?? []), { name: field, value }];
+  }
+  if (route.request.body && generated.body === undefined) generated.body = {};
+  return generated;
+}
+
+/** Whether a route's sample is written out (true) or generated from its schemas (false). */
+export const hasSample = (route: RouteDef) => route.id in SAMPLES;
+
+// ---------------------------------------------------------------------------------- fixtures
+
+const letter = () => String.fromCharCode(65 + randomInt(26));
+/** A PAN whose four digits choose the sandbox outcome (random ones choose nothing). */
+export const panWith = (digits = String(randomInt(5000, 7999))) =>
+  `${letter()}${letter()}${letter()}P${letter()}${digits}${letter()}`;
+/** An Indian mobile number, unique enough per run. */
+export const indianMobile = () => `9${String(randomInt(100_000_000, 999_999_999))}`;
+
+/**
+ * Makes one object of every kind for `tenant` (sandbox), over HTTP, and waits until each has
+ * reached the state its routes expect. Webhook deliveries go to `hookUrl`.
+ */
+export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string, tag: string): Promise<Fixtures> {
+  const as = (scheme: RouteDef['auth']) => async (method: string, path: string, body?: unknown) => {
+    const res = await h.send({
+      method,
+      path,
+      headers: {
+        ...authHeaders(tenant, scheme),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 400) throw new Error(`fixture ${method} ${path} answered ${res.status}: ${res.text}`);
+    return res;
+  };
+  const partner = as('partnerJwt');
+  const platform = as('apiKeyBearer');
+  const journey = as('apiKeyHeader');
+  const poll = async (path: string, done: (a: Answer) => boolean) => {
+    for (let i = 0; i < 150; i++) {
+      const res = await journey('GET', path);
+      if (done(res)) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`fixture ${path} did not get there`);
+  };
+
+  // Platform: an endpoint first, so the events below are delivered to it.
+  const endpoint = await platform('POST', '/v1/webhook-endpoints', { url: hookUrl, events: ['*'] });
+  const endpointId = endpoint.json.id as string;
+
+  // Partner API: a borrower with its KYC documents uploaded.
+  const partnerSide = async () => {
+    const borrower = personalBorrower();
+    const userId = (await partner('POST', '/api/core/users', borrower)).json.userId as string;
+    for (const type of ['KTP', 'SELFIE']) {
+      const doc = await partner('POST', '/api/documents', { userId, document_type: type, content_type: 'image/jpeg' });
+      const put = await fetch(doc.json.upload_url, {
+        method: 'PUT',
+        headers: { 'content-type': 'image/jpeg' },
+        body: JPEG,
+      });
+      if (!put.ok) throw new Error(`fixture upload answered ${put.status}`);
+    }
+    const refresh = await h.send({ method: 'POST', path: '/api/auth/token/v2', headers: authHeaders(tenant, 'basic') });
+    return {
+      userId,
+      nik: borrower.nik as string,
+      phone: borrower.phone as string,
+      refreshToken: refresh.json.refresh_token,
+    };
+  };
+
+  // Journey API: one customer walked to DISBURSED, with a banking analysis and a session.
+  const customerID = `${tag}-main`;
+  const mobile = indianMobile();
+  const pan = panWith();
+  const journeySide = async () => {
+    await journey('POST', '/v2/user/create', { customerID, mobile });
+    await journey('POST', '/v2/user/details/update', journeyDetails(customerID, pan));
+    const breReference = (await journey('POST', '/v2/user/offers', { customerID, riskVariables: {} })).json.data
+      .referenceID as string;
+    const offers = await poll(
+      `/v2/user/offers?referenceID=${breReference}`,
+      (a) => a.json.data.status !== 'PROCESSING',
+    );
+    const offerID = offers.json.data.offers[0].offerID as string;
+    await journey('POST', '/user/acceptOffer', {
+      customerID,
+      offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 },
+    });
+    const kycReference = (await journey('POST', '/v2/kyc/ckyc', { customerID })).json.data.referenceID as string;
+    await poll(`/v2/kyc/details?referenceID=${kycReference}`, (a) => a.json.data.status === 'APPROVED');
+    const agreementReference = (await journey('POST', '/v2/loan/agreement', { customerID })).json.data
+      .referenceID as string;
+    await poll(`/v2/loan/agreement?referenceID=${agreementReference}`, (a) => a.json.data.status === 'SUCCESS');
+    const disbursalReference = (await journey('POST', '/v2/loan/disburse', { customerID })).json.data
+      .referenceID as string;
+    await poll(`/v2/loan/disburse?referenceID=${disbursalReference}`, (a) => a.json.data.status === 'SUCCESS');
+    const statement = multipart(SAMPLES.journeyTriggerBanking?.({ customerID } as Fixtures).form ?? []);
+    const banking = await h.send({
+      method: 'POST',
+      path: '/v2/user/bank/analyse',
+      headers: { ...authHeaders(tenant, 'apiKeyHeader'), 'content-type': statement.contentType },
+      body: statement.body,
+    });
+    if (banking.status !== 200) throw new Error(`fixture banking answered ${banking.status}: ${banking.text}`);
+    const session = await journey('POST', '/v2/user/session', { customerID, redirectURL: 'https://partner.example/' });
+    return {
+      offerID,
+      breReference,
+      kycReference,
+      agreementReference,
+      disbursalReference,
+      bankingReference: banking.json.data.referenceID as string,
+      sessionId: String(session.json.data.url).split('/').pop() ?? '',
+    };
+  };
+
+  // Two KYC runs that wait for someone: a reviewer (8003) and the customer's OTP (8001).
+  const waitingKyc = async (suffix: string, digits: string, until: (a: Answer) => boolean) => {
+    const id = `${tag}-${suffix}`;
+    await journey('POST', '/v2/user/create', { customerID: id, mobile: indianMobile() });
+    await journey('POST', '/v2/user/details/update', journeyDetails(id, panWith(digits)));
+    const ref = (await journey('POST', '/v2/kyc/ckyc', { customerID: id })).json.data.referenceID as string;
+    await poll(`/v2/kyc/details?referenceID=${ref}`, until);
+    return ref;
+  };
+  const [partnerObjects, journeyObjects, kycReviewReference, kycOtpReference] = await Promise.all([
+    partnerSide(),
+    journeySide(),
+    waitingKyc('review', '8003', (a) => a.json.data.outputVariables?.manualReviewRequired === true),
+    waitingKyc('otp', '8001', (a) => a.json.data.status === 'ACTION_PENDING'),
+  ]);
+
+  // The events so far have been delivered to the endpoint: one of them is the replay fixture.
+  await h.runtime.settle();
+  const deliveries = await platform('GET', `/v1/webhook-endpoints/${endpointId}/deliveries`);
+  const eventId = deliveries.json.data[0]?.event_id as string;
+  if (!eventId) throw new Error('fixture: no delivery recorded for the webhook endpoint');
+
+  return {
+    ...partnerObjects,
+    ...journeyObjects,
+    endpointId,
+    eventId,
+    customerID,
+    mobile,
+    pan,
+    kycReviewReference,
+    kycOtpReference,
+  };
+}
