@@ -1,0 +1,87 @@
+/**
+ * The journey's KYC steps the application's workflow waits on: a KYC run (the KYC step) and
+ * the CKYC OTP (the KYC_OTP step). The partner's triggers (POST /v2/kyc/ckyc, POST
+ * /v2/kyc/ckyc/otp) and the hosted session page both take these, so a run is the same
+ * whoever started it.
+ */
+import type { Borrower } from '#core/borrowers';
+import { InvalidStateError } from '#core/errors';
+import { newId } from '#core/ids';
+import type { Tenant } from '#core/tenant';
+import { getKycRun, type KycRun, kycRunPut, saveKycRun } from '#store/kyc-runs';
+import { completeTask } from '#store/workflows';
+import { applicationIdOf, assertJourneyOpen, startRunOnce, withWaitingStep } from './application-of.ts';
+
+/** Runs that a new trigger does not replace: one in progress, or KYC done. */
+const CURRENT = new Set(['PROCESSING', 'ACTION_PENDING', 'APPROVED']);
+
+/**
+ * Hands a KYC run to the application's workflow (OKYC when an Aadhaar XML was uploaded, CKYC
+ * otherwise) and returns its referenceID at once. A run in progress or an approved one is
+ * returned again rather than replaced, and N identical triggers at once are one run
+ * (startRunOnce). FBX-E-010 before the details; FBX-E-011 after a REJECTED BRE.
+ */
+export async function startKyc(tenant: Tenant, borrower: Borrower): Promise<string> {
+  assertJourneyOpen(borrower);
+  const stage = borrower.journey?.stage;
+  if (!stage || stage === 'USER_CREATED') {
+    throw new InvalidStateError(
+      'invalid_user_state',
+      'Share the user details (POST /v2/user/details/update) before KYC',
+    );
+  }
+  const latest = borrower.journey?.kycReferenceId;
+  if (latest) {
+    const run = await getKycRun(tenant, latest);
+    if (CURRENT.has(run.status)) return run.referenceId;
+  }
+  const now = new Date().toISOString();
+  const run: KycRun = {
+    referenceId: newId('kyr'),
+    customerId: String(borrower.customerId),
+    borrowerId: borrower.borrowerId,
+    status: 'PROCESSING',
+    action: '',
+    message: '',
+    personalKYC: null,
+    results: null,
+    manualReviewRequired: false,
+    otpAttempts: 0,
+    createdAt: now,
+    updatedAt: now,
+  };
+  return startRunOnce(tenant, borrower, {
+    pointer: 'kycReferenceId',
+    previous: latest,
+    referenceId: run.referenceId,
+    put: kycRunPut(tenant, run),
+    step: 'KYC',
+    output: { referenceId: run.referenceId },
+    // Never leave a run PROCESSING with nothing behind it: FAILED lets the partner trigger again.
+    failRun: () => saveKycRun(tenant, { ...run, status: 'FAILED', message: 'CKYC_FAILED' }),
+  });
+}
+
+/**
+ * Hands the OTP the CKYC registry sent the customer to the workflow, which checks it; the run
+ * reads PROCESSING until then. FBX-E-010 when the run is not waiting for an OTP.
+ */
+export async function answerKycOtp(tenant: Tenant, borrower: Borrower, run: KycRun, otp: string): Promise<void> {
+  if (run.status !== 'ACTION_PENDING') {
+    throw new InvalidStateError('invalid_user_state', 'This KYC run is not waiting for an OTP');
+  }
+  await withWaitingStep(tenant, applicationIdOf(borrower), 'KYC_OTP', async (token) => {
+    // Only once per OTP the run asked for: a second submission finds it PROCESSING.
+    await saveKycRun(
+      tenant,
+      { ...run, status: 'PROCESSING', action: '', updatedAt: new Date().toISOString() },
+      'ACTION_PENDING',
+    );
+    try {
+      await completeTask(token, { otp });
+    } catch (error) {
+      await saveKycRun(tenant, run); // still waiting for the OTP: it may be sent again
+      throw error;
+    }
+  });
+}
