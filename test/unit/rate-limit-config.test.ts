@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { configuredRateLimit, DEFAULT_RATE_LIMITS, stageRateLimits } from '#http/rate-limit-config';
 import { shardBudget, shardsFor } from '#store/rate-limits';
+import { openApiDocument } from '../../functions/api/openapi.ts';
+import { routeList } from '../../functions/api/routes.ts';
 
 describe('rate limits per surface', () => {
   it('defaults to the platform spec 100 a minute and a generous journey limit', () => {
@@ -46,5 +48,16 @@ describe('counter shards', () => {
       expect(shares.reduce((a, b) => a + b, 0)).toBe(limit);
       expect(Math.max(...shares) - Math.min(...shares)).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('the documented limits', () => {
+  it('states each surface default in the OpenAPI description and on every metered 429', () => {
+    const doc = openApiDocument(routeList);
+    expect(doc.info.description).toContain('100 a minute on the platform API, 6,000 a minute on the journey API');
+    const offers = doc.paths['/v2/user/offers']?.get as { responses: Record<string, { description: string }> };
+    expect(offers.responses['429']?.description).toContain('6,000 requests a minute per credential');
+    const endpoints = doc.paths['/v1/webhook-endpoints']?.get as { responses: Record<string, { description: string }> };
+    expect(endpoints.responses['429']?.description).toContain('100 requests a minute');
   });
 });
