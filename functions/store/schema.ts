@@ -20,7 +20,10 @@
  * | delivery attempt    | T#…#EVT#<eventId>                    | DLV#<endpointId>#ATT#<n> |                                          |
  * | outbox event        | OUTBOX#<eventId>                     | OUTBOX                 |                                            |
  * | idempotency record  | T#…#IDEM#<sha256(method path key)>   | IDEM                   |                                            |
- * | rate-limit window   | RATE#<credId>#<window start>         | RATE                   |                                            |
+ * | rate-limit window   | RATE#<credId>#<surface>#<start>[#<shard>] | RATE              |                                            |
+ *
+ * A rate window with a high limit is spread over shards (#store/rate-limits); a route with a
+ * limit of its own counts under its route id instead of the surface.
  *
  * Sandbox items, outbox items, idempotency records and rate windows carry `expiresAt`
  * (epoch seconds) and are removed by DynamoDB TTL; live business data never expires.
