@@ -58,7 +58,7 @@ export const JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46,
 export const NOT_A_STATEMENT = new TextEncoder().encode('%PDF-1.4\n%%EOF\n');
 
 /** The multipart body and its content type. */
-export function multipart(parts: FormPart[], boundary = `----harness${randomInt(1e9)}`) {
+export function multipart(parts: FormPart[], boundary = '----lendstack-harness-boundary') {
   const chunks: Buffer[] = [];
   for (const part of parts) {
     const disposition =
@@ -210,6 +210,7 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   getUser: (fx) => ({ params: { userId: fx.userId } }),
   createDocument: (fx) => ({ body: { userId: fx.userId, document_type: 'KTP', content_type: 'image/jpeg' } }),
   startKyc: (fx) => ({ params: { userId: fx.userId }, headers: { 'data-source': 'VIDA' } }),
+  startCreditScore: (fx) => ({ params: { userId: fx.userId }, headers: { 'credit-source': 'afpi,clik' } }),
   createWebhookEndpoint: () => ({ body: { url: 'http://127.0.0.1:9/hooks', events: ['user_created'] } }),
   listWebhookEndpoints: () => ({ query: { limit: '10', offset: '0' } }),
   deleteWebhookEndpoint: (fx) => ({ params: { id: fx.endpointId } }),
@@ -233,6 +234,13 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   journeyGetDisbursal: (fx) => ({ query: { referenceID: fx.disbursalReference } }),
   journeyCreateSession: (fx) => ({ body: { customerID: fx.customerID, redirectURL: 'https://partner.example/back' } }),
   journeySessionPage: (fx) => ({ params: { sessionId: fx.sessionId } }),
+  journeySessionKyc: (fx) => ({
+    params: { sessionId: fx.sessionId },
+    form: [{ name: 'selfie', filename: 'selfie.jpg', contentType: 'image/jpeg', bytes: JPEG }],
+  }),
+  journeySessionKycOtp: (fx) => ({ params: { sessionId: fx.sessionId }, form: [{ name: 'otp', value: '123456' }] }),
+  journeySessionAgreement: (fx) => ({ params: { sessionId: fx.sessionId }, form: [] }),
+  journeySessionConsent: (fx) => ({ params: { sessionId: fx.sessionId }, form: [{ name: 'consent', value: 'yes' }] }),
   journeyUploadDocument: (fx) => ({
     form: [
       { name: 'customerID', value: fx.customerID },

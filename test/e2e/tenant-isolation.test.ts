@@ -1,0 +1,261 @@
+/**
+ * Tenant isolation, generated from the route table. Every route that names an object (a path
+ * parameter, an id field of its query, body or form) is called with partner A's real object
+ * as two other tenants: another partner, and A itself in live mode. Each must answer as if the
+ * object did not exist (404, or 403; the journey API's FBX-E-006 / FBX-E-008), write nothing,
+ * change nothing in the table, and show nothing of A's. Then the same requests as A find the
+ * objects, so the refusals were about the caller and not a broken request.
+ *
+ * A new route is in the matrix as soon as it is in the table: its ids are filled from the
+ * fixtures by field name (route-samples.ts). It fails until it has a fixture for every id it
+ * takes, or an exemption below saying why it names nothing of a tenant's.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '#api/routes';
+import type { RouteDef } from '#http/route';
+import { personalBorrower } from '../helpers/factories.ts';
+import {
+  type Answer,
+  authHeaders,
+  changedKeys,
+  type Harness,
+  isInfrastructure,
+  startHarness,
+  type Tenant,
+} from '../helpers/route-harness.ts';
+import {
+  buildFixtures,
+  encode,
+  type Fixtures,
+  fixtureFor,
+  idFields,
+  indianMobile,
+  journeyDetails,
+  sampleRequest,
+} from '../helpers/route-samples.ts';
+import { startReceiver } from '../helpers/webhook-receiver.ts';
+
+/** Routes that name no object of a tenant's, and why. Every other route is in the matrix. */
+const EXEMPT: Record<string, string> = {
+  health: 'public; names nothing',
+  openapi: 'public; names nothing',
+  docs: 'public; names nothing',
+  issueToken: 'takes the credentials themselves; names no object',
+  refreshToken: 'the refresh token is a credential of its own partner and mode, not the id of an object',
+  createUser: 'creates; names no object (its natural keys, NIK and phone, are per tenant: checked below)',
+  createWebhookEndpoint: 'creates; names no object',
+  listWebhookEndpoints: "lists the caller's own endpoints (another tenant's never appear: checked below)",
+  createLoanQuote: 'stores nothing and names nothing',
+  journeyCreateUser:
+    "customerID is the partner's own key for a new customer: under another tenant it is another customer (checked below)",
+  journeyBankList: 'customerID is optional and never looked up: the list is the same for everyone',
+};
+
+/**
+ * The hosted session page's routes: the session id in the URL is the credential (auth none),
+ * so there is no other partner or mode to call them as. Tenancy comes from the session record.
+ */
+const isSessionLink = (route: RouteDef) =>
+  route.auth === 'none' && idFields(route).every((f) => f.field === 'sessionId') && idFields(route).length > 0;
+
+function exemption(route: RouteDef): string | undefined {
+  if (EXEMPT[route.id]) return EXEMPT[route.id];
+  if (isSessionLink(route))
+    return 'the session id in the URL is the credential (auth none): no other tenant to call it as';
+  return undefined;
+}
+
+const covered = routeList.filter((r) => !exemption(r));
+
+/** The journey API's codes for "no such object" (journey-api.txt, Generic Status Codes). */
+const JOURNEY_NOT_FOUND = new Set(['FBX-E-005', 'FBX-E-006', 'FBX-E-008']);
+
+let h: Harness;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+/** Partner A in sandbox mode owns the objects; B is another partner; A live is A's other mode. */
+let a: Tenant;
+let b: Tenant;
+let aLive: Tenant;
+let fx: Fixtures;
+const callers = [
+  { name: 'another partner', tenant: () => b },
+  { name: 'the same partner in live mode', tenant: () => aLive },
+] as const;
+const tally = { cases: 0, requests: 0 };
+const started = Date.now();
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  h = await startHarness();
+  a = h.sandbox;
+  [fx, b, aLive] = await Promise.all([
+    buildFixtures(h, a, receiver.url('/hooks/a'), 'iso'),
+    h.tenant('sandbox'),
+    h.tenant('live', a.partnerId),
+  ]);
+}, 120_000);
+
+afterAll(async () => {
+  console.log(
+    `tenant isolation: ${covered.length} routes × ${callers.length} callers = ${tally.cases} cases, ${tally.requests} requests, ${routeList.length - covered.length} routes exempt, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await h?.stop();
+  await receiver?.close();
+});
+
+/** A's values the request did not carry, found in the answer: an answer must not reveal what A has. */
+function revealed(answer: Answer, sent: string): string[] {
+  const own = [a.partnerId, ...Object.values(fx)].filter((v) => v.length >= 8);
+  return own.filter((v) => answer.text.includes(v) && !sent.includes(v));
+}
+
+/** Why an answer is not "no such object" for this route, or undefined when it is. */
+function notARefusal(route: RouteDef, answer: Answer): string | undefined {
+  if (answer.status === 400) {
+    // Refused before the lookup: the request itself is wrong, so nothing was learnt about isolation.
+    return `answered 400, so the request never reached the lookup: give ${route.id} a valid sample in test/helpers/route-samples.ts (${answer.text.slice(0, 300)})`;
+  }
+  if (answer.status !== 404 && answer.status !== 403) return `answered ${answer.status}: ${answer.text.slice(0, 300)}`;
+  if (route.surface !== 'journey') return undefined;
+  const code = answer.json?.statusCode ?? answer.json?.status;
+  return JOURNEY_NOT_FOUND.has(code) ? undefined : `answered ${answer.status} with ${code}, not a not-found code`;
+}
+
+async function sendCounted(request: Parameters<Harness['send']>[0]) {
+  tally.requests++;
+  return h.send(request);
+}
+
+describe('the matrix covers the route table', () => {
+  it('has a fixture for every id each route takes, or an exemption saying why the route names nothing', () => {
+    const problems: string[] = [];
+    for (const route of routeList) {
+      if (exemption(route)) continue;
+      const ids = idFields(route);
+      if (!ids.length) {
+        problems.push(`${route.id} (${route.method} ${route.path}) takes no id: add it to EXEMPT with the reason`);
+      }
+      for (const { field, in: where } of ids) {
+        if (!fixtureFor(route, field, fakeFixtures)) {
+          problems.push(`${route.id}: no fixture for ${where} ${field} (route-samples.ts: fixtureFor, REFERENCE_OF)`);
+        }
+      }
+    }
+    const stale = Object.keys(EXEMPT).filter((id) => !routeList.some((r) => r.id === id));
+    for (const id of stale) problems.push(`EXEMPT names ${id}, which is not in the route table`);
+    expect(problems).toEqual([]);
+  });
+});
+
+/** Every fixture field set, to ask fixtureFor which kinds exist before the real ones are made. */
+const fakeFixtures = new Proxy({} as Fixtures, { get: (_t, key) => `fixture-${String(key)}` });
+
+describe("another tenant's objects are not there", () => {
+  for (const route of covered) {
+    for (const caller of callers) {
+      it(`${route.method} ${route.path} as ${caller.name}: not found, nothing written or changed, nothing shown`, async () => {
+        tally.cases++;
+        const request = encode(route, sampleRequest(route, fx), caller.tenant());
+        const before = await h.snapshot();
+        const answer = await sendCounted(request);
+        const after = await h.snapshot();
+        const sent = `${request.path}\n${typeof request.body === 'string' ? request.body : Buffer.from(request.body ?? '').toString('latin1')}`;
+        expect(notARefusal(route, answer)).toBeUndefined();
+        expect(answer.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
+        expect(changedKeys(before, after)).toEqual([]);
+        expect(revealed(answer, sent)).toEqual([]);
+      });
+    }
+  }
+});
+
+describe("natural keys and listings are per tenant: another tenant's never collide or show", () => {
+  /** A's items (sandbox), to check that what others do leaves them as they were. */
+  const itemsOfA = async () => {
+    const all = await h.snapshot();
+    const prefix = `T#${a.partnerId}#sandbox#`;
+    return new Map([...all].filter(([k]) => k.startsWith(prefix)));
+  };
+  const as = (tenant: Tenant, scheme: RouteDef['auth']) => (method: string, path: string, body?: unknown) =>
+    sendCounted({
+      method,
+      path,
+      headers: {
+        ...authHeaders(tenant, scheme),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+
+  it("A's customerID, mobile and PAN are new to another partner and to A's live mode (journey)", async () => {
+    const before = await itemsOfA();
+    for (const caller of callers) {
+      const journey = as(caller.tenant(), 'apiKeyHeader');
+      // The same customerID with another mobile: CUR-E-002 would say A has this customer.
+      const same = await journey('POST', '/v2/user/create', { customerID: fx.customerID, mobile: indianMobile() });
+      expect(same.status, same.text).toBe(200);
+      expect(same.json.data.stage ?? 'USER_CREATED').toBe('USER_CREATED');
+      // Another customerID with A's mobile: dedupe by mobile must not reach across tenants.
+      const mobile = await journey('POST', '/v2/user/create', { customerID: `${fx.customerID}-m`, mobile: fx.mobile });
+      expect(mobile.status, mobile.text).toBe(200);
+      // A's PAN on the caller's own customer: UUD-E-001 would say A has a customer with it.
+      const details = await journey('POST', '/v2/user/details/update', journeyDetails(fx.customerID, fx.pan));
+      expect(details.status, details.text).toBe(200);
+    }
+    expect(changedKeys(before, await itemsOfA())).toEqual([]);
+  });
+
+  it("A's NIK and phone are new to another partner and to A's live mode (partner API)", async () => {
+    const before = await itemsOfA();
+    for (const caller of callers) {
+      const created = await as(caller.tenant(), 'partnerJwt')(
+        'POST',
+        '/api/core/users',
+        personalBorrower({ nik: fx.nik, phone: fx.phone }),
+      );
+      expect(created.status, created.text).toBe(201);
+    }
+    expect(changedKeys(before, await itemsOfA())).toEqual([]);
+  });
+
+  it("A's webhook endpoints are not in another tenant's list", async () => {
+    for (const caller of callers) {
+      const list = await as(caller.tenant(), 'apiKeyBearer')('GET', '/v1/webhook-endpoints');
+      expect(list.status).toBe(200);
+      expect(list.text).not.toContain(fx.endpointId);
+    }
+  });
+
+  it("an object of the caller's own does not reach A's objects inside it (offer, delivery)", async () => {
+    const before = await h.snapshot();
+    // B's own customer (the same customerID as A's, made above) accepting A's offer: AOP-E-002.
+    const accept = await as(b, 'apiKeyHeader')('POST', '/user/acceptOffer', {
+      customerID: fx.customerID,
+      offerDetails: { offerID: fx.offerID, amount: 80000, tenure: 8, interest: 25 },
+    });
+    expect([400, 404], accept.text).toContain(accept.status);
+    expect(['AOP-E-002', 'FBX-E-006']).toContain(accept.json.statusCode);
+    // B's own endpoint, replaying A's event.
+    const platform = as(b, 'apiKeyBearer');
+    const own = await platform('POST', '/v1/webhook-endpoints', { url: receiver.url('/hooks/b'), events: ['*'] });
+    const mid = await h.snapshot();
+    const replay = await platform('POST', `/v1/webhook-endpoints/${own.json.id}/deliveries/${fx.eventId}/replay`);
+    expect(replay.status, replay.text).toBe(404);
+    expect(replay.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
+    expect(changedKeys(mid, await h.snapshot())).toEqual([]);
+    expect(accept.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
+    expect(changedKeys(before, mid).filter((k) => !k.includes(b.partnerId))).toEqual([]);
+  });
+});
+
+describe('the same requests as the owner find the objects (the refusals were about the caller)', () => {
+  // Reads first, then changes; deletions last, so no control takes away another's object.
+  const order = (r: RouteDef) => (r.method === 'GET' ? 0 : r.method === 'DELETE' ? 2 : 1);
+  for (const route of [...covered].sort((x, y) => order(x) - order(y))) {
+    it(`${route.method} ${route.path} as its owner`, async () => {
+      const answer = await sendCounted(encode(route, sampleRequest(route, fx), a));
+      expect(answer.status, answer.text.slice(0, 300)).toBeLessThan(500);
+      expect([400, 401, 403, 404], `${answer.status}: ${answer.text.slice(0, 300)}`).not.toContain(answer.status);
+    });
+  }
+});
