@@ -302,19 +302,29 @@ export function formBody(form: FormPart[]): fc.Arbitrary<Body> {
   const fileAt = form.findIndex((p) => 'filename' in p);
   const file = form[fileAt] as Extract<FormPart, { filename: string }> | undefined;
   const replace = (i: number, part: FormPart) => form.map((p, j) => (j === i ? part : p));
-  const options: fc.WeightedArbitrary<Body>[] = [
-    { weight: 2, arbitrary: fc.constant(encode(form)) },
+  const options: fc.WeightedArbitrary<Body>[] = [{ weight: 2, arbitrary: fc.constant(encode(form)) }];
+  if (indexes.length) {
+    options.push(
+      {
+        weight: 8,
+        arbitrary: fc.tuple(fc.constantFrom(...indexes), hostileString).map(([i, value]) => {
+          const part = form[i] as FormPart;
+          return encode(
+            replace(i, 'filename' in part ? { ...part, bytes: Buffer.from(value) } : { name: part.name, value }),
+          );
+        }),
+      },
+      { weight: 2, arbitrary: fc.constantFrom(...indexes).map((i) => encode(form.filter((_, j) => j !== i))) },
+      { weight: 1, arbitrary: fc.constantFrom(...indexes).map((i) => encode([...form, form[i] as FormPart])) },
+    );
+  }
+  options.push(
     {
-      weight: 8,
-      arbitrary: fc.tuple(fc.constantFrom(...indexes), hostileString).map(([i, value]) => {
-        const part = form[i] as FormPart;
-        return encode(
-          replace(i, 'filename' in part ? { ...part, bytes: Buffer.from(value) } : { name: part.name, value }),
-        );
-      }),
+      weight: 2,
+      arbitrary: fc
+        .tuple(hostileString, hostileString)
+        .map(([name, value]) => encode([...form, { name: name.slice(0, 200), value }])),
     },
-    { weight: 2, arbitrary: fc.constantFrom(...indexes).map((i) => encode(form.filter((_, j) => j !== i))) },
-    { weight: 1, arbitrary: fc.constantFrom(...indexes).map((i) => encode([...form, form[i] as FormPart])) },
     {
       weight: 3,
       arbitrary: fc
@@ -342,7 +352,7 @@ export function formBody(form: FormPart[]): fc.Arbitrary<Body> {
       weight: 1,
       arbitrary: fc.constant({ bytes: JSON.stringify({}), contentType: 'multipart/form-data; boundary=x' }),
     },
-  ];
+  );
   if (file) {
     options.push(
       {
