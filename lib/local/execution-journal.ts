@@ -227,7 +227,14 @@ export function resumePlan(
       // any other task is a fresh invocation with its whole timeout.
       state.TimeoutSeconds = Math.max(0.001, state.TimeoutSeconds - (now - rerun.enteredAt) / 1000);
     }
+    if (state.Type === 'Wait' && typeof state.Seconds === 'number') {
+      // A Wait state waits what was left (a Timestamp is absolute already).
+      state.Seconds = Math.max(0, Math.ceil(state.Seconds - (now - rerun.enteredAt) / 1000));
+    }
     if (rerun.token) waits.push({ state: point.at, token: rerun.token, answer: rerun.answer });
+    // A Map runs again whole (its iterations are not tracked). A Parallel's branches start where
+    // they stood; should the Parallel itself be retried after that, its branches would start
+    // there again rather than from the top (no Parallel in statemachines/ has a Retry).
     if (state.Type !== 'Parallel') return;
     const branches = state.Branches as AslDefinition[];
     branches.forEach((branch, i) => {

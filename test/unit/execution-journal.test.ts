@@ -130,10 +130,16 @@ describe('resuming a journaled execution', () => {
     expect(branchesOf(definition)[0]?.StartAt).toBe('Await');
   });
 
-  it('gives a task that runs again its whole timeout', () => {
+  it('gives a task that runs again its whole timeout, and a Wait state what was left of its wait', () => {
     const plan = planAfter([entered('Prepare', 'Task', {}, 0)], 3_600_000);
     if (plan.kind !== 'resume') throw new Error(plan.kind);
     expect(plan.definition.States.Prepare?.TimeoutSeconds).toBe(30);
+    const waiting: AslDefinition = { StartAt: 'Pause', States: { Pause: { Type: 'Wait', Seconds: 60, End: true } } };
+    const progress = newProgress();
+    applyLine(progress, layoutOf(waiting), entered('Pause', 'Wait', {}, 0));
+    const resumed = resumePlan(waiting, progress, 0, 45_000);
+    if (resumed.kind !== 'resume') throw new Error(resumed.kind);
+    expect(resumed.definition.States.Pause?.Seconds).toBe(15);
   });
 
   it('keeps a resumed state where it stood when the resumed run enters it again', () => {
