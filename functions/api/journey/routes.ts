@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { route } from '#http/route';
 import * as journey from './schemas.ts';
+import * as sessionPage from './session-page-schemas.ts';
 
 export const routes = {
   // ---------------------------------------------------------------- journey API (x-api-key)
@@ -141,7 +142,7 @@ export const routes = {
     handler: 'api/journey/trigger-agreement',
     summary: 'Generate the loan agreement PDF and send it for e-signature',
     description:
-      "lendstack generates the agreement (a PDF of the accepted terms and the full schedule) when signing is triggered after an accepted offer; TAS-E-001 (agreement document not found) before one, FBX-E-010 before KYC is APPROVED. The borrower's signature is the callback the application's workflow waits on. Sandbox signer: signs at once; a customerID ending in `_sign_reject` declines (REJECTED). A second trigger answers with the same referenceID.",
+      "lendstack generates the agreement (a PDF of the accepted terms and the full schedule) when signing is triggered after an accepted offer; TAS-E-001 (agreement document not found) before one, FBX-E-010 before KYC is APPROVED. The borrower's signature is the callback the application's workflow waits on. Sandbox signer: signs at once; a customerID ending in `_sign_reject` declines (REJECTED). A customer the partner sent to the hosted session page (POST /v2/user/session) signs there instead: the agreement reads PROCESSING until the borrower's e-sign consent on the page. A second trigger, or the borrower opening the agreement on the page, answers with the same referenceID.",
     tags: ['Journey: agreement'],
     request: { body: journey.loanStepBody },
     responses: {
@@ -215,7 +216,7 @@ export const routes = {
     handler: 'api/journey/create-session',
     summary: 'A one-hour link to the hosted, borrower-facing part of the journey',
     description:
-      "The page shows where the application stands and sends the borrower back to redirectURL (https in live mode). As in the spec's sample, the code is in `status` (PSS-S-000).",
+      "The borrower's page (GET /v2/session/{sessionId}): every step with its state, the step the application waits on done there (selfie and KYC, the CKYC OTP, reading and e-signing the agreement), a clear end when the application was rejected or expired, and the way back to redirectURL (https in live mode). From the first session on, the customer signs the agreement on the page: the sandbox signer no longer signs for them. As in the spec's sample, the code is in `status` (PSS-S-000).",
     tags: ['Journey: session'],
     request: { body: journey.sessionBody },
     responses: {
@@ -232,12 +233,98 @@ export const routes = {
     surface: 'journey',
     auth: 'none',
     handler: 'api/journey/session-page',
-    summary: 'The hosted journey page a session URL opens (HTML; the session id in the URL is the credential)',
+    summary: 'The hosted borrower page a session URL opens (HTML; the session id in the URL is the credential)',
+    description:
+      "Server-rendered HTML for a phone (360 px and up), no framework and nothing loaded from elsewhere. Shows each step (details, identity, offer, agreement, money) with its state and, for the step the application's workflow waits on, the form that completes it there: a selfie (and optionally the Aadhaar offline e-KYC XML) that starts KYC, the CKYC OTP, the agreement to read (its key facts, schedule and a link to the PDF) and the e-sign consent. A REJECTED or EXPIRED application says so and why, in plain language. The Continue link goes back to redirectURL. While lendstack works on a step the page reloads itself. Headers: no-store, no referrer (the link is a secret), a nonce'd CSP, no framing. The actions post below this path and come back with `?n=<notice>`. An unknown or expired link is a 404 page.",
     tags: ['Journey: session'],
-    request: { params: journey.sessionParams },
+    request: { params: journey.sessionParams, query: sessionPage.sessionPageQuery },
     responses: { 200: { description: 'HTML page' }, 404: { description: 'Expired or unknown link (HTML)' } },
     unmetered: true,
-    access: ['table:read'],
+    access: ['table:read', 'documents:read'],
+  }),
+  journeySessionKyc: route({
+    id: 'journeySessionKyc',
+    method: 'POST',
+    path: '/v2/session/{sessionId}/kyc',
+    surface: 'journey',
+    auth: 'none',
+    handler: 'api/journey/session-page-kyc',
+    summary: "The borrower's selfie from the session page: stored, and KYC started (multipart/form-data)",
+    description:
+      'Form fields: `selfie` (JPEG or PNG, 5 MB) and optionally `digilocker_aadhaar_xml` (offline e-KYC XML). Stored as POST /v2/document/upload stores SELFIE and AADHAAR_XML, then the KYC run starts as POST /v2/kyc/ckyc starts it (the same run answers both; GET /v2/kyc/details polls it with the referenceID POST /v2/kyc/ckyc returns). Authorised by the live session in the path; a same-origin POST only (Origin / Sec-Fetch-Site; 403 page otherwise); 20 actions per link and minute (429 page). Answers 303 back to the page with a notice; a file that is not what it must be, a step that is not open, and the like come back as a notice too.',
+    tags: ['Journey: session'],
+    request: { params: journey.sessionParams },
+    responses: {
+      303: { description: 'Back to the page (Location), with a notice' },
+      403: { description: 'Not a same-origin request (HTML)' },
+      404: { description: 'Expired or unknown link (HTML)' },
+      429: { description: 'More than 20 actions on this link in a minute (HTML)' },
+    },
+    unmetered: true,
+    access: ['table:read', 'table:write', 'documents:write', 'workflow:callback:application'],
+  }),
+  journeySessionKycOtp: route({
+    id: 'journeySessionKycOtp',
+    method: 'POST',
+    path: '/v2/session/{sessionId}/kyc/otp',
+    surface: 'journey',
+    auth: 'none',
+    handler: 'api/journey/session-page-kyc-otp',
+    summary: 'The CKYC OTP from the session page (multipart/form-data field `otp`)',
+    description:
+      'Handed to the KYC run as POST /v2/kyc/ckyc/otp hands it. Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.',
+    tags: ['Journey: session'],
+    request: { params: journey.sessionParams },
+    responses: {
+      303: { description: 'Back to the page (Location), with a notice' },
+      403: { description: 'Not a same-origin request (HTML)' },
+      404: { description: 'Expired or unknown link (HTML)' },
+      429: { description: 'More than 20 actions on this link in a minute (HTML)' },
+    },
+    unmetered: true,
+    access: ['table:read', 'table:write', 'workflow:callback:application'],
+  }),
+  journeySessionAgreement: route({
+    id: 'journeySessionAgreement',
+    method: 'POST',
+    path: '/v2/session/{sessionId}/agreement',
+    surface: 'journey',
+    auth: 'none',
+    handler: 'api/journey/session-page-agreement',
+    summary: 'The borrower opens the agreement on the session page: made and sent for signing if it was not yet',
+    description:
+      "When the application waits for its agreement (KYC approved, offer accepted), the agreement is made and sent for signing exactly as POST /v2/loan/agreement does (the partner's uploaded LOAN_AGREEMENT, else the generated PDF; a later POST /v2/loan/agreement answers the same referenceID). Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.",
+    tags: ['Journey: session'],
+    request: { params: journey.sessionParams },
+    responses: {
+      303: { description: 'Back to the page (Location), with a notice' },
+      403: { description: 'Not a same-origin request (HTML)' },
+      404: { description: 'Expired or unknown link (HTML)' },
+      429: { description: 'More than 20 actions on this link in a minute (HTML)' },
+    },
+    unmetered: true,
+    access: ['table:read', 'table:write', 'documents:write', 'workflow:callback:application'],
+  }),
+  journeySessionConsent: route({
+    id: 'journeySessionConsent',
+    method: 'POST',
+    path: '/v2/session/{sessionId}/agreement/consent',
+    surface: 'journey',
+    auth: 'none',
+    handler: 'api/journey/session-page-consent',
+    summary: "The borrower's e-sign consent on the session page: the signature (multipart/form-data `consent=yes`)",
+    description:
+      "A customer the partner sent to the session page (POST /v2/user/session) signs there: the workflow's e-sign step waits for this consent instead of the sandbox signer, and the consent completes it as the e-sign provider's callback would (the application is SIGNED, GET /v2/loan/agreement reads SUCCESS, the `loan` SIGNED event goes out). Kept with the consent: the agreement PDF's SHA-256, the time, the IP address, the browser and the session's digest. A customerID ending in `_sign_reject` still declines at once (sandbox). Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.",
+    tags: ['Journey: session'],
+    request: { params: journey.sessionParams },
+    responses: {
+      303: { description: 'Back to the page (Location), with a notice' },
+      403: { description: 'Not a same-origin request (HTML)' },
+      404: { description: 'Expired or unknown link (HTML)' },
+      429: { description: 'More than 20 actions on this link in a minute (HTML)' },
+    },
+    unmetered: true,
+    access: ['table:read', 'table:write', 'documents:read', 'workflow:callback:application'],
   }),
   journeyUploadDocument: route({
     id: 'journeyUploadDocument',
