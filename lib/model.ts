@@ -37,6 +37,15 @@ export const workflows = {
       KycRecordFunctionArn: { module: 'workflows/kyc-record', access: ['table:read', 'table:write'] },
     },
   },
+  creditScore: {
+    definition: 'statemachines/credit-score.asl.json',
+    description:
+      "A partner API credit score: each requested bureau's pull (retried, its failure kept), then the score and user_credit_score",
+    tasks: {
+      CreditScorePullFunctionArn: { module: 'workflows/credit-score', export: 'pull', access: ['table:read'] },
+      CreditScoreRecordFunctionArn: { module: 'workflows/credit-score', export: 'record', access: RW },
+    },
+  },
   webhookDelivery: {
     definition: 'statemachines/webhook-delivery.asl.json',
     description: 'Signed webhook delivery of one event to every subscribed endpoint, retried for ~3 days',

@@ -2,6 +2,7 @@
 import { escapeHtml } from '#http/html';
 import type { RouteDef } from '#http/route';
 import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
+import { SANDBOX_CREDIT_DEFAULT, SANDBOX_CREDIT_MAGIC } from '#providers/credit-bureaus';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
 import { JOURNEY_CUSTOMER_MAGIC, JOURNEY_KYC_MAGIC } from '#providers/sandbox-journey';
 import { openApiDocument } from './openapi.ts';
@@ -52,6 +53,10 @@ export function renderDocs(routes: readonly RouteDef[]): string {
       .map(([k, what]) => `<tr><td><code>${escapeHtml(key(k))}</code></td><td>${escapeHtml(what)}</td></tr>`)
       .join('');
   const journeyKyc = rows(JOURNEY_KYC_MAGIC, (k) => k);
+  const credit = rows(
+    Object.fromEntries(Object.entries(SANDBOX_CREDIT_MAGIC).map(([digits, m]) => [digits, m.outcome])),
+    (k) => `…${k}`,
+  );
   const journeyCustomer = rows(JOURNEY_CUSTOMER_MAGIC, (k) => `…${k}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
@@ -59,6 +64,8 @@ section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;p
 <body><h1>lendstack API reference</h1><p>${escapeHtml(doc.info.description)}</p><p>Machine-readable: <a href="/openapi.json">/openapi.json</a> (OpenAPI 3.1).</p>
 <h2>Sandbox magic values</h2><p>KYC outcome by the last four digits of the NIK being verified (the director's NIK for BUSINESS borrowers):</p>
 <table><tr><th>NIK ends in</th><th>outcome</th></tr>${magic}<tr><td>anything else</td><td>APPROVED</td></tr></table>
+<p>Partner API credit score (credit-source afpi, clik or both) by the last four digits of the NIK:</p>
+<table><tr><th>NIK ends in</th><th>outcome</th></tr>${credit}<tr><td>anything else</td><td>${escapeHtml(SANDBOX_CREDIT_DEFAULT)}</td></tr></table>
 <p>Journey API BRE by the four digits of the PAN (AAAAA<b>9999</b>A); a PIN code starting 99 is not serviceable, an age outside 21-60 is rejected before the bureau:</p>
 <table><tr><th>PAN digits</th><th>outcome</th></tr>${bureau}<tr><td>anything else</td><td>score 760: SUCCESS with offers</td></tr></table>
 <p>Journey API KYC by the four digits of the PAN; an uploaded Aadhaar XML whose name or date of birth differs from the details is NAME_MISMATCH or PAN_DATA_MISMATCH:</p>

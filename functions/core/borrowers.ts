@@ -2,7 +2,8 @@
  * Borrowers: the one record behind the partner API's "borrower", the journey API's
  * "customer", the app's "user" and the platform API's "client". Pure rules, no I/O.
  */
-import { InvalidStateError } from './errors.ts';
+import type { CreditScoreRun } from './credit/score.ts';
+import { BorrowerStatusError, InvalidStateError } from './errors.ts';
 
 export type BorrowerType = 'PERSONAL' | 'BUSINESS';
 
@@ -49,6 +50,10 @@ export interface Borrower {
     directorNik: string;
   };
   kyc?: KycResult;
+  /** The latest credit score run (partner API), its result once the workflow recorded it. */
+  creditScore?: CreditScoreRun;
+  /** While BLOCKED: who blocked the borrower, why, when, and the status unblocking restores. */
+  block?: BorrowerBlock;
   /** The partner's own id for this customer (journey API `customerID`): unique per tenant. */
   customerId?: string;
   /** India: PAN, unique per tenant (dedupe). */
@@ -69,6 +74,16 @@ export interface Borrower {
   updatedAt: string;
 }
 
+/** An ops decision to block a borrower (platform API), kept on the borrower while it holds. */
+export interface BorrowerBlock {
+  reason: string;
+  /** The credential that blocked (platform API key id). */
+  actor: string;
+  at: string;
+  /** The status before blocking: unblocking returns the borrower to it. */
+  previousStatus: Exclude<BorrowerStatus, 'BLOCKED'>;
+}
+
 /** The documents a KYC run needs, per borrower type. */
 export const REQUIRED_KYC_DOCUMENTS: Record<BorrowerType, readonly string[]> = {
   PERSONAL: ['KTP', 'SELFIE'],
@@ -81,10 +96,10 @@ export const REQUIRED_KYC_DOCUMENTS: Record<BorrowerType, readonly string[]> = {
  */
 export function assertCanStartKyc(borrower: Pick<Borrower, 'borrowerId' | 'status'>): void {
   if (borrower.status === 'PENDING' || borrower.status === 'REJECTED') return;
+  assertNotBlocked(borrower, 'KYC');
   const why: Record<string, string> = {
     VERIFIED: 'a KYC verification is already in progress',
     APPROVED: 'the borrower is already approved',
-    BLOCKED: 'the borrower is blocked',
   };
   throw new InvalidStateError(
     'kyc_not_allowed',
@@ -105,4 +120,29 @@ export function borrowerStatusAfterKyc(kyc: KycStatus): BorrowerStatus {
   if (kyc === 'APPROVED') return 'APPROVED';
   if (kyc === 'REJECTED') return 'REJECTED';
   return 'PENDING';
+}
+
+/** A BLOCKED borrower starts nothing (KYC, credit score): 400 naming the status. */
+export function assertNotBlocked(borrower: Pick<Borrower, 'borrowerId' | 'status'>, what: string): void {
+  if (borrower.status !== 'BLOCKED') return;
+  throw new BorrowerStatusError(
+    'borrower_blocked',
+    `Cannot start ${what} for borrower ${borrower.borrowerId}: its status is BLOCKED (the lender's ops must unblock it first)`,
+  );
+}
+
+/**
+ * Why a borrower cannot take a loan, or null when it can (APPROVED only). The reason is a
+ * sentence naming the status, for a 400 (BorrowerStatusError) at loan creation.
+ */
+export function loanRefusal(borrower: Pick<Borrower, 'borrowerId' | 'status'>): string | null {
+  const why: Record<BorrowerStatus, string | null> = {
+    APPROVED: null,
+    PENDING: 'its status is PENDING: KYC has not been completed (POST /api/core/users/{userId}/kyc)',
+    VERIFIED: 'its status is VERIFIED: KYC is still in progress',
+    REJECTED: 'its status is REJECTED: KYC was rejected (run KYC again with new documents)',
+    BLOCKED: "its status is BLOCKED: no loan can be created until the lender's ops unblock it",
+  };
+  const reason = why[borrower.status];
+  return reason === null ? null : `Borrower ${borrower.borrowerId} cannot take a loan: ${reason}`;
 }

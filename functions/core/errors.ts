@@ -141,6 +141,18 @@ export class NotConfiguredError extends LendstackError {
   }
 }
 
+/**
+ * The borrower's status refuses the operation (a BLOCKED borrower's KYC or credit score; a
+ * loan for a borrower that is not APPROVED): 400 with the status named, as the partner guide
+ * answers a loan for a blocked borrower.
+ */
+export class BorrowerStatusError extends LendstackError {
+  constructor(code: string, message: string) {
+    super('validation', code, message);
+    this.name = 'BorrowerStatusError';
+  }
+}
+
 export class ProviderError extends LendstackError {
   constructor(provider: string, message: string, options?: { cause?: unknown }) {
     super('provider_unavailable', 'provider_unavailable', `${provider}: ${message}`, options);

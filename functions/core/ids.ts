@@ -19,6 +19,7 @@ export type IdPrefix =
   | 'dsb' // disbursal
   | 'bnk' // bank statement analysis
   | 'kyr' // journey KYC run (CKYC/OKYC)
+  | 'csr' // credit score run (partner API)
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

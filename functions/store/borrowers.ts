@@ -10,7 +10,8 @@ import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
-const borrowerKey = (t: Tenant, borrowerId: string) => ({ pk: tenantKey(t, 'BOR', borrowerId), sk: 'PROFILE' });
+/** The borrower's profile item (exported for the store modules of what lives on it: credit scores, blocks). */
+export const borrowerKey = (t: Tenant, borrowerId: string) => ({ pk: tenantKey(t, 'BOR', borrowerId), sk: 'PROFILE' });
 const uniqueKey = (t: Tenant, kind: string, value: string) => ({
   pk: tenantKey(t, 'UNIQUE', kind, value),
   sk: 'UNIQUE',

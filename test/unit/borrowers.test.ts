@@ -1,14 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import { assertCanStartKyc, borrowerStatusAfterKyc, decideKyc } from '#core/borrowers';
-import { InvalidStateError } from '#core/errors';
+import { BorrowerStatusError, InvalidStateError } from '#core/errors';
 
 describe('assertCanStartKyc', () => {
   it.each(['PENDING', 'REJECTED'] as const)('allows KYC when the borrower is %s', (status) => {
     expect(() => assertCanStartKyc({ borrowerId: 'bor_1', status })).not.toThrow();
   });
 
-  it.each(['VERIFIED', 'APPROVED', 'BLOCKED'] as const)('refuses KYC when the borrower is %s', (status) => {
+  it.each(['VERIFIED', 'APPROVED'] as const)('refuses KYC when the borrower is %s', (status) => {
     expect(() => assertCanStartKyc({ borrowerId: 'bor_1', status })).toThrow(InvalidStateError);
+  });
+
+  it('refuses KYC for a BLOCKED borrower with a 400-type error naming the status', () => {
+    expect(() => assertCanStartKyc({ borrowerId: 'bor_1', status: 'BLOCKED' })).toThrow(BorrowerStatusError);
+    expect(() => assertCanStartKyc({ borrowerId: 'bor_1', status: 'BLOCKED' })).toThrow(/status is BLOCKED/);
   });
 });
 

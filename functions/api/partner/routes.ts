@@ -110,10 +110,44 @@ export const routes = {
     request: { params: partner.userIdParams, headers: partner.kycHeaders },
     responses: {
       202: { description: 'KYC started', schema: partner.startKycResponse },
+      400: { description: 'Unknown data-source, or the borrower is BLOCKED (named)', schema: partner.errorBody },
       404: { description: 'No such borrower', schema: partner.errorBody },
       409: { description: 'KYC not allowed in the borrower status, or documents missing', schema: partner.errorBody },
     },
     idempotent: true,
     access: ['table:read', 'table:write', 'documents:read', 'workflow:start:kyc'],
+  }),
+  startCreditScore: route({
+    id: 'startCreditScore',
+    method: 'POST',
+    path: '/api/core/users/{userId}/credit-score',
+    surface: 'partner',
+    auth: 'partnerJwt',
+    handler: 'api/partner/start-credit-score',
+    summary: 'Score a borrower from the credit bureaus in the credit-source header (afpi, clik or both)',
+    description: [
+      "Asynchronous, like KYC: 202 with a reference_id; the workflow asks each bureau side by side (AFPI's fintech data centre, Pusdafil/SILARAS; CLIK) and the result arrives as the `user_credit_score` callback and on GET /api/core/users/{userId} as `credit_score`: score (250-900), grade (A 750+, B 650-749, C 550-649, D 450-549, E below 450) and per source its status, active loans, outstanding (rupiah) and worst days past due in the last 12 months.",
+      'Scorecard: 600, plus 3 a month of the longest credit history (up to 36 months), plus 100 for no late payment, 0 for at most 30 days past due, -100 up to 60, -200 up to 90, -300 beyond; -25 for each active loan above 3 (at most -100); clamped to 250-900. A thin file (no bureau knows the borrower) is COMPLETED with score and grade null and thin_file true.',
+      'A bureau that keeps failing (after the workflow retries) is that source FAILED with a reason, and the score uses the other source (status COMPLETED); when every source fails the run is FAILED. In live mode no bureau adapter is configured in this release: each source is FAILED with "not configured for live mode", never simulated.',
+      "Any borrower of the tenant but a BLOCKED one (400) may be scored: a partner may pre-screen before KYC (the NIK is the borrower's, the director's for a BUSINESS borrower). Idempotent: the same request (same sources) within 15 minutes of a run answers 202 with that run's reference_id and status, while it runs (20 at once included: one run) or once every source has answered, rather than make a new bureau inquiry (inquiries are billed, and recorded at the bureau); a FAILED run, or one a source failed in, may be retried at once, and after 15 minutes a request is a new run. A request for other sources while a run is in progress is 409. `Idempotency-Key` replays the first answer as on every POST.",
+      'Sandbox magic values, last four digits of the NIK: 7001 thin file; 7002 delinquent, over 90 days past due (E); 7003 grade B; 7004 grade C; 7005 grade D; 7006 AFPI down (afpi FAILED, CLIK kept); 7007 CLIK down; 7008 both down (FAILED); anything else a good borrower (808, A).',
+    ].join('\n\n'),
+    tags: ['Partner: credit score'],
+    request: { params: partner.userIdParams, headers: partner.creditScoreHeaders },
+    responses: {
+      202: {
+        description: 'Credit score started (or the identical recent run, as it stands)',
+        schema: partner.startCreditScoreResponse,
+      },
+      400: {
+        description:
+          'credit-source missing or not afpi/clik (details name header.credit-source), or the borrower is BLOCKED',
+        schema: partner.errorBody,
+      },
+      404: { description: 'No such borrower for this partner and mode', schema: partner.errorBody },
+      409: { description: 'A run for other sources is in progress', schema: partner.errorBody },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write', 'workflow:start:creditScore'],
   }),
 };

@@ -1,5 +1,6 @@
 /** Request and response schemas of the partner API (shared/specs/partner-api-guide.txt). */
 import * as z from 'zod';
+import { parseCreditSources } from '#core/credit/score';
 import { parseNik } from '#core/identity';
 import { mobileNumber } from '../fields.ts';
 
@@ -55,6 +56,33 @@ const kycView = z.object({
   ),
 });
 
+const creditSourceView = z.object({
+  source: z.enum(['afpi', 'clik']),
+  status: z.enum(['SUCCESS', 'FAILED']),
+  hit: z.boolean().optional().describe('Whether the bureau knows the borrower (false: a thin file there)'),
+  active_loans: z.number().int().optional(),
+  outstanding: z.number().int().optional().describe('Outstanding balance of the active loans, in rupiah'),
+  currency: z.literal('IDR').optional(),
+  worst_days_past_due: z.number().int().optional().describe('Worst days past due on any loan in the last 12 months'),
+  history_months: z.number().int().optional().describe('Months since the oldest loan the bureau knows was opened'),
+  reason: z.string().optional().describe('Why this source FAILED'),
+});
+
+export const creditScoreView = z.object({
+  reference_id: z.string(),
+  status: z
+    .enum(['IN_PROGRESS', 'COMPLETED', 'FAILED'])
+    .describe('COMPLETED when at least one source answered; FAILED when none did'),
+  requested_sources: z.array(z.enum(['afpi', 'clik'])),
+  score: z.number().int().nullable().describe('250-900; null while in progress, for a thin file, or when FAILED'),
+  grade: z.enum(['A', 'B', 'C', 'D', 'E']).nullable(),
+  thin_file: z.boolean().describe('No source knows the borrower: no score, no grade'),
+  sources: z.array(creditSourceView),
+  requested_at: z.string(),
+  completed_at: z.string().optional(),
+  reason: z.string().optional(),
+});
+
 export const userView = z.object({
   userId: z.string(),
   borrower_type: z.enum(['PERSONAL', 'BUSINESS']),
@@ -73,6 +101,9 @@ export const userView = z.object({
     })
     .optional(),
   kyc: kycView.nullable(),
+  credit_score: creditScoreView
+    .nullable()
+    .describe('The latest credit score run (POST /api/core/users/{userId}/credit-score)'),
   documents: z.array(z.object({ documentId: z.string(), document_type: z.string(), created_at: z.string() })),
   created_at: z.string(),
   updated_at: z.string(),
@@ -113,6 +144,31 @@ export const startKycResponse = z.object({
   userId: z.string(),
   status: z.literal('VERIFIED'),
   kyc: z.object({ kyc_id: z.string(), status: z.literal('IN_PROGRESS'), provider: z.string() }),
+});
+
+export const creditScoreHeaders = z.object({
+  'credit-source': z
+    .string()
+    .describe('Credit bureaus to ask: afpi, clik, or both comma-separated (afpi,clik) in any order, case-insensitive')
+    .transform((value, ctx) => {
+      const parsed = parseCreditSources(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.reason });
+        return z.NEVER;
+      }
+      return parsed.sources;
+    }),
+});
+
+export const startCreditScoreResponse = z.object({
+  userId: z.string(),
+  credit_score: z.object({
+    reference_id: z.string(),
+    status: z
+      .enum(['IN_PROGRESS', 'COMPLETED'])
+      .describe('IN_PROGRESS for a new run; an identical recent run is answered as it stands'),
+    requested_sources: z.array(z.enum(['afpi', 'clik'])),
+  }),
 });
 
 export const tokenResponse = z.object({

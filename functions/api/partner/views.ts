@@ -1,4 +1,5 @@
 import type { Borrower } from '#core/borrowers';
+import { type CreditScoreRun, sourceView } from '#core/credit/score';
 import type { BorrowerDocument } from '#store/borrowers';
 
 /** The partner API's view of a borrower (field names as the partner guide writes them). */
@@ -33,6 +34,7 @@ export function userView(b: Borrower, documents: BorrowerDocument[]) {
           checks: b.kyc.checks,
         }
       : null,
+    credit_score: b.creditScore ? creditScoreView(b.creditScore) : null,
     documents: documents.map((d) => ({
       documentId: d.documentId,
       document_type: d.documentType,
@@ -40,5 +42,21 @@ export function userView(b: Borrower, documents: BorrowerDocument[]) {
     })),
     created_at: b.createdAt,
     updated_at: b.updatedAt,
+  };
+}
+
+/** A credit score run as GET user shows it (the callback's data carries the same fields). */
+export function creditScoreView(run: CreditScoreRun) {
+  return {
+    reference_id: run.referenceId,
+    status: run.status,
+    requested_sources: run.sources,
+    score: run.score ?? null,
+    grade: run.grade ?? null,
+    thin_file: run.thinFile ?? false,
+    sources: (run.reports ?? []).map(sourceView),
+    requested_at: run.requestedAt,
+    ...(run.completedAt ? { completed_at: run.completedAt } : {}),
+    ...(run.reason ? { reason: run.reason } : {}),
   };
 }

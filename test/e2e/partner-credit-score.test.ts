@@ -1,0 +1,258 @@
+/**
+ * The partner API's credit score over HTTP against `npm start`'s runtime: the credit-source
+ * header, the sandbox bureaus' magic values, the credit score workflow's result on GET user
+ * and as a signed `user_credit_score` callback, one run under concurrency; and the platform
+ * API's block and unblock of a borrower.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import { nik, personalBorrower } from '../helpers/factories.ts';
+import { client, eventually } from '../helpers/http.ts';
+import { startReceiver } from '../helpers/webhook-receiver.ts';
+
+let runtime: LocalRuntime;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let partner: ReturnType<typeof client>;
+let platform: ReturnType<typeof client>;
+let anonymous: ReturnType<typeof client>;
+
+/** A partner API client for a new credential of `partnerId` in `mode`. */
+async function partnerClient(partnerId: string, mode: 'sandbox' | 'live') {
+  const { issueCredential } = await import('#store/partners');
+  const credential = await issueCredential(partnerId, mode);
+  const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64');
+  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
+  return client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+}
+
+beforeAll(async () => {
+  process.env.RATE_LIMIT_PER_MINUTE = '100000';
+  receiver = await startReceiver();
+  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-e2e-'));
+  runtime = await startLocalRuntime({ port: 0, credentialsDir });
+  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
+  anonymous = client(runtime.baseUrl);
+  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
+  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
+  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
+    body: { url: receiver.url('/hooks/credit'), events: ['user_credit_score', 'user_verify'] },
+  });
+  expect(endpoint.status).toBe(201);
+  receiver.register('/hooks/credit', endpoint.body.secret, endpoint.body.auth_key);
+});
+
+afterAll(async () => {
+  await runtime?.stop();
+  await receiver?.close();
+});
+
+/** A borrower taken through KYC to APPROVED (documents uploaded through presigned URLs). */
+async function approvedBorrower(serial = '0001'): Promise<string> {
+  const created = await partner('POST', '/api/core/users', { body: personalBorrower({ nik: nik(serial) }) });
+  expect(created.status).toBe(201);
+  const userId = created.body.userId;
+  await uploadKycDocuments(userId);
+  expect((await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } })).status).toBe(
+    202,
+  );
+  const user = await eventually(async () => {
+    const res = await partner('GET', `/api/core/users/${userId}`);
+    return res.body.status !== 'VERIFIED' && res.body;
+  });
+  expect(user.status).toBe('APPROVED');
+  return userId;
+}
+
+async function uploadKycDocuments(userId: string) {
+  for (const type of ['KTP', 'SELFIE']) {
+    const doc = await partner('POST', '/api/documents', {
+      body: { userId, document_type: type, content_type: 'image/jpeg' },
+    });
+    const put = await fetch(doc.body.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/jpeg' },
+      body: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]),
+    });
+    expect(put.status).toBe(200);
+  }
+}
+
+/** Starts a credit score and waits for its result on GET user. */
+async function scored(userId: string, sources = 'afpi,clik', client = partner) {
+  const started = await client('POST', `/api/core/users/${userId}/credit-score`, {
+    headers: { 'credit-source': sources },
+  });
+  expect(started.status).toBe(202);
+  expect(started.body).toMatchObject({
+    userId,
+    credit_score: { reference_id: expect.stringMatching(/^csr_/), status: 'IN_PROGRESS' },
+  });
+  const score = await eventually(async () => {
+    const user = await client('GET', `/api/core/users/${userId}`);
+    return user.body.credit_score?.status !== 'IN_PROGRESS' && user.body.credit_score;
+  }, 40_000);
+  expect(score.reference_id).toBe(started.body.credit_score.reference_id);
+  return score;
+}
+
+const callbacks = (userId: string, type = 'user_credit_score') =>
+  receiver.received.filter(
+    (r) => r.path === '/hooks/credit' && r.payload.type === type && r.payload.data.userId === userId,
+  );
+
+describe('POST /api/core/users/{userId}/credit-score', () => {
+  it('scores a good borrower from both bureaus: score and grade on GET user, and a signed callback', async () => {
+    const userId = await approvedBorrower();
+    const score = await scored(userId, 'CLIK, afpi');
+    expect(score).toMatchObject({
+      status: 'COMPLETED',
+      requested_sources: ['afpi', 'clik'],
+      score: 808,
+      grade: 'A',
+      thin_file: false,
+      completed_at: expect.any(String),
+    });
+    expect(score.sources).toEqual([
+      {
+        source: 'afpi',
+        status: 'SUCCESS',
+        hit: true,
+        active_loans: 1,
+        outstanding: 1_500_000,
+        currency: 'IDR',
+        worst_days_past_due: 0,
+        history_months: 24,
+      },
+      {
+        source: 'clik',
+        status: 'SUCCESS',
+        hit: true,
+        active_loans: 2,
+        outstanding: 8_000_000,
+        currency: 'IDR',
+        worst_days_past_due: 0,
+        history_months: 36,
+      },
+    ]);
+    const [hook] = await eventually(() => callbacks(userId).length > 0 && callbacks(userId));
+    expect(hook).toMatchObject({ authKeyOk: true, signatureOk: true });
+    expect(hook?.payload).toMatchObject({
+      type: 'user_credit_score',
+      status: 'COMPLETED',
+      data: { userId, reference_id: score.reference_id, score: 808, grade: 'A', sources: score.sources },
+    });
+  });
+
+  it('reports a thin file (7001) as COMPLETED with no score and no grade', async () => {
+    const score = await scored(await approvedBorrower('7001'));
+    expect(score).toMatchObject({ status: 'COMPLETED', score: null, grade: null, thin_file: true });
+    expect(score.sources.map((s: { hit: boolean }) => s.hit)).toEqual([false, false]);
+  });
+
+  it('grades a delinquent borrower (7002) E with the worst days past due per source', async () => {
+    const score = await scored(await approvedBorrower('7002'));
+    expect(score).toMatchObject({ status: 'COMPLETED', score: 360, grade: 'E' });
+    expect(score.sources.map((s: { worst_days_past_due: number }) => s.worst_days_past_due)).toEqual([120, 95]);
+  });
+
+  it('records a bureau that stays down (7006) as that source FAILED and keeps the other', async () => {
+    const userId = await approvedBorrower('7006');
+    const score = await scored(userId);
+    expect(score).toMatchObject({ status: 'COMPLETED', score: 808, grade: 'A' });
+    expect(score.sources[0]).toMatchObject({
+      source: 'afpi',
+      status: 'FAILED',
+      reason: expect.stringMatching(/outage/),
+    });
+    expect(score.sources[1]).toMatchObject({ source: 'clik', status: 'SUCCESS', hit: true });
+    const [hook] = await eventually(() => callbacks(userId).length > 0 && callbacks(userId));
+    expect(hook?.payload.data).toMatchObject({ sources: [{ source: 'afpi', status: 'FAILED' }, { source: 'clik' }] });
+  });
+
+  it('asks only the source named: afpi alone', async () => {
+    const score = await scored(await approvedBorrower('7003'), 'afpi');
+    expect(score.requested_sources).toEqual(['afpi']);
+    expect(score.sources.map((s: { source: string }) => s.source)).toEqual(['afpi']);
+    expect(score).toMatchObject({ status: 'COMPLETED', grade: 'B' });
+  });
+
+  it('refuses a missing, unknown or repeated credit-source with 400 naming the header', async () => {
+    const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
+    const variants: Record<string, string>[] = [
+      {},
+      { 'credit-source': 'pefindo' },
+      { 'credit-source': 'afpi,afpi' },
+      { 'credit-source': '' },
+    ];
+    for (const headers of variants) {
+      const res = await partner('POST', `/api/core/users/${userId}/credit-score`, { headers });
+      expect(res.status, JSON.stringify(headers)).toBe(400);
+      expect(res.body.error.details[0].field).toBe('header.credit-source');
+    }
+  });
+
+  it("is 404 for an unknown borrower and for another partner's", async () => {
+    const missing = await partner('POST', '/api/core/users/bor_00000000000000000000000000/credit-score', {
+      headers: { 'credit-source': 'afpi' },
+    });
+    expect(missing.status).toBe(404);
+    const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
+    const { createPartner } = await import('#store/partners');
+    const other = await partnerClient((await createPartner('Other partner')).partnerId, 'sandbox');
+    const res = await other('POST', `/api/core/users/${userId}/credit-score`, { headers: { 'credit-source': 'afpi' } });
+    expect(res.status).toBe(404);
+  });
+
+  it('starts one run for 20 identical requests at once, and every caller gets its reference', async () => {
+    const userId = await approvedBorrower();
+    await runtime.settle();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        partner('POST', `/api/core/users/${userId}/credit-score`, { headers: { 'credit-source': 'afpi,clik' } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual(Array(20).fill(202));
+    const references = new Set(answers.map((a) => a.body.credit_score.reference_id));
+    expect(references.size).toBe(1);
+    const score = await eventually(async () => {
+      const user = await partner('GET', `/api/core/users/${userId}`);
+      return user.body.credit_score?.status === 'COMPLETED' && user.body.credit_score;
+    });
+    expect(references.has(score.reference_id)).toBe(true);
+    await runtime.settle();
+    expect(callbacks(userId)).toHaveLength(1);
+    // Once it has ended, the same request answers with that run (no new bureau inquiry) ...
+    const again = await partner('POST', `/api/core/users/${userId}/credit-score`, {
+      headers: { 'credit-source': 'clik,afpi' },
+    });
+    expect(again.status).toBe(202);
+    expect(again.body.credit_score).toEqual({
+      reference_id: score.reference_id,
+      status: 'COMPLETED',
+      requested_sources: ['afpi', 'clik'],
+    });
+    // ... and a request for other sources is a new run.
+    const other = await scored(userId, 'afpi');
+    expect(other.reference_id).not.toBe(score.reference_id);
+  });
+
+  it('in live mode records each unconfigured bureau as FAILED, never simulated', async () => {
+    const { createPartner } = await import('#store/partners');
+    const live = await partnerClient((await createPartner('Live partner')).partnerId, 'live');
+    const created = await live('POST', '/api/core/users', { body: personalBorrower() });
+    expect(created.status).toBe(201);
+    const score = await scored(created.body.userId, 'afpi,clik', live);
+    expect(score).toMatchObject({ status: 'FAILED', score: null, grade: null });
+    for (const source of score.sources) {
+      expect(source).toMatchObject({
+        status: 'FAILED',
+        reason: expect.stringContaining('not configured for live mode'),
+      });
+    }
+  });
+});
