@@ -153,16 +153,27 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
     const kind = REFERENCE_OF[route.id];
     return kind ? fx[kind] : undefined;
   }
+  if (field === 'id') {
+    // A bare `{id}` names an object of the collection before it: `/v1/borrowers/{id}/block`.
+    const collection = /\/([\w-]+)\/\{id\}/.exec(route.path)?.[1] ?? '';
+    const kind = ID_OF_COLLECTION[collection];
+    return kind ? fx[kind] : undefined;
+  }
   const byField: Record<string, string> = {
     userId: fx.userId,
     customerID: fx.customerID,
     sessionId: fx.sessionId,
     eventId: fx.eventId,
-    // `/v1/webhook-endpoints/{id}`: the platform API's one resource with a bare id so far.
-    ...(route.path.startsWith('/v1/webhook-endpoints/') ? { id: fx.endpointId } : {}),
   };
   return byField[field];
 }
+
+/** The fixture a bare `{id}` names, by the collection its path puts it in. */
+const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
+  'webhook-endpoints': 'endpointId',
+  borrowers: 'userId',
+  users: 'userId',
+};
 
 /** The spec's "Update User Details" sample for one customer. */
 export function journeyDetails(customerID: string, pan: string) {
@@ -221,6 +232,8 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
     body: { decision: 'APPROVED', note: 'documents checked by hand' },
   }),
   createLoanQuote: () => ({ body: LOAN_QUOTE }),
+  blockBorrower: (fx) => ({ params: { id: fx.userId }, body: { reason: 'checked by the isolation suite' } }),
+  unblockBorrower: (fx) => ({ params: { id: fx.userId }, body: { reason: 'checked by the isolation suite' } }),
   journeyCreateUser: (fx) => ({ body: { customerID: fx.customerID, mobile: fx.mobile } }),
   journeyUpdateDetails: (fx) => ({ body: journeyDetails(fx.customerID, fx.pan) }),
   journeyTriggerOffers: (fx) => ({ body: { customerID: fx.customerID, riskVariables: {} } }),
@@ -294,6 +307,71 @@ export const panWith = (digits = String(randomInt(5000, 7999))) =>
   `${letter()}${letter()}${letter()}P${letter()}${digits}${letter()}`;
 /** An Indian mobile number, unique enough per run. */
 export const indianMobile = () => `9${String(randomInt(100_000_000, 999_999_999))}`;
+
+/**
+ * The objects live mode can make without real providers: a borrower, a webhook endpoint (for an
+ * event type nothing here emits, so nothing is ever delivered), and a journey customer with a
+ * KYC run and a BRE run (both FAILED: no live provider is configured), a bank analysis and a
+ * session. Live agreements, disbursals, offers and deliveries need providers, so there are none.
+ */
+export async function buildLiveFixtures(h: Harness, tenant: Tenant, tag: string): Promise<Partial<Fixtures>> {
+  const call = (scheme: RouteDef['auth']) => async (method: string, path: string, body?: unknown) => {
+    const res = await h.send({
+      method,
+      path,
+      headers: {
+        ...authHeaders(tenant, scheme),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 400) throw new Error(`live fixture ${method} ${path} answered ${res.status}: ${res.text}`);
+    return res;
+  };
+  const journey = call('apiKeyHeader');
+  const settled = async (path: string) => {
+    for (let i = 0; i < 150; i++) {
+      const res = await journey('GET', path);
+      if (!['PROCESSING', 'ACTION_PENDING'].includes(res.json.data?.status)) return res;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`live fixture ${path} did not settle`);
+  };
+  const borrower = personalBorrower();
+  const userId = (await call('partnerJwt')('POST', '/api/core/users', borrower)).json.userId as string;
+  const endpoint = await call('apiKeyBearer')('POST', '/v1/webhook-endpoints', {
+    url: 'https://127.0.0.1:9/live-hooks',
+    events: ['bnpl'],
+  });
+  const customerID = `${tag}-live`;
+  await journey('POST', '/v2/user/create', { customerID, mobile: indianMobile() });
+  await journey('POST', '/v2/user/details/update', journeyDetails(customerID, panWith()));
+  const kycReference = (await journey('POST', '/v2/kyc/ckyc', { customerID })).json.data.referenceID as string;
+  await settled(`/v2/kyc/details?referenceID=${kycReference}`);
+  const breReference = (await journey('POST', '/v2/user/offers', { customerID, riskVariables: {} })).json.data
+    .referenceID as string;
+  await settled(`/v2/user/offers?referenceID=${breReference}`);
+  const statement = multipart(SAMPLES.journeyTriggerBanking?.({ customerID } as Fixtures).form ?? []);
+  const banking = await h.send({
+    method: 'POST',
+    path: '/v2/user/bank/analyse',
+    headers: { ...authHeaders(tenant, 'apiKeyHeader'), 'content-type': statement.contentType },
+    body: statement.body,
+  });
+  if (banking.status !== 200) throw new Error(`live fixture banking answered ${banking.status}: ${banking.text}`);
+  const session = await journey('POST', '/v2/user/session', { customerID, redirectURL: 'https://partner.example/' });
+  return {
+    userId,
+    nik: borrower.nik as string,
+    phone: borrower.phone as string,
+    endpointId: endpoint.json.id as string,
+    customerID,
+    kycReference,
+    breReference,
+    bankingReference: banking.json.data.referenceID as string,
+    sessionId: String(session.json.data.url).split('/').pop() ?? '',
+  };
+}
 
 /**
  * Makes one object of every kind for `tenant` (sandbox), over HTTP, and waits until each has
