@@ -10,6 +10,8 @@ import {
 } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptedRange } from '#core/banking';
+import { claimJourneyRun, findBorrowerByCustomerId } from '#store/borrowers';
+import { type BreRun, breRunPut } from '#store/credit';
 import { stateMachineArn } from '#store/workflows';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { client, eventually } from '../helpers/http.ts';
@@ -21,6 +23,9 @@ let api: ReturnType<typeof client>;
 const writes = new Map<string, number>();
 let counting = false;
 const WRITES = /^(Put|Update|Delete|TransactWrite|BatchWrite)(Item|Items)?Command$/;
+
+/** The sandbox tenant the runtime's API key belongs to (for reads and writes beside the API). */
+const tenant = () => ({ partnerId: runtime.credentials.partnerId, mode: 'sandbox' as const });
 
 /** The mobile a test customer was created with (journey create is keyed on customerID + mobile). */
 const mobiles = new Map<string, string>();
@@ -266,17 +271,37 @@ describe('BRE: dedupe, concurrency and superseded offers', () => {
     expect((await breResult(await triggerBre('dedupe-third'))).data.status).toBe('SUCCESS');
   });
 
-  it('answers 10 identical concurrent BRE triggers with one run and one referenceID', async () => {
-    const first = await triggerBre('bre-concurrent');
-    await breResult(first);
+  it('answers 10 identical concurrent BRE triggers while a run decides with that run', async () => {
+    // The slow sandbox bureau (PAN digits 9005, 5 s) keeps the run deciding while the burst arrives.
+    const first = await triggerBre('bre-concurrent', { pan: 'ABCPC9005Z' });
     const body = { customerID: 'bre-concurrent', riskVariables: {} };
     const replies = await Promise.all(Array.from({ length: 10 }, () => api('POST', '/v2/user/offers', { body })));
     expect(replies.map((r) => r.body.statusCode)).toEqual(Array(10).fill('GNO-S-000'));
-    const ids = new Set(replies.map((r) => r.body.data.referenceID));
-    expect(ids.size).toBe(1);
-    const id = [...ids][0] as string;
-    expect(id).not.toBe(first);
-    expect((await breResult(id)).data.status).toBe('SUCCESS');
+    expect(new Set(replies.map((r) => r.body.data.referenceID))).toEqual(new Set([first]));
+    expect((await breResult(first)).data.status).toBe('SUCCESS');
+  });
+
+  it('hands a run claimed by a trigger that died before the callback to the workflow on the next trigger', async () => {
+    await triggerBre('bre-orphan');
+    const customer = await findBorrowerByCustomerId(tenant(), 'bre-orphan');
+    if (!customer) throw new Error('no customer');
+    const previous = customer.journey?.breReferenceId;
+    await breResult(previous ?? '');
+    // A trigger that claimed its run a minute ago and died before telling the workflow.
+    const orphan: BreRun = {
+      referenceId: `bre_orphan${Date.now()}`,
+      customerId: 'bre-orphan',
+      borrowerId: customer.borrowerId,
+      program: 'PERSONAL_LOAN',
+      policy: { id: 'personal-loan', version: 1 },
+      status: 'PROCESSING',
+      createdAt: new Date(Date.now() - 60_000).toISOString(),
+    };
+    const put = { referenceId: orphan.referenceId, put: breRunPut(tenant(), orphan) };
+    expect(await claimJourneyRun(tenant(), customer.borrowerId, 'breReferenceId', previous, put)).toBe(true);
+    const again = await api('POST', '/v2/user/offers', { body: { customerID: 'bre-orphan', riskVariables: {} } });
+    expect(again.body.data.referenceID).toBe(orphan.referenceId);
+    expect((await breResult(orphan.referenceId)).data.status).toBe('SUCCESS');
   });
 
   it("supersedes an earlier run's offers: they read EXPIRED and are refused (AOP-E-002)", async () => {

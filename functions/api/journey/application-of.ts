@@ -3,7 +3,7 @@ import { InvalidStateError, RuleViolationError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { findApplication, getApplication, type LoanApplication } from '#store/applications';
 import { claimJourneyRun, getBorrower, getBorrowerByCustomerId, type RunPointer } from '#store/borrowers';
-import { saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
+import { saveWaitToken, takeWaitToken, type WaitStep, waitingSteps } from '#store/waits';
 import { completeTask } from '#store/workflows';
 
 /** The customer and its loan application (the one its accepted offer created). */
@@ -50,12 +50,28 @@ export async function waitingToken(
 }
 
 /**
+ * How long a retry leaves a waiting step to the trigger that recorded it: longer than that
+ * trigger waits for the token (waitingToken's patience), so a live one always takes it first.
+ */
+const RECOVERY_GRACE_MS = 3000;
+
+/**
  * Answers a step only if the workflow waits on it right now: a retried trigger whose first
  * attempt stored its data but died before answering finishes the job; otherwise nothing to do.
+ * A token that is there may be about to be taken by the identical trigger that recorded the
+ * step a moment ago (N at once): taking it here would leave that trigger FBX-E-010 for its
+ * own step. So the retry waits while the token is there, and takes it only after the grace.
  */
 export async function answerIfWaiting(tenant: Tenant, applicationId: string, step: WaitStep, output: unknown) {
-  const token = await waitingToken(tenant, applicationId, step, 0);
-  if (token) await completeTask(token, output);
+  const deadline = Date.now() + RECOVERY_GRACE_MS;
+  while ((await waitingSteps(tenant, applicationId)).includes(step)) {
+    if (Date.now() >= deadline) {
+      const token = await takeWaitToken(tenant, applicationId, step);
+      if (token) await completeTask(token, output);
+      return;
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /** The same, for a step the request cannot go on without: FBX-E-010 when the workflow is elsewhere. */
@@ -140,12 +156,18 @@ export async function startRunOnce(
  * Runs `claim`, a conditional write of an application step's record (its agreement or
  * disbursal, see updateApplication's `expect`): true when this caller won; otherwise the
  * referenceID the concurrent winner recorded, which is what this caller answers too.
+ *
+ * With `replacing` (the record the claim expected to find: none, or a failed attempt), any
+ * other record is a concurrent winner's, whatever its status: the sandbox can finish the step
+ * before the slowest of N identical callers reads it, and that caller must still answer with
+ * the winner's referenceID, not FBX-E-010. Without it, only a winner still PROCESSING is.
  */
 export async function claimStep(
   tenant: Tenant,
   applicationId: string,
   field: 'agreement' | 'disbursal',
   claim: () => Promise<void>,
+  options?: { replacing: string | undefined },
 ): Promise<true | string> {
   try {
     await claim();
@@ -154,6 +176,26 @@ export async function claimStep(
     if (!(error instanceof InvalidStateError)) throw error;
     const winner = (await getApplication(tenant, applicationId))[field];
     if (winner?.status === 'PROCESSING') return winner.referenceId;
+    if (options && winner && winner.referenceId !== options.replacing) return winner.referenceId;
     throw error;
   }
+}
+
+/** Longer than any trigger runs (API Gateway's 29 s): a PROCESSING run older than this has no trigger alive. */
+const ORPHAN_AFTER_MS = 30_000;
+
+/**
+ * A run that reads PROCESSING while the workflow still waits for it was claimed by a trigger
+ * that died before handing it over (a crash between the claim and the callback). The
+ * partner's next trigger finishes that job: the workflow gets the run, and the run goes on.
+ */
+export async function adoptOrphanedRun(
+  tenant: Tenant,
+  borrower: Borrower,
+  step: WaitStep,
+  run: { status: string; createdAt: string },
+  output: unknown,
+): Promise<void> {
+  if (run.status !== 'PROCESSING' || Date.now() - Date.parse(run.createdAt) < ORPHAN_AFTER_MS) return;
+  await answerIfWaiting(tenant, applicationIdOf(borrower), step, output);
 }

@@ -10,7 +10,13 @@ import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { getKycRun, type KycRun, kycRunPut, saveKycRun } from '#store/kyc-runs';
 import { completeTask } from '#store/workflows';
-import { applicationIdOf, assertJourneyOpen, startRunOnce, withWaitingStep } from './application-of.ts';
+import {
+  adoptOrphanedRun,
+  applicationIdOf,
+  assertJourneyOpen,
+  startRunOnce,
+  withWaitingStep,
+} from './application-of.ts';
 
 /** Runs that a new trigger does not replace: one in progress, or KYC done. */
 const CURRENT = new Set(['PROCESSING', 'ACTION_PENDING', 'APPROVED']);
@@ -33,7 +39,10 @@ export async function startKyc(tenant: Tenant, borrower: Borrower): Promise<stri
   const latest = borrower.journey?.kycReferenceId;
   if (latest) {
     const run = await getKycRun(tenant, latest);
-    if (CURRENT.has(run.status)) return run.referenceId;
+    if (CURRENT.has(run.status)) {
+      await adoptOrphanedRun(tenant, borrower, 'KYC', run, { referenceId: run.referenceId });
+      return run.referenceId;
+    }
   }
   const now = new Date().toISOString();
   const run: KycRun = {

@@ -2,13 +2,14 @@ import middy from '@middy/core';
 import { policyFor } from '#core/credit/policies';
 import { InvalidStateError, ValidationError } from '#core/errors';
 import { newId } from '#core/ids';
+import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { getBorrowerByCustomerId } from '#store/borrowers';
 import { type BreRun, breRunPut, completeBreRun, getBreRun } from '#store/credit';
 import { newEvent } from '#store/outbox';
 import type { CreditDecisionInput } from '../../workflows/credit-decision.ts';
-import { assertJourneyOpen, startRunOnce } from './application-of.ts';
+import { adoptOrphanedRun, assertJourneyOpen, startRunOnce } from './application-of.ts';
 import { journeyOk } from './respond.ts';
 import { routes } from './routes.ts';
 
@@ -41,7 +42,10 @@ const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
   const latest = borrower.journey?.breReferenceId;
   if (latest) {
     const run = await getBreRun(principal, latest);
-    if (DECIDING.has(run.status)) return journeyOk({ referenceID: run.referenceId }, 'GNO-S-000');
+    if (DECIDING.has(run.status)) {
+      await adoptOrphanedRun(principal, borrower, 'OFFERS', run, decideInput(principal, run));
+      return journeyOk({ referenceID: run.referenceId }, 'GNO-S-000');
+    }
   }
   const decisionDate = new Date().toISOString().slice(0, 10);
   const policy = policyFor(program, decisionDate);
@@ -56,14 +60,7 @@ const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
     status: 'PROCESSING',
     createdAt: new Date().toISOString(),
   };
-  const decide: CreditDecisionInput & { action: 'DECIDE' } = {
-    action: 'DECIDE',
-    partnerId: principal.partnerId,
-    mode: principal.mode,
-    referenceId,
-    borrowerId: borrower.borrowerId,
-    decisionDate,
-  };
+  const decide = decideInput(principal, run);
   const answered = await startRunOnce(principal, borrower, {
     pointer: 'breReferenceId',
     previous: latest,
@@ -81,5 +78,17 @@ const triggerOffers = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => 
   });
   return journeyOk({ referenceID: answered }, 'GNO-S-000');
 };
+
+/** What the workflow's offer step hears for a run: decide it, as of the day it was triggered. */
+function decideInput(tenant: Tenant, run: BreRun): CreditDecisionInput & { action: 'DECIDE' } {
+  return {
+    action: 'DECIDE',
+    partnerId: tenant.partnerId,
+    mode: tenant.mode,
+    referenceId: run.referenceId,
+    borrowerId: run.borrowerId,
+    decisionDate: run.createdAt.slice(0, 10),
+  };
+}
 
 export const handler = middy(triggerOffers).use(http(routes.journeyTriggerOffers));
