@@ -204,6 +204,7 @@ describe('regressions the fuzz found', () => {
     ['holds 1.6e-160 (DynamoDB: number underflow)', '{"x":1.6069669897145192e-160}'],
     ['holds 3.9e29 (the SDK refuses numbers past MAX_SAFE_INTEGER)', '{"x":3.903441196501576e+29}'],
     ['holds 1e309 (Infinity once parsed)', '{"x":1e309}'],
+    ['has a field with an empty name (DynamoDB: empty attribute name)', '{"x":{"":{}}}'],
   ])('refuses a JSON body whose free-form field %s with 400, and writes nothing', async (_what, value) => {
     const answer = await journey('/v2/user/details/update', details(value), 'application/json');
     expect(answer.status, answer.text).toBe(400);
@@ -219,6 +220,31 @@ describe('regressions the fuzz found', () => {
     );
     expect(answer.status, answer.text).toBe(400);
     expect(answer.text).toContain('128 KB');
+  });
+
+  it('refuses a referenceID or offerID too long to be a table key (2 KB) with 400, not 500', async () => {
+    const long = 'A'.repeat(3000);
+    const otp = await journey(
+      '/v2/kyc/ckyc/otp',
+      JSON.stringify({ referenceID: long, otp: '123456' }),
+      'application/json',
+    );
+    expect(otp.status, otp.text).toBe(400);
+    const accept = await journey(
+      '/user/acceptOffer',
+      JSON.stringify({
+        customerID: fx.customerID,
+        offerDetails: { offerID: long, amount: 80000, tenure: 8, interest: 25 },
+      }),
+      'application/json',
+    );
+    expect(accept.status, accept.text).toBe(400);
+    const poll = await h.send({
+      method: 'GET',
+      path: `/v2/user/offers?referenceID=${long}`,
+      headers: { 'x-api-key': h.sandbox.apiKey },
+    });
+    expect(poll.status, poll.text).toBe(400);
   });
 
   it('answers a query parameter or header named like an Object member (constructor, __proto__), not 502', async () => {

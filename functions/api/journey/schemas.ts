@@ -120,8 +120,14 @@ export const triggerOffersBody = z.object({
   riskVariables: z.unknown().optional().describe('Partner-specific BRE inputs; empty unless agreed'),
 });
 
+/**
+ * An id lendstack issued (`bre_…`, `kyr_…`, `ofr_…`: 30 characters). Bounded like customerID: a
+ * longer one names nothing, and as part of a table key (at most 2 KB) it would fail the read.
+ */
+const issuedId = z.string({ error: 'is required' }).min(1, 'is required').max(64);
+
 export const referenceQuery = z.object({
-  referenceID: z.string({ error: 'is required' }).min(1, 'is required'),
+  referenceID: issuedId,
 });
 
 export const referenceData = envelope(z.object({ referenceID: z.string() }));
@@ -166,7 +172,7 @@ export const acceptOfferBody = z.object({
   customerID: customerId,
   offerDetails: z
     .object({
-      offerID: z.string().min(1),
+      offerID: issuedId,
       amount: z.number().positive(),
       tenure: z.number().int().positive().describe('Months'),
       interest: z.number().nonnegative().describe('Percent per year'),
@@ -212,6 +218,6 @@ export const kycTriggerBody = z.object({
 });
 
 export const kycOtpBody = z.object({
-  referenceID: z.string().min(1),
+  referenceID: issuedId,
   otp: z.string().regex(/^\d{4,8}$/, 'must be 4 to 8 digits'),
 });
