@@ -85,6 +85,8 @@ const NASTY_STRINGS = [
   '\r\nX-Injected: 1',
   'x'.repeat(65),
   'x'.repeat(1025),
+  /** Past DynamoDB's 2 KB key, still inside a URL. */
+  'x'.repeat(3000),
   'A'.repeat(100_000),
 ];
 
