@@ -256,3 +256,97 @@ describe('POST /api/core/users/{userId}/credit-score', () => {
     }
   });
 });
+
+describe('POST /v1/borrowers/{id}/block and /unblock (platform API)', () => {
+  const status = async (userId: string) => (await partner('GET', `/api/core/users/${userId}`)).body.status;
+
+  it('blocks an APPROVED borrower with reason, actor and time; KYC and credit score are refused; unblock restores', async () => {
+    const userId = await approvedBorrower();
+    const blocked = await platform('POST', `/v1/borrowers/${userId}/block`, {
+      body: { reason: 'Suspected identity fraud, case 4411' },
+    });
+    expect(blocked.status).toBe(200);
+    expect(blocked.body.data).toMatchObject({
+      id: userId,
+      status: 'BLOCKED',
+      previous_status: 'APPROVED',
+      reason: 'Suspected identity fraud, case 4411',
+      changed_by: expect.stringMatching(/^cred_/),
+      changed_at: expect.any(String),
+    });
+    expect(blocked.body.data.status_history).toEqual([
+      {
+        from: 'APPROVED',
+        to: 'BLOCKED',
+        reason: 'Suspected identity fraud, case 4411',
+        actor: blocked.body.data.changed_by,
+        at: blocked.body.data.changed_at,
+      },
+    ]);
+    expect(await status(userId)).toBe('BLOCKED');
+
+    const kyc = await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } });
+    expect(kyc.status).toBe(400);
+    expect(kyc.body.error).toMatchObject({ code: 'borrower_blocked', message: expect.stringContaining('BLOCKED') });
+    const score = await partner('POST', `/api/core/users/${userId}/credit-score`, {
+      headers: { 'credit-source': 'afpi' },
+    });
+    expect(score.status).toBe(400);
+    expect(score.body.error).toMatchObject({ code: 'borrower_blocked', message: expect.stringContaining('BLOCKED') });
+    const again = await platform('POST', `/v1/borrowers/${userId}/block`, { body: { reason: 'twice' } });
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('borrower_already_blocked');
+
+    const unblocked = await platform('POST', `/v1/borrowers/${userId}/unblock`, {
+      body: { reason: 'Cleared by the fraud team' },
+    });
+    expect(unblocked.status).toBe(200);
+    expect(unblocked.body.data).toMatchObject({ status: 'APPROVED', previous_status: 'BLOCKED' });
+    expect(unblocked.body.data.status_history.map((c: { to: string }) => c.to)).toEqual(['BLOCKED', 'APPROVED']);
+    expect(await status(userId)).toBe('APPROVED');
+    expect((await scored(userId, 'afpi')).status).toBe('COMPLETED');
+
+    // Each change reached the partner as a signed user_verify, in order, after KYC's APPROVED.
+    const hooks = await eventually(() => {
+      const mine = callbacks(userId, 'user_verify');
+      return mine.length >= 3 && mine;
+    });
+    expect(hooks.map((h) => h.payload.status)).toEqual(['APPROVED', 'BLOCKED', 'APPROVED']);
+    expect(hooks[1]?.payload.data).toMatchObject({
+      borrower_status: 'BLOCKED',
+      previous_status: 'APPROVED',
+      reason: 'Suspected identity fraud, case 4411',
+    });
+    expect(hooks.every((h) => h.signatureOk && h.authKeyOk)).toBe(true);
+  });
+
+  it('returns a PENDING borrower to PENDING, and KYC runs after the unblock', async () => {
+    const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
+    await uploadKycDocuments(userId);
+    expect((await platform('POST', `/v1/borrowers/${userId}/block`, { body: { reason: 'Chargeback' } })).status).toBe(
+      200,
+    );
+    expect(
+      (await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } })).status,
+    ).toBe(400);
+    const unblocked = await platform('POST', `/v1/borrowers/${userId}/unblock`, { body: { reason: 'Resolved' } });
+    expect(unblocked.body.data.status).toBe('PENDING');
+    expect(
+      (await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } })).status,
+    ).toBe(202);
+  });
+
+  it('refuses a missing reason (named), an unknown borrower, and unblocking one that is not BLOCKED', async () => {
+    const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
+    const noReason = await platform('POST', `/v1/borrowers/${userId}/block`, { body: {} });
+    expect(noReason.status).toBe(400);
+    expect(noReason.body.error.details[0].field).toBe('reason');
+    const unknown = await platform('POST', '/v1/borrowers/bor_00000000000000000000000000/block', {
+      body: { reason: 'Fraud' },
+    });
+    expect(unknown.status).toBe(404);
+    const notBlocked = await platform('POST', `/v1/borrowers/${userId}/unblock`, { body: { reason: 'Nothing' } });
+    expect(notBlocked.status).toBe(409);
+    expect(notBlocked.body.error.code).toBe('borrower_not_blocked');
+  });
+});

@@ -36,6 +36,35 @@ export const endpointIdParams = z.object({
   id: z.string().regex(/^whe_[0-9a-z]{26}$/, 'is not a webhook endpoint id'),
 });
 
+/** A borrower (the platform spec's "client"): the partner API's userId. */
+export const borrowerIdParams = z.object({ id: z.string().regex(/^bor_[0-9a-z]{26}$/, 'is not a borrower id') });
+
+export const borrowerStatusChangeBody = z
+  .object({
+    reason: z.string().trim().min(3).max(500).describe('Why, for the audit trail and the user_verify callback'),
+  })
+  .strict();
+
+const statusChangeView = z.object({
+  from: z.string(),
+  to: z.string(),
+  reason: z.string(),
+  actor: z.string().describe('The credential (API key id) that made the change'),
+  at: z.string(),
+});
+
+export const borrowerStatusView = z.object({
+  data: z.object({
+    id: z.string(),
+    status: z.enum(['PENDING', 'VERIFIED', 'APPROVED', 'REJECTED', 'BLOCKED']),
+    previous_status: z.string(),
+    reason: z.string(),
+    changed_by: z.string(),
+    changed_at: z.string(),
+    status_history: z.array(statusChangeView).describe('Every block and unblock of this borrower, oldest first'),
+  }),
+});
+
 export const deliveryParams = z.object({
   id: endpointIdParams.shape.id,
   eventId: z.string().regex(/^evt_[0-9a-z]{26}$/, 'is not an event id'),
