@@ -4,7 +4,7 @@ import type { RouteDef } from '#http/route';
 import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
 import { SANDBOX_CREDIT_DEFAULT, SANDBOX_CREDIT_MAGIC } from '#providers/credit-bureaus';
 import { SANDBOX_KYC_MAGIC } from '#providers/kyc';
-import { JOURNEY_CUSTOMER_MAGIC, JOURNEY_KYC_MAGIC } from '#providers/sandbox-journey';
+import { JOURNEY_CUSTOMER_MAGIC, JOURNEY_KYC_MAGIC, PARTNER_LOAN_MAGIC } from '#providers/sandbox-journey';
 import { openApiDocument } from './openapi.ts';
 
 export function renderDocs(routes: readonly RouteDef[]): string {
@@ -58,6 +58,7 @@ export function renderDocs(routes: readonly RouteDef[]): string {
     (k) => `…${k}`,
   );
   const journeyCustomer = rows(JOURNEY_CUSTOMER_MAGIC, (k) => `…${k}`);
+  const partnerLoans = rows(PARTNER_LOAN_MAGIC, (k) => `…${k}`);
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>lendstack API reference</title>
 <style>body{font:15px/1.5 system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em}pre{background:#f5f5f5;padding:.6em;overflow:auto;font-size:12px}
 section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;padding:0 .4em;border-radius:3px;font-size:13px}.tags{color:#777;font-size:13px}</style></head>
@@ -72,5 +73,7 @@ section{border-top:1px solid #ddd;padding:.5em 0}.m{background:#234;color:#fff;p
 <table><tr><th>PAN digits</th><th>outcome</th></tr>${journeyKyc}<tr><td>anything else</td><td>APPROVED through CKYC</td></tr></table>
 <p>Journey API signing and disbursal by the end of the customerID:</p>
 <table><tr><th>customerID ends in</th><th>outcome</th></tr>${journeyCustomer}<tr><td>anything else</td><td>signed at once; disbursed with a UTR</td></tr></table>
+<p>Partner API loans (POST /api/core/loans/…) by the end of their reference_id:</p>
+<table><tr><th>reference_id ends in</th><th>outcome</th></tr>${partnerLoans}<tr><td>anything else</td><td>signed at once (SIGNING -> ACTIVE); disbursed within moments</td></tr></table>
 <h2>Endpoints</h2>${sections.join('\n')}</body></html>`;
 }

@@ -4,6 +4,7 @@
  */
 import type { CreditScoreRun } from './credit/score.ts';
 import { BorrowerStatusError, InvalidStateError } from './errors.ts';
+import type { DisbursementAccount } from './partner-loans.ts';
 
 export type BorrowerType = 'PERSONAL' | 'BUSINESS';
 
@@ -70,6 +71,12 @@ export interface Borrower {
     /** The latest BRE run: its offers are the live ones, an earlier run's have expired. */
     breReferenceId?: string;
   };
+  /**
+   * Where loans are disbursed to: set by the first partner loan that names one (a later loan
+   * may name another for itself; the borrower's stays). Table encryption covers it at rest;
+   * logs mask accountNumber.
+   */
+  disbursementAccount?: DisbursementAccount;
   createdAt: string;
   updatedAt: string;
 }

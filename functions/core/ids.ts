@@ -15,6 +15,7 @@ export type IdPrefix =
   | 'bre' // credit decision (BRE) run
   | 'ofr' // offer
   | 'app' // loan application
+  | 'loan' // partner API loan (a loan application of the partner surface)
   | 'agr' // agreement
   | 'dsb' // disbursal
   | 'bnk' // bank statement analysis

@@ -22,13 +22,28 @@ export async function renderAgreement(
     y -= (options.size ?? 10) + 6;
   };
   line('LOAN AGREEMENT', { size: 18, font: bold });
-  line(`Application ${app.applicationId}   Offer ${app.offerId}   Date ${app.createdAt.slice(0, 10)}`);
+  line(
+    app.partner
+      ? `Loan ${app.applicationId}   Reference ${app.partner.referenceId}   Date ${app.createdAt.slice(0, 10)}`
+      : `Application ${app.applicationId}   Offer ${app.offerId}   Date ${app.createdAt.slice(0, 10)}`,
+  );
   y -= 8;
   line(`Borrower: ${borrower.name || '(name on file)'}   Customer ID: ${borrower.customerId ?? app.customerId}`);
-  line(
-    `Principal: ${app.currency} ${app.amount}   Tenure: ${app.tenure} months   Interest: ${app.interest} % per year (reducing balance)`,
-  );
-  line(`Fees deducted at disbursal (processing fee and GST): ${app.currency} ${app.schedule.upfrontFees}`);
+  if (app.partner) {
+    // A partner loan's terms as its request gave them (see functions/api/partner/loans.ts).
+    const t = app.partner.terms;
+    line(
+      `Principal: ${app.currency} ${app.amount}   ${app.partner.type === 'BNPL' ? `${t.installments} ${t.frequency} installments` : `Single payment after ${t.tenor_days} days`}   Interest: ${t.interest_rate} % per ${t.rate_period} (${t.method}, ${t.day_count})`,
+    );
+    const to = app.partner.disbursementAccount;
+    line(`Disbursed to: ${to.bankCode} account ending ${to.accountNumber.slice(-4)} (${to.accountName})`);
+    line(`Fees deducted at disbursal: ${app.currency} ${app.schedule.upfrontFees}`);
+  } else {
+    line(
+      `Principal: ${app.currency} ${app.amount}   Tenure: ${app.tenure} months   Interest: ${app.interest} % per year (reducing balance)`,
+    );
+    line(`Fees deducted at disbursal (processing fee and GST): ${app.currency} ${app.schedule.upfrontFees}`);
+  }
   line(
     `Amount disbursed: ${app.currency} ${app.schedule.netDisbursed}   Total repayable: ${app.currency} ${app.schedule.totals.total}`,
   );

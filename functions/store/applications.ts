@@ -1,8 +1,10 @@
 /** Loan applications: created when a customer accepts an offer, with the schedule the loan engine computed. */
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Borrower } from '#core/borrowers';
-import { ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
+import { BorrowerStatusError, ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
+import type { DisbursementAccount, PartnerLoanStatus, PartnerLoanType } from '#core/partner-loans';
 import type { Tenant } from '#core/tenant';
+import { borrowerKey } from './borrowers.ts';
 import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
@@ -69,6 +71,38 @@ export interface LoanApplication {
   agreement?: Agreement;
   disbursal?: Disbursal;
   createdAt: string;
+  /** Which surface created it: the journey API's offer acceptance (absent on older items) or the partner API. */
+  origin?: 'journey' | 'partner';
+  /** A partner API loan's own terms (its applicationId is the `loan_…` loanUniqueId). */
+  partner?: PartnerLoanTerms;
+  /** Every status change the partner sees, in order (partner loans). */
+  statusHistory?: StatusChange[];
+}
+
+/** One entry of a partner loan's status history. */
+export interface StatusChange {
+  status: PartnerLoanStatus;
+  at: string;
+  reason?: string;
+}
+
+/** What a partner loan was created with, beyond the application's common fields. */
+export interface PartnerLoanTerms {
+  type: PartnerLoanType;
+  /** The partner's reference_id, unique per tenant (also the subject of the sandbox magic endings). */
+  referenceId: string;
+  /** SHA-256 of the creation request: the same reference_id with another request is a conflict. */
+  requestDigest: string;
+  disbursementAccount: DisbursementAccount;
+  /** The request's pricing terms as the partner sent them (snake_case, as /v1/loan-quotes takes them). */
+  terms: Record<string, unknown>;
+  /** The schedule's start: the creation date in Asia/Jakarta. */
+  disbursementDate: string;
+  product: string;
+  apr: number | null;
+  effectiveDailyRate: number | null;
+  merchantReference?: string;
+  orderReference?: string;
 }
 
 const applicationKey = (t: Tenant, applicationId: string) => ({ pk: tenantKey(t, 'APP', applicationId), sk: 'APP' });
@@ -164,6 +198,8 @@ export async function updateApplication(
     set: Partial<Pick<LoanApplication, 'status' | 'agreement' | 'disbursal'>>;
     from?: ApplicationStatus[];
     event?: DomainEvent;
+    /** A partner loan's status change, appended to its statusHistory. */
+    history?: StatusChange;
     reference?: { id: string; kind: 'agreement' | 'disbursal' };
     /**
      * Compare-and-swap on a step's record: only while the application's agreement or disbursal
@@ -183,6 +219,12 @@ export async function updateApplication(
       values[`:v${i}`] = v;
       return `#f${i} = :v${i}`;
     });
+  if (change.history) {
+    names['#hist'] = 'statusHistory';
+    values[':hist'] = [change.history];
+    values[':none'] = [];
+    sets.push('#hist = list_append(if_not_exists(#hist, :none), :hist)');
+  }
   let condition = 'attribute_exists(pk)';
   if (change.from?.length) {
     names['#st'] = 'status';
@@ -254,4 +296,97 @@ export async function findApplicationByReference(
   );
   if (!Item || Item.kind !== kind) throw new NotFoundError('reference', referenceId);
   return getApplication(tenant, String(Item.applicationId));
+}
+
+const loanReferenceKey = (t: Tenant, referenceId: string) => ({
+  pk: tenantKey(t, 'UNIQUE', 'LOAN_REF', referenceId),
+  sk: 'UNIQUE',
+});
+
+/** The loan a partner reference_id names (with the digest of the request that created it), or null. */
+export async function findLoanByReference(
+  tenant: Tenant,
+  referenceId: string,
+): Promise<{ applicationId: string; requestDigest: string } | null> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: loanReferenceKey(tenant, referenceId), ConsistentRead: true }),
+  );
+  return Item ? { applicationId: String(Item.applicationId), requestDigest: String(Item.requestDigest) } : null;
+}
+
+/**
+ * Creates a partner loan in one transaction: its reference_id claimed (unique per tenant), the
+ * application, the borrower checked APPROVED at this instant (and given the disbursement
+ * account when it has none), and the loan's first event. A reference_id already taken is
+ * ConflictError `reference_id_taken` (the caller answers the existing loan when the request is
+ * the same); a borrower no longer APPROVED is a 400 naming its status.
+ */
+export async function insertPartnerLoan(
+  tenant: Tenant,
+  borrower: Borrower,
+  app: LoanApplication & { partner: PartnerLoanTerms },
+  event: DomainEvent,
+  storeAccount: boolean,
+) {
+  const table = tableName();
+  const expiresAt = expiryFor(tenant.mode);
+  const approved = {
+    TableName: table,
+    Key: borrowerKey(tenant, borrower.borrowerId),
+    ConditionExpression: 'attribute_exists(pk) AND #st = :approved',
+    ExpressionAttributeNames: { '#st': 'status' },
+  };
+  // The borrower's own account is kept when it has none; otherwise only its status is checked.
+  const borrowerItem = storeAccount
+    ? {
+        Update: {
+          ...approved,
+          UpdateExpression: 'SET disbursementAccount = if_not_exists(disbursementAccount, :acct)',
+          ExpressionAttributeValues: { ':approved': 'APPROVED', ':acct': app.partner.disbursementAccount },
+        },
+      }
+    : { ConditionCheck: { ...approved, ExpressionAttributeValues: { ':approved': 'APPROVED' } } };
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...loanReferenceKey(tenant, app.partner.referenceId),
+                applicationId: app.applicationId,
+                requestDigest: app.partner.requestDigest,
+                expiresAt,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          {
+            Put: {
+              TableName: table,
+              Item: { ...applicationKey(tenant, app.applicationId), ...app, expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          borrowerItem,
+          outboxPut(table, event),
+        ],
+      }),
+    );
+  } catch (error) {
+    const failed = cancelledConditions(error);
+    if (failed?.[0]) {
+      throw new ConflictError('reference_id_taken', `reference_id ${app.partner.referenceId} names another loan`, {
+        cause: error,
+      });
+    }
+    if (failed?.[2]) {
+      throw new BorrowerStatusError(
+        'borrower_not_approved',
+        `Borrower ${borrower.borrowerId} cannot take a loan: its status changed from APPROVED while the loan was created`,
+      );
+    }
+    throw error;
+  }
 }

@@ -8,12 +8,13 @@ import { NotConfiguredError, ProviderError } from '#core/errors';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
 import { hasCustomerMagic } from '#providers/sandbox-journey';
-import { getApplication, updateApplication } from '#store/applications';
+import { findApplication, getApplication, updateApplication } from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
+import { lifecycleChange } from '#store/loan-events';
 import { newEvent } from '#store/outbox';
 import { signsOnHostedPage } from '#store/sessions';
-import { clearWaits, saveWaitToken, type WaitStep } from '#store/waits';
+import { clearWaits, saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
 import { completeTask, failTask } from '#store/workflows';
 import {
   evaluateKyc,
@@ -35,9 +36,23 @@ export interface ApplicationInput {
 
 const tenantOf = (i: Pick<ApplicationInput, 'partnerId' | 'mode'>) => ({ partnerId: i.partnerId, mode: i.mode });
 
-/** A `.waitForTaskToken` step: keeps the token where the endpoint that completes the step finds it. */
+/**
+ * A `.waitForTaskToken` step: keeps the token where the endpoint that completes the step finds it.
+ * A loan rejected (POST /api/core/loans/{id}/reject) while the workflow was between waits finds
+ * no token to fail: its next agreement or disbursal wait sees the REJECTED status after saving
+ * its token and fails itself with LoanRejected (whichever of the two takes the token fails it).
+ */
 export const awaitStep = async (input: ApplicationInput & { step: WaitStep; token: string }) => {
-  await saveWaitToken(tenantOf(input), input.applicationId, input.step, input.token);
+  const tenant = tenantOf(input);
+  await saveWaitToken(tenant, input.applicationId, input.step, input.token);
+  if (input.step === 'AGREEMENT' || input.step === 'DISBURSAL') {
+    const app = await findApplication(tenant, input.applicationId);
+    if (app?.status === 'REJECTED') {
+      const token = await takeWaitToken(tenant, input.applicationId, input.step);
+      if (token) await failTask(token, 'LoanRejected', 'the loan was rejected before disbursement');
+      return { waiting: input.step, rejected: true };
+    }
+  }
   logger.info('application waits', { applicationId: input.applicationId, step: input.step });
   return { waiting: input.step };
 };
@@ -158,6 +173,9 @@ export const requestSignature = async (input: ApplicationInput & { referenceId: 
   logger.info('agreement sent for signing', { applicationId: input.applicationId, referenceId: input.referenceId });
   if (hasCustomerMagic(input.customerId, '_sign_reject')) {
     await failTask(input.token, 'SigningRejected', 'the borrower declined to sign');
+  } else if (hasCustomerMagic(input.customerId, '_sign_expire')) {
+    // What the 7-day timeout would do, at once: the signing link expired unsigned.
+    await failTask(input.token, 'SigningExpired', 'the borrower did not sign in time');
   } else if (await signsOnHostedPage(tenant, input.borrowerId)) {
     await saveWaitToken(tenant, input.applicationId, 'SIGNATURE', input.token);
   } else {
@@ -181,7 +199,9 @@ export const markSigned = async (input: ApplicationInput & { signature?: { signe
         signedAt: input.signature?.signedAt ?? new Date().toISOString(),
       },
     },
-    event: newEvent(tenant, 'loan', 'SIGNED', { applicationId: app.applicationId, customerID: app.customerId }),
+    ...lifecycleChange(tenant, app, { status: 'ACTIVE' }, () =>
+      newEvent(tenant, 'loan', 'SIGNED', { applicationId: app.applicationId, customerID: app.customerId }),
+    ),
   });
   return { status: 'SIGNED' };
 };
@@ -219,14 +239,24 @@ export const disburse = async (input: ApplicationInput) => {
         disbursedAmount: app.schedule.netDisbursed,
         disbursedAt,
         message: 'SUCCESS',
+        ...(app.disbursal?.attempt ? { attempt: app.disbursal.attempt } : {}),
       },
     },
-    event: newEvent(tenant, 'loan', 'DISBURSED', {
-      applicationId: app.applicationId,
-      customerID: app.customerId,
-      utrNumber: transfer.utrNumber,
-      disbursedAmount: app.schedule.netDisbursed,
-    }),
+    ...lifecycleChange(
+      tenant,
+      app,
+      {
+        status: 'DISBURSED',
+        data: { disbursed_amount: Number(app.schedule.netDisbursed), transfer_reference: transfer.utrNumber },
+      },
+      () =>
+        newEvent(tenant, 'loan', 'DISBURSED', {
+          applicationId: app.applicationId,
+          customerID: app.customerId,
+          utrNumber: transfer.utrNumber,
+          disbursedAmount: app.schedule.netDisbursed,
+        }),
+    ),
   });
   logger.info('disbursed', { applicationId: app.applicationId });
   return { status: 'DISBURSED', utrNumber: transfer.utrNumber };
@@ -239,6 +269,8 @@ export const disburse = async (input: ApplicationInput) => {
 const PUBLIC_REASONS: Record<'REJECTED' | 'DISBURSAL_FAILED', Record<string, string>> = {
   REJECTED: {
     SigningRejected: 'The borrower declined to sign the agreement',
+    SigningExpired: 'The agreement was not signed in time',
+    LoanRejected: 'The loan was rejected before disbursement',
     'States.Timeout': 'The agreement was not signed in time',
     NotConfiguredError: 'E-signing is not configured for live mode',
     default: 'The agreement could not be signed',
@@ -265,6 +297,9 @@ export const markFailed = async (
 ) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
+  // Rejected already: a partner's reject wrote the status and its event before failing the wait
+  // (and a wait that timed out after a reject must not turn REJECTED into DISBURSAL_FAILED).
+  if (app.status === 'REJECTED') return { status: 'REJECTED' };
   const reason = publicReason(input.outcome, input.error);
   logger.warn('application step failed', {
     applicationId: app.applicationId,
@@ -280,11 +315,21 @@ export const markFailed = async (
             status: 'DISBURSAL_FAILED',
             disbursal: app.disbursal && { ...app.disbursal, status: 'FAILED', message: reason },
           },
-    event: newEvent(tenant, 'loan', input.outcome, {
-      applicationId: app.applicationId,
-      customerID: app.customerId,
-      reason,
-    }),
+    // A partner loan whose disbursal failed stays ACTIVE (signed, awaiting disbursement): the
+    // partner hears the failure with the reason and may trigger the disbursement again.
+    ...lifecycleChange(
+      tenant,
+      app,
+      input.outcome === 'REJECTED'
+        ? { status: 'REJECTED', reason }
+        : { status: 'ACTIVE', reason, data: { disbursement_status: 'FAILED' } },
+      () =>
+        newEvent(tenant, 'loan', input.outcome, {
+          applicationId: app.applicationId,
+          customerID: app.customerId,
+          reason,
+        }),
+    ),
   });
   return { status: input.outcome };
 };

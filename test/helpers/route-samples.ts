@@ -37,6 +37,9 @@ export interface Fixtures {
   kycReviewReference: string;
   kycOtpReference: string;
   refreshToken: string;
+  /** Partner API borrower through KYC to APPROVED, and a PENDING loan of it. */
+  approvedUserId: string;
+  loanUniqueId: string;
 }
 
 /** A multipart/form-data part: a field, or a file. */
@@ -153,6 +156,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
     const kind = REFERENCE_OF[route.id];
     return kind ? fx[kind] : undefined;
   }
+  if (field === 'id' && LOAN_CREATION.has(route.id)) return fx.approvedUserId;
   if (field === 'id') {
     // A bare `{id}` names an object of the collection before it: `/v1/borrowers/{id}/block`.
     const collection = /\/([\w-]+)\/\{id\}/.exec(route.path)?.[1] ?? '';
@@ -164,6 +168,8 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
     customerID: fx.customerID,
     sessionId: fx.sessionId,
     eventId: fx.eventId,
+    loanUniqueId: fx.loanUniqueId,
+    uniqueId: fx.loanUniqueId,
   };
   return byField[field];
 }
@@ -173,7 +179,22 @@ const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   'webhook-endpoints': 'endpointId',
   borrowers: 'userId',
   users: 'userId',
+  loans: 'loanUniqueId',
 };
+
+/** POST /api/core/loans/{id}[/bnpl]: the `{id}` is the borrower (userId), which must be APPROVED. */
+const LOAN_CREATION = new Set(['createLoan', 'createBnplLoan']);
+
+/** A partner loan request the sandbox accepts (a new reference_id each time). */
+export const loanRequest = () => ({
+  principal: 1000000,
+  currency: 'IDR',
+  tenor_days: 30,
+  interest_rate: 0.1,
+  rate_period: 'day',
+  reference_id: `sample-${randomInt(1e9)}`,
+  disbursement_account: { bank_code: 'BCA', account_number: '1234567890', account_name: 'Siti Rahayu' },
+});
 
 /** The spec's "Update User Details" sample for one customer. */
 export function journeyDetails(customerID: string, pan: string) {
@@ -232,6 +253,23 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
     body: { decision: 'APPROVED', note: 'documents checked by hand' },
   }),
   createLoanQuote: () => ({ body: LOAN_QUOTE }),
+  createLoan: (fx) => ({ params: { id: fx.approvedUserId }, body: loanRequest() }),
+  createBnplLoan: (fx) => ({
+    params: { id: fx.approvedUserId },
+    body: {
+      principal: 3000000,
+      currency: 'IDR',
+      installments: 4,
+      frequency: 'weekly',
+      interest_rate: 2,
+      rate_period: 'month',
+      reference_id: `sample-${randomInt(1e9)}`,
+    },
+  }),
+  getLoan: (fx) => ({ params: { uniqueId: fx.loanUniqueId } }),
+  initiateLoanSigning: (fx) => ({ body: { loanUniqueId: fx.loanUniqueId } }),
+  disburseLoan: (fx) => ({ params: { id: fx.loanUniqueId } }),
+  rejectLoan: (fx) => ({ params: { id: fx.loanUniqueId }, body: { reason: 'checked by the isolation suite' } }),
   blockBorrower: (fx) => ({ params: { id: fx.userId }, body: { reason: 'checked by the isolation suite' } }),
   unblockBorrower: (fx) => ({ params: { id: fx.userId }, body: { reason: 'checked by the isolation suite' } }),
   journeyCreateUser: (fx) => ({ body: { customerID: fx.customerID, mobile: fx.mobile } }),
@@ -421,7 +459,29 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
       if (!put.ok) throw new Error(`fixture upload answered ${put.status}`);
     }
     const refresh = await h.send({ method: 'POST', path: '/api/auth/token/v2', headers: authHeaders(tenant, 'basic') });
+    // A second borrower through KYC (the sandbox approves), with a PENDING loan.
+    const approvedUserId = (await partner('POST', '/api/core/users', personalBorrower())).json.userId as string;
+    for (const type of ['KTP', 'SELFIE']) {
+      const doc = await partner('POST', '/api/documents', {
+        userId: approvedUserId,
+        document_type: type,
+        content_type: 'image/jpeg',
+      });
+      await fetch(doc.json.upload_url, { method: 'PUT', headers: { 'content-type': 'image/jpeg' }, body: JPEG });
+    }
+    await h.send({
+      method: 'POST',
+      path: `/api/core/users/${approvedUserId}/kyc`,
+      headers: { ...authHeaders(tenant, 'partnerJwt'), 'data-source': 'VIDA' },
+    });
+    for (let i = 0; (await partner('GET', `/api/core/users/${approvedUserId}`)).json.status !== 'APPROVED'; i++) {
+      if (i > 150) throw new Error('fixture borrower was not APPROVED');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const loan = await partner('POST', `/api/core/loans/${approvedUserId}`, loanRequest());
     return {
+      approvedUserId,
+      loanUniqueId: loan.json.loanUniqueId as string,
       userId,
       nik: borrower.nik as string,
       phone: borrower.phone as string,

@@ -2,7 +2,9 @@
 import * as z from 'zod';
 import { parseCreditSources } from '#core/credit/score';
 import { parseNik } from '#core/identity';
+import { INDONESIAN_BANKS, isIndonesianBankCode } from '#core/partner-loans';
 import { mobileNumber } from '../fields.ts';
+import { loanQuoteFee } from '../platform/schemas.ts';
 
 const nik = z
   .string()
@@ -187,4 +189,147 @@ export const errorBody = z.object({
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
     request_id: z.string(),
   }),
+});
+
+// ---------------------------------------------------------------- loans (issue 9)
+
+const decimal = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a decimal number')]);
+
+const disbursementAccount = z
+  .object({
+    bank_code: z
+      .string()
+      .transform((code) => code.trim().toUpperCase())
+      .refine(isIndonesianBankCode, `must be one of ${Object.keys(INDONESIAN_BANKS).join(', ')}`)
+      .describe(
+        `Indonesian bank: ${Object.entries(INDONESIAN_BANKS)
+          .map(([code, b]) => `${code} (${b.name}, BI ${b.biCode})`)
+          .join(', ')}`,
+      ),
+    account_number: z.string().regex(/^\d{6,20}$/, 'must be 6 to 20 digits'),
+    account_name: z.string().trim().min(2).max(100),
+  })
+  .strict()
+  .describe(
+    "Where the loan is disbursed. Optional when the borrower already has one; the first loan that names one stores it on the borrower (a later loan's account is used for that loan only)",
+  );
+
+const referenceId = z
+  .string()
+  .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'must be 1 to 64 letters, digits or _ . : -')
+  .describe(
+    "The partner's own id for the loan, unique per partner and mode: the same reference_id with the same request answers the same loan, with another request 409. Sandbox: its ending chooses an outcome (_sign_reject, _sign_expire, _disburse_fail, _disburse_fail_once; see /docs)",
+  );
+
+const loanCommon = {
+  principal: decimal.describe('Major units (IDR has no decimals)'),
+  currency: z.literal('IDR').describe('IDR only: the OJK caps apply'),
+  interest_rate: decimal.describe('Percent per rate_period (0.1 = 0.1 %)'),
+  rate_period: z.enum(['day', 'month']),
+  day_count: z
+    .enum(['30/360', 'actual/365', 'actual/actual', '364'])
+    .optional()
+    .describe(
+      'Default: actual/365 for a rate per day and for single payments; 30/360 for a monthly rate on monthly installments; 364 for a monthly rate on weekly or biweekly installments',
+    ),
+  fees: z.array(loanQuoteFee).max(20).default([]).describe('As in POST /v1/loan-quotes'),
+  product: z
+    .enum(['id-p2p-consumptive', 'id-p2p-productive'])
+    .default('id-p2p-consumptive')
+    .describe('Which OJK caps apply (SEOJK 19/SEOJK.06/2023)'),
+  reference_id: referenceId,
+  disbursement_account: disbursementAccount.optional(),
+};
+
+export const singlePaymentLoanBody = z
+  .object({
+    ...loanCommon,
+    tenor_days: z.number().int().min(1).max(730).describe('Days from the schedule start to the one due date'),
+  })
+  .strict();
+
+export const bnplLoanBody = z
+  .object({
+    ...loanCommon,
+    installments: z.number().int().min(1).max(120),
+    frequency: z.enum(['weekly', 'biweekly', 'monthly']),
+    method: z
+      .enum(['flat', 'declining_equal_installment', 'declining_equal_principal'])
+      .default('flat')
+      .describe(
+        "Default flat: BNPL plans are sold at a flat rate per month on the original amount, split into equal installments (what a borrower of Kredivo, Akulaku or Atome expects); the declining methods are Fineract's EMI and equal principal",
+      ),
+    merchant_reference: z.string().min(1).max(100).optional(),
+    order_reference: z.string().min(1).max(100).optional(),
+  })
+  .strict();
+
+/** The borrower in POST /api/core/loans/{id}[/bnpl]: `{id}` is the userId (API Gateway needs one name per path level). */
+export const loanBorrowerParams = z.object({
+  id: z.string().regex(/^bor_[0-9a-z]{26}$/, 'is not a borrower id (userId)'),
+});
+
+export const loanIdParams = z.object({ id: z.string().regex(/^loan_[0-9a-z]{26}$/, 'is not a loanUniqueId') });
+export const loanUniqueIdParams = z.object({
+  uniqueId: z.string().regex(/^loan_[0-9a-z]{26}$/, 'is not a loanUniqueId'),
+});
+
+export const initiateSigningBody = z.object({ loanUniqueId: loanIdParams.shape.id }).strict();
+
+export const rejectLoanBody = z
+  .object({ reason: z.string().trim().min(1).max(500).describe('Kept in the status history and sent in the callback') })
+  .strict();
+
+const amount = z.number().describe('Major units at the currency precision, as POST /v1/loan-quotes answers');
+const partnerLoanStatus = z.enum(['PENDING', 'SIGNING', 'ACTIVE', 'DISBURSED', 'REPAID', 'REJECTED']);
+
+export const loanView = z.object({
+  loanUniqueId: z.string(),
+  userId: z.string(),
+  type: z.enum(['SINGLE_PAYMENT', 'BNPL']),
+  status: partnerLoanStatus,
+  reference_id: z.string(),
+  currency: z.string(),
+  principal: amount,
+  net_disbursed: amount.describe('What the borrower receives: the principal less fees deducted upfront'),
+  upfront_fees: amount,
+  terms: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'The pricing terms as sent, with the defaults applied (method, day_count, product): the same terms priced by POST /v1/loan-quotes with disbursement_date give the same numbers',
+    ),
+  disbursement_date: z.string().describe('The schedule start (the creation date in Asia/Jakarta)'),
+  schedule: z.array(
+    z.object({
+      number: z.number().int(),
+      due_date: z.string(),
+      principal: amount,
+      interest: amount,
+      fees: amount,
+      total: amount,
+    }),
+  ),
+  totals: z.object({ principal: amount, interest: amount, fees: amount, total: amount }),
+  apr: z.number().nullable().describe('Percent per year: the effective daily rate × 365'),
+  effective_daily_rate: z.number().nullable().describe('Percent per day, from what is received and repaid (IRR)'),
+  disbursement_account: z.object({
+    bank_code: z.string(),
+    account_number: z.string().describe('Masked: the last four digits'),
+    account_name: z.string(),
+  }),
+  disbursement: z
+    .object({
+      status: z.enum(['PROCESSING', 'SUCCESS', 'FAILED']),
+      attempt: z.number().int(),
+      transfer_reference: z.string().nullable(),
+      disbursed_amount: amount.nullable(),
+      disbursed_at: z.string().nullable(),
+      reason: z.string().nullable(),
+    })
+    .nullable(),
+  agreement_url: z.string().nullable().describe('A presigned link (15 minutes) to the agreement PDF, from SIGNING on'),
+  merchant_reference: z.string().optional(),
+  order_reference: z.string().optional(),
+  status_history: z.array(z.object({ status: partnerLoanStatus, at: z.string(), reason: z.string().optional() })),
+  created_at: z.string(),
 });

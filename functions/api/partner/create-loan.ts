@@ -1,0 +1,21 @@
+import middy from '@middy/core';
+import { http } from '#http/middleware';
+import type { ApiEvent, ApiResult } from '#http/route';
+import { createPartnerLoan, loanView } from './loans.ts';
+import { routes } from './routes.ts';
+
+type Route = typeof routes.createLoan;
+
+/**
+ * POST /api/core/loans/{userId}: a single-payment loan for an APPROVED borrower, priced by the
+ * loan engine within the OJK caps, PENDING with its `loan` event, and its workflow started.
+ */
+const createLoan = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
+  const loan = await createPartnerLoan(input.principal, input.params.id, {
+    type: 'SINGLE_PAYMENT',
+    body: input.body,
+  });
+  return { statusCode: 201, body: await loanView(loan) };
+};
+
+export const handler = middy(createLoan).use(http(routes.createLoan));

@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { defaultDayCount, isIndonesianBankCode, loanEventType, partnerLoanStatus } from '#core/partner-loans';
+
+describe('partnerLoanStatus (the guide status of a loan application)', () => {
+  it.each([
+    [{ status: 'OFFER_ACCEPTED' as const }, 'PENDING'],
+    [{ status: 'OFFER_ACCEPTED' as const, agreement: { status: 'PROCESSING' } }, 'SIGNING'],
+    [{ status: 'SIGNED' as const, agreement: { status: 'SUCCESS' } }, 'ACTIVE'],
+    [{ status: 'DISBURSAL_PROCESSING' as const }, 'ACTIVE'],
+    [{ status: 'DISBURSAL_FAILED' as const }, 'ACTIVE'],
+    [{ status: 'DISBURSED' as const }, 'DISBURSED'],
+    [{ status: 'REJECTED' as const, agreement: { status: 'REJECTED' } }, 'REJECTED'],
+    [{ status: 'EXPIRED' as const }, 'REJECTED'],
+  ])('maps %o to %s', (app, status) => {
+    expect(partnerLoanStatus(app)).toBe(status);
+  });
+});
+
+describe('loanEventType', () => {
+  it('is bnpl for installment loans and loan for single payments', () => {
+    expect(loanEventType('BNPL')).toBe('bnpl');
+    expect(loanEventType('SINGLE_PAYMENT')).toBe('loan');
+  });
+});
+
+describe('defaultDayCount', () => {
+  it('applies a daily rate per actual day', () => {
+    expect(defaultDayCount('SINGLE_PAYMENT', 'day')).toBe('actual/365');
+    expect(defaultDayCount('BNPL', 'day', 'weekly')).toBe('actual/365');
+  });
+  it('makes a monthly rate exact per month on monthly installments and per 7/364 year on weekly ones', () => {
+    expect(defaultDayCount('BNPL', 'month', 'monthly')).toBe('30/360');
+    expect(defaultDayCount('BNPL', 'month', 'weekly')).toBe('364');
+    expect(defaultDayCount('BNPL', 'month', 'biweekly')).toBe('364');
+  });
+  it('accrues a single payment with a monthly rate per calendar day', () => {
+    expect(defaultDayCount('SINGLE_PAYMENT', 'month')).toBe('actual/365');
+  });
+});
+
+describe('isIndonesianBankCode', () => {
+  it('knows the short codes and nothing else', () => {
+    expect(isIndonesianBankCode('BCA')).toBe(true);
+    expect(isIndonesianBankCode('MANDIRI')).toBe(true);
+    expect(isIndonesianBankCode('bca')).toBe(false);
+    expect(isIndonesianBankCode('toString')).toBe(false);
+  });
+});
