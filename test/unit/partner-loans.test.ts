@@ -1,5 +1,10 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { renderDocs } from '#api/docs-page';
+import { routeList } from '#api/routes';
 import { defaultDayCount, isIndonesianBankCode, loanEventType, partnerLoanStatus } from '#core/partner-loans';
+import { PARTNER_LOAN_MAGIC } from '#providers/sandbox-journey';
 
 describe('partnerLoanStatus (the guide status of a loan application)', () => {
   it.each([
@@ -44,5 +49,17 @@ describe('isIndonesianBankCode', () => {
     expect(isIndonesianBankCode('MANDIRI')).toBe(true);
     expect(isIndonesianBankCode('bca')).toBe(false);
     expect(isIndonesianBankCode('toString')).toBe(false);
+  });
+});
+
+describe('the sandbox magic reference_id endings of partner loans', () => {
+  it('are all listed on /docs and in the README', () => {
+    const html = renderDocs(routeList);
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    for (const [ending, outcome] of Object.entries(PARTNER_LOAN_MAGIC)) {
+      expect(html).toContain(`<code>…${ending}</code>`);
+      expect(html).toContain(outcome.split(':')[0]);
+      expect(readme).toContain(`| \`${ending}\` |`);
+    }
   });
 });
