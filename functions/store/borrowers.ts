@@ -7,7 +7,7 @@ import type { Borrower, BorrowerStatus, KycResult } from '#core/borrowers';
 import { ConflictError, NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, getEntity, tableName } from './client.ts';
-import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
+import { cancelledConditions, digest, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
 /** The borrower's profile item (exported for the store modules of what lives on it: credit scores, blocks). */
@@ -308,18 +308,13 @@ export async function saveJourneyDetails(
         ExpressionAttributeValues: values,
       },
     },
-    ...change.consents.map((consent, i) => ({
-      Put: {
-        TableName: table,
-        Item: {
-          pk: tenantKey(tenant, 'BOR', borrower.borrowerId),
-          sk: `CONSENT#${now}#${String(i).padStart(2, '0')}`,
-          ...consent,
-          receivedAt: now,
-          expiresAt,
-        },
-      },
-    })),
+    // A transaction may touch an item once: the same consent twice in one request is one item.
+    ...new Map(
+      change.consents
+        .map((consent, i) => consentUpdate(tenant, borrower.borrowerId, consent, i, now, expiresAt))
+        .reverse()
+        .map((update) => [update.Update.Key.sk, update] as const),
+    ).values(),
   ];
   if (change.pan && change.pan !== borrower.pan) {
     // The PAN is indexed for the BRE's dedupe, not held unique: a repeat borrower is a new customer.
@@ -331,6 +326,42 @@ export async function saveJourneyDetails(
   await ddb.send(new TransactWriteCommand({ TransactItems: items }));
 }
 
+/**
+ * One consent as its audit item, keyed by what was consented to: the same consent sent again
+ * (a retried details update, or N identical ones at once) is the same item and keeps the time
+ * it was first received and its place; a new consent (another text, time or address) is new.
+ */
+function consentUpdate(
+  tenant: Tenant,
+  borrowerId: string,
+  consent: Consent,
+  position: number,
+  now: string,
+  expiresAt: number | undefined,
+) {
+  const fields = Object.entries(consent).filter(([, value]) => value !== undefined);
+  const sets = fields.map((_, i) => `#c${i} = :c${i}`);
+  sets.push('receivedAt = if_not_exists(receivedAt, :now)', '#pos = if_not_exists(#pos, :pos)');
+  if (expiresAt !== undefined) sets.push('expiresAt = :exp');
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: { pk: tenantKey(tenant, 'BOR', borrowerId), sk: `CONSENT#${digest(JSON.stringify(fields))}` },
+      UpdateExpression: `SET ${sets.join(', ')}`,
+      ExpressionAttributeNames: {
+        '#pos': 'position',
+        ...Object.fromEntries(fields.map(([name], i) => [`#c${i}`, name])),
+      },
+      ExpressionAttributeValues: {
+        ':now': now,
+        ':pos': position,
+        ...(expiresAt !== undefined ? { ':exp': expiresAt } : {}),
+        ...Object.fromEntries(fields.map(([, value], i) => [`:c${i}`, value])),
+      },
+    },
+  };
+}
+
 /** A borrower's consents, oldest first (the audit trail). */
 export async function listConsents(tenant: Tenant, borrowerId: string): Promise<(Consent & { receivedAt: string })[]> {
   const { Items = [] } = await ddb.send(
@@ -339,6 +370,10 @@ export async function listConsents(tenant: Tenant, borrowerId: string): Promise<
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :c)',
       ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'BOR', borrowerId), ':c': 'CONSENT#' },
     }),
+  );
+  // Keyed by content, so ordered here: by when each was first received, then as it was sent.
+  Items.sort((a, b) =>
+    a.receivedAt === b.receivedAt ? Number(a.position) - Number(b.position) : a.receivedAt < b.receivedAt ? -1 : 1,
   );
   return Items.map(({ type, timestamp, body, ipAddress, url, receivedAt }) => ({
     type,
