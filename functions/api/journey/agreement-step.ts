@@ -51,13 +51,18 @@ export async function sendAgreement(tenant: Tenant, borrower: Borrower, app: Loa
     await putObject(objectKey, pdf, 'application/pdf');
   }
   const referenceId = newId('agr');
-  const won = await claimStep(tenant, app.applicationId, 'agreement', () =>
-    updateApplication(tenant, app.applicationId, {
-      from: ['OFFER_ACCEPTED'],
-      set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
-      reference: { id: referenceId, kind: 'agreement' },
-      expect: { field: 'agreement', referenceId: undefined },
-    }),
+  const won = await claimStep(
+    tenant,
+    app.applicationId,
+    'agreement',
+    () =>
+      updateApplication(tenant, app.applicationId, {
+        from: ['OFFER_ACCEPTED'],
+        set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
+        reference: { id: referenceId, kind: 'agreement' },
+        expect: { field: 'agreement', referenceId: undefined },
+      }),
+    { replacing: undefined },
   );
   if (won !== true) return won;
   await withWaitingStep(tenant, app.applicationId, 'AGREEMENT', (token) => completeTask(token, { referenceId }));

@@ -31,21 +31,26 @@ const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
   }
   if (app.status !== 'SIGNED' && app.status !== 'DISBURSAL_FAILED') throw notSigned();
   const referenceId = newId('dsb');
-  const won = await claimStep(principal, app.applicationId, 'disbursal', () =>
-    updateApplication(principal, app.applicationId, {
-      from: ['SIGNED', 'DISBURSAL_FAILED'],
-      set: {
-        status: 'DISBURSAL_PROCESSING',
-        disbursal: {
-          referenceId,
-          status: 'PROCESSING',
-          message: '',
-          attempt: app.disbursal ? (app.disbursal.attempt ?? 1) + 1 : 1,
+  const won = await claimStep(
+    principal,
+    app.applicationId,
+    'disbursal',
+    () =>
+      updateApplication(principal, app.applicationId, {
+        from: ['SIGNED', 'DISBURSAL_FAILED'],
+        set: {
+          status: 'DISBURSAL_PROCESSING',
+          disbursal: {
+            referenceId,
+            status: 'PROCESSING',
+            message: '',
+            attempt: app.disbursal ? (app.disbursal.attempt ?? 1) + 1 : 1,
+          },
         },
-      },
-      reference: { id: referenceId, kind: 'disbursal' },
-      expect: { field: 'disbursal', referenceId: app.disbursal?.referenceId },
-    }),
+        reference: { id: referenceId, kind: 'disbursal' },
+        expect: { field: 'disbursal', referenceId: app.disbursal?.referenceId },
+      }),
+    { replacing: app.disbursal?.referenceId },
   );
   if (won !== true) return journeyOk({ referenceID: won }, 'TDB-S-200');
   await withWaitingStep(principal, app.applicationId, 'DISBURSAL', (token) =>
