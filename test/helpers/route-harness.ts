@@ -206,17 +206,21 @@ export async function startHarness(): Promise<Harness> {
     (next, context) => async (args) => {
       const result = await next(args);
       const name = String(context.commandName);
-      if (SFN_WRITE.test(name)) record(name.replace(/Command$/, ''), 'stepfunctions');
+      // A start names its execution: Step Functions starts one per name, however often asked.
+      const execution = name === 'StartExecutionCommand' ? `#${(args.input as { name?: string }).name}` : '';
+      if (SFN_WRITE.test(name)) record(name.replace(/Command$/, ''), `stepfunctions${execution}`);
       return result;
     },
     { step: 'initialize', name: 'harnessWrites' },
   );
 
-  const agent = new Agent({ keepAlive: true, maxSockets: 8 });
+  // Enough sockets for a burst of concurrent requests (the concurrency suite sends 20 at once):
+  // with fewer, the rest would wait for a free socket and arrive as sequential retries.
+  const agent = new Agent({ keepAlive: true, maxSockets: 32 });
   const { hostname, port } = new URL(runtime.baseUrl);
   let sequence = 0;
 
-  const send = (req: RawRequest): Promise<Answer> => {
+  const send = (req: RawRequest, retried = false): Promise<Answer> => {
     const caseId = `c${++sequence}`;
     const body = req.body === undefined ? undefined : typeof req.body === 'string' ? Buffer.from(req.body) : req.body;
     return new Promise((resolve, reject) => {
@@ -251,7 +255,12 @@ export async function startHarness(): Promise<Harness> {
           });
         },
       );
-      out.on('error', reject);
+      out.on('error', (error: NodeJS.ErrnoException) => {
+        // A kept-alive socket the server closed just as the request went out: the server got
+        // nothing, so it is sent again (the case Node's documentation gives for reusedSocket).
+        if (out.reusedSocket && error.code === 'ECONNRESET' && !retried) resolve(send(req, true));
+        else reject(error);
+      });
       // A request the server never answers is a failure of its own, not a hung suite.
       out.setTimeout(REQUEST_TIMEOUT_MS, () =>
         out.destroy(new Error(`no answer within ${REQUEST_TIMEOUT_MS} ms: ${req.method} ${req.path.slice(0, 200)}`)),

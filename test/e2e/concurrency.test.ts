@@ -1,0 +1,588 @@
+/**
+ * Concurrency, generated from the route table: every state-changing route (any method but GET,
+ * any surface but system) sends the same request 20 times at once and must have one effect and
+ * one answer.
+ *
+ * - One answer: all 20 have the same status and the same body (the request id is the one
+ *   thing a body may carry of its own: see `sameAnswer`).
+ * - One effect: what the 20 wrote (attributed to their requests by the harness, metering
+ *   excepted) is what one identical request writes on a twin of the state: the distinct items
+ *   written by shape (the key with its ids, digests and times replaced by their kind), the S3
+ *   objects by shape, and the Step Functions calls (StartExecution, SendTaskSuccess…) by count.
+ *
+ * Each case prepares fresh state in the route's precondition, twice (a fresh partner each
+ * time, so nothing of one twin is in the other's keys): one twin takes the single request, the
+ * other the burst. The burst is sent with an Idempotency-Key where the route honours one, and
+ * without a key where the spec gives a natural key (the journey API's customerID and
+ * referenceID: partners call it without keys). A new state-changing route fails the coverage
+ * test until it has a case or an exemption with its reason.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { routeList } from '#api/routes';
+import type { RouteDef } from '#http/route';
+import { personalBorrower } from '../helpers/factories.ts';
+import {
+  type Answer,
+  authHeaders,
+  type Harness,
+  isInfrastructure,
+  type RawRequest,
+  startHarness,
+  type Tenant,
+  type Write,
+} from '../helpers/route-harness.ts';
+import {
+  encode,
+  indianMobile,
+  JPEG,
+  journeyDetails,
+  LOAN_QUOTE,
+  NOT_A_STATEMENT,
+  panWith,
+  type Sample,
+} from '../helpers/route-samples.ts';
+import { startReceiver } from '../helpers/webhook-receiver.ts';
+
+const BURST = 20;
+
+/** State-changing routes with no case, and why the property does not apply (or is checked apart). */
+const EXEMPT: Record<string, string> = {
+  issueToken:
+    'each Basic exchange is meant to mint a new token pair (a new refresh-token family per login): 20 logins are 20 pairs',
+  refreshToken:
+    'single use by design: of 20 at once exactly one rotates and the other 19 are reuse, which revokes the family (checked below)',
+  // Being built now (partner loans, borrower blocks): their cases join when the handlers land.
+  createLoan: 'in progress (partner loans)',
+  createBnplLoan: 'in progress (partner loans)',
+  initiateLoanSigning: 'in progress (partner loans)',
+  disburseLoan: 'in progress (partner loans)',
+  rejectLoan: 'in progress (partner loans)',
+  blockBorrower: 'in progress (borrower blocks)',
+  unblockBorrower: 'in progress (borrower blocks)',
+  // The hosted session page is being built now; what it does under concurrency is reported to its author.
+  journeyCreateSession:
+    'in progress (session page): each call mints a new one-hour link, honours no Idempotency-Key, so 20 at once are 20 sessions',
+  journeySessionKyc: 'in progress (session page)',
+  journeySessionKycOtp: 'in progress (session page)',
+  journeySessionAgreement: 'in progress (session page)',
+  journeySessionConsent: 'in progress (session page)',
+};
+
+/** What a case prepared: the request, and the values of its twin to read as names in keys. */
+interface Prepared {
+  sample: Sample;
+  /** Values particular to this twin (customerID, mobile, PAN…), replaced by their name in keys. */
+  names?: Record<string, string>;
+}
+
+/** How the burst without an Idempotency-Key must behave. */
+type WithoutKey =
+  /** The spec gives a natural key: one effect and one answer, as with a key. */
+  | 'same answer'
+  /** One effect; the answers are those of sequential retries (the first's, then "already done"). */
+  | 'one effect';
+
+interface Case {
+  /** Fresh state in the route's precondition, as `tenant`. */
+  prepare: (tenant: Tenant) => Promise<Prepared>;
+  /** Without this, the burst is sent with an Idempotency-Key only (the route must honour one). */
+  withoutKey?: WithoutKey;
+  /** Sent without a key only (the route honours none and needs none: it stores nothing). */
+  keyless?: string;
+  /**
+   * A part of the body that reads the object's state now rather than the request's outcome,
+   * removed before the answers are compared, and why that is still one answer.
+   */
+  live?: { why: string; strip: (body: any) => void };
+}
+
+let h: Harness;
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const tally = { cases: 0, requests: 0 };
+const started = Date.now();
+
+beforeAll(async () => {
+  receiver = await startReceiver();
+  h = await startHarness();
+}, 60_000);
+
+afterAll(async () => {
+  console.log(
+    `concurrency: ${covered.length} routes, ${tally.cases} bursts of ${BURST}, ${tally.requests} requests in the bursts and their twins, ${Object.keys(EXEMPT).length} routes exempt, in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  await h?.stop();
+  await receiver?.close();
+});
+
+// ------------------------------------------------------------------------------ state helpers
+
+/** A caller for one tenant and auth scheme that throws on a refusal (preparing state must work). */
+const as = (tenant: Tenant, scheme: RouteDef['auth']) => async (method: string, path: string, body?: unknown) => {
+  const res = await h.send({
+    method,
+    path,
+    headers: {
+      ...authHeaders(tenant, scheme),
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (res.status >= 400) throw new Error(`preparing: ${method} ${path} answered ${res.status}: ${res.text}`);
+  return res;
+};
+
+async function poll(tenant: Tenant, path: string, done: (a: Answer) => boolean): Promise<Answer> {
+  const journey = as(tenant, 'apiKeyHeader');
+  for (let i = 0; i < 200; i++) {
+    const res = await journey('GET', path);
+    if (done(res)) return res;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`preparing: ${path} did not get there`);
+}
+
+let serial = 0;
+/** The stages of a journey customer, each building on the one before. */
+type Stage = 'new' | 'created' | 'details' | 'offered' | 'accepted' | 'kyc' | 'agreed';
+const STAGES: Stage[] = ['new', 'created', 'details', 'offered', 'accepted', 'kyc', 'agreed'];
+
+interface Customer {
+  customerID: string;
+  mobile: string;
+  pan: string;
+  offerID?: string;
+  names: Record<string, string>;
+}
+
+/** A journey customer of `tenant` walked to `stage` (PAN digits choose a sandbox outcome). */
+async function customerAt(tenant: Tenant, stage: Stage, digits?: string): Promise<Customer> {
+  const journey = as(tenant, 'apiKeyHeader');
+  const customerID = `conc-${++serial}-${Date.now().toString(36)}`;
+  const mobile = indianMobile();
+  const pan = panWith(digits);
+  const customer: Customer = { customerID, mobile, pan, names: { customerID, mobile, pan } };
+  const reach = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  if (reach('created')) await journey('POST', '/v2/user/create', { customerID, mobile });
+  if (reach('details')) await journey('POST', '/v2/user/details/update', journeyDetails(customerID, pan));
+  if (reach('offered')) {
+    const ref = (await journey('POST', '/v2/user/offers', { customerID, riskVariables: {} })).json.data.referenceID;
+    const offers = await poll(tenant, `/v2/user/offers?referenceID=${ref}`, (a) => a.json.data.status !== 'PROCESSING');
+    customer.offerID = offers.json.data.offers[0].offerID as string;
+  }
+  if (reach('accepted')) {
+    await journey('POST', '/user/acceptOffer', {
+      customerID,
+      offerDetails: { offerID: customer.offerID, amount: 80000, tenure: 8, interest: 25 },
+    });
+  }
+  if (reach('kyc')) {
+    const ref = (await journey('POST', '/v2/kyc/ckyc', { customerID })).json.data.referenceID;
+    await poll(tenant, `/v2/kyc/details?referenceID=${ref}`, (a) => a.json.data.status === 'APPROVED');
+  }
+  if (reach('agreed')) {
+    const ref = (await journey('POST', '/v2/loan/agreement', { customerID })).json.data.referenceID;
+    await poll(tenant, `/v2/loan/agreement?referenceID=${ref}`, (a) => a.json.data.status === 'SUCCESS');
+  }
+  return customer;
+}
+
+/** A KYC run of a new customer that waits for someone: the customer's OTP (8001) or a reviewer (8003). */
+async function waitingKyc(tenant: Tenant, digits: '8001' | '8003') {
+  const customer = await customerAt(tenant, 'details', digits);
+  const journey = as(tenant, 'apiKeyHeader');
+  const ref = (await journey('POST', '/v2/kyc/ckyc', { customerID: customer.customerID })).json.data
+    .referenceID as string;
+  await poll(tenant, `/v2/kyc/details?referenceID=${ref}`, (a) =>
+    digits === '8001' ? a.json.data.status === 'ACTION_PENDING' : a.json.data.outputVariables?.manualReviewRequired,
+  );
+  return { ...customer, referenceID: ref, names: { ...customer.names, referenceID: ref } };
+}
+
+/** A partner API borrower of `tenant` with its KTP and SELFIE uploaded. */
+async function borrowerWithDocuments(tenant: Tenant) {
+  const partner = as(tenant, 'partnerJwt');
+  const borrower = personalBorrower();
+  const userId = (await partner('POST', '/api/core/users', borrower)).json.userId as string;
+  for (const type of ['KTP', 'SELFIE']) {
+    const doc = await partner('POST', '/api/documents', { userId, document_type: type, content_type: 'image/jpeg' });
+    const put = await fetch(doc.json.upload_url, {
+      method: 'PUT',
+      headers: { 'content-type': 'image/jpeg' },
+      body: JPEG,
+    });
+    if (!put.ok) throw new Error(`preparing: upload answered ${put.status}`);
+  }
+  return { userId, names: { userId, nik: String(borrower.nik), phone: String(borrower.phone) } };
+}
+
+/** A webhook endpoint of `tenant` for every event, and one event delivered to it. */
+async function delivered(tenant: Tenant) {
+  const platform = as(tenant, 'apiKeyBearer');
+  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
+    url: receiver.url(`/hooks/${tenant.partnerId}`),
+    events: ['*'],
+  });
+  const endpointId = endpoint.json.id as string;
+  await as(tenant, 'partnerJwt')('POST', '/api/core/users', personalBorrower());
+  for (let i = 0; i < 100; i++) {
+    await h.runtime.settle();
+    const list = await platform('GET', `/v1/webhook-endpoints/${endpointId}/deliveries`);
+    const eventId = list.json.data[0]?.event_id as string | undefined;
+    if (eventId) return { endpointId, eventId, names: { endpointId, eventId } };
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('preparing: no delivery recorded');
+}
+
+const form = (parts: NonNullable<Sample['form']>) => parts;
+
+// ---------------------------------------------------------------------------------- the cases
+
+const CASES: Record<string, Case> = {
+  // Partner API: every state-changing POST honours the Idempotency-Key.
+  createUser: { prepare: async () => ({ sample: { body: personalBorrower() } }) },
+  createDocument: {
+    prepare: async (t) => {
+      const partner = as(t, 'partnerJwt');
+      const userId = (await partner('POST', '/api/core/users', personalBorrower())).json.userId as string;
+      return { sample: { body: { userId, document_type: 'KTP', content_type: 'image/jpeg' } }, names: { userId } };
+    },
+  },
+  startCreditScore: {
+    prepare: async (t) => {
+      const { userId, names } = await borrowerWithDocuments(t);
+      return { sample: { params: { userId }, headers: { 'credit-source': 'afpi,clik' } }, names };
+    },
+    // One run per borrower and sources within 15 minutes (README): the natural key.
+    withoutKey: 'same answer',
+    live: {
+      why: 'a request after the run finished answers the same run (same reference_id) with its status now, COMPLETED',
+      strip: (body) => {
+        if (body?.credit_score) delete body.credit_score.status;
+      },
+    },
+  },
+  startKyc: {
+    prepare: async (t) => {
+      const { userId, names } = await borrowerWithDocuments(t);
+      return { sample: { params: { userId }, headers: { 'data-source': 'VIDA' } }, names };
+    },
+  },
+
+  // Platform API.
+  createWebhookEndpoint: {
+    prepare: async () => ({ sample: { body: { url: 'http://127.0.0.1:9/hooks', events: ['user_created'] } } }),
+  },
+  deleteWebhookEndpoint: {
+    prepare: async (t) => {
+      const endpoint = await as(t, 'apiKeyBearer')('POST', '/v1/webhook-endpoints', {
+        url: 'http://127.0.0.1:9/hooks',
+        events: ['user_created'],
+      });
+      const id = endpoint.json.id as string;
+      return { sample: { params: { id } }, names: { id } };
+    },
+    withoutKey: 'one effect',
+  },
+  replayWebhookDelivery: {
+    prepare: async (t) => {
+      const { endpointId, eventId, names } = await delivered(t);
+      return { sample: { params: { id: endpointId, eventId } }, names };
+    },
+  },
+  resolveKycReview: {
+    prepare: async (t) => {
+      const { referenceID, names } = await waitingKyc(t, '8003');
+      return {
+        sample: { params: { referenceID }, body: { decision: 'APPROVED', note: 'documents checked by hand' } },
+        names,
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  createLoanQuote: {
+    prepare: async () => ({ sample: { body: LOAN_QUOTE } }),
+    keyless: 'stores nothing: the same terms are the same quote',
+  },
+
+  // Journey API: partners call it without keys; customerID (and a run's referenceID) is the natural key.
+  journeyCreateUser: {
+    prepare: async (t) => {
+      const { customerID, mobile, names } = await customerAt(t, 'new');
+      return { sample: { body: { customerID, mobile } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyUpdateDetails: {
+    prepare: async (t) => {
+      const { customerID, pan, names } = await customerAt(t, 'created');
+      return { sample: { body: journeyDetails(customerID, pan) }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyTriggerOffers: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'details');
+      return { sample: { body: { customerID, riskVariables: {} } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyAcceptOffer: {
+    prepare: async (t) => {
+      const { customerID, offerID, names } = await customerAt(t, 'offered');
+      return {
+        sample: { body: { customerID, offerDetails: { offerID, amount: 80000, tenure: 8, interest: 25 } } },
+        names: { ...names, offerID: String(offerID) },
+      };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyTriggerKyc: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'accepted');
+      return { sample: { body: { customerID, program: 'PERSONAL_LOAN' } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeySubmitKycOtp: {
+    prepare: async (t) => {
+      const { referenceID, names } = await waitingKyc(t, '8001');
+      return { sample: { body: { referenceID, otp: '123456' } }, names };
+    },
+    // The OTP is spent by the first: later ones are FBX-E-010, as a sequential resubmission is.
+    withoutKey: 'one effect',
+  },
+  journeyTriggerAgreement: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'kyc');
+      return { sample: { body: { customerID, program: 'PERSONAL_LOAN' } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyTriggerDisbursal: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'agreed');
+      return { sample: { body: { customerID, program: 'PERSONAL_LOAN' } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  journeyUploadDocument: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'details');
+      return {
+        sample: {
+          form: form([
+            { name: 'customerID', value: customerID },
+            { name: 'program', value: 'PERSONAL_LOAN' },
+            { name: 'documentType', value: 'SELFIE' },
+            { name: 'selfie', filename: 'selfie.jpg', contentType: 'image/jpeg', bytes: JPEG },
+          ]),
+        },
+        names,
+      };
+    },
+    // No natural key: each upload is a new document (its own documentID), as sequential ones are.
+  },
+  journeyTriggerBanking: {
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'created');
+      return {
+        sample: {
+          form: form([
+            { name: 'customerID', value: customerID },
+            { name: 'bankName', value: 'HDFC' },
+            { name: 'uploadType', value: 'PDF' },
+            { name: 'files', filename: 'statement.pdf', contentType: 'application/pdf', bytes: NOT_A_STATEMENT },
+          ]),
+        },
+        names,
+      };
+    },
+  },
+};
+
+// ------------------------------------------------------------------------- effects and answers
+
+/** Ids, digests, times and numbers in a key, replaced by their kind, and the twin's own names. */
+function shapeOf(key: string, names: Record<string, string>): string {
+  let shape = key;
+  for (const [name, value] of Object.entries(names).sort(([, a], [, b]) => b.length - a.length)) {
+    if (value) shape = shape.replaceAll(value, `<${name}>`);
+  }
+  return shape
+    .replace(/\b([a-z]{2,8})_[0-9a-z]{26}\b/g, '<$1_id>')
+    .replace(/[0-9a-f]{64}/g, '<digest>')
+    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>')
+    .replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<ulid>')
+    .replace(/\d{10,}/g, '<number>');
+}
+
+/**
+ * What requests did, comparable across twins: per shape, how many distinct items (or S3
+ * objects) were written; per Step Functions call, how many were made.
+ */
+function effectOf(writes: Write[], names: Record<string, string>): Record<string, number> {
+  const items = new Map<string, Set<string>>();
+  const calls: Record<string, number> = {};
+  for (const write of writes.filter((w) => !isInfrastructure(w))) {
+    if (write.key.startsWith('stepfunctions#')) {
+      // An execution is started once per name, however often asked: distinct names are executions.
+      const names = items.get(`stepfunctions ${write.op}`) ?? new Set<string>();
+      items.set(`stepfunctions ${write.op}`, names.add(write.key));
+      continue;
+    }
+    if (write.key === 'stepfunctions') {
+      calls[`stepfunctions ${write.op}`] = (calls[`stepfunctions ${write.op}`] ?? 0) + 1;
+      continue;
+    }
+    const kind = write.op.startsWith('S3') ? 's3' : write.op.startsWith('Delete') ? 'deleted' : 'item';
+    const shape = `${kind} ${shapeOf(write.key, { partnerId: h.sandbox.partnerId, ...names })}`;
+    const keys = items.get(shape) ?? new Set<string>();
+    keys.add(write.key);
+    items.set(shape, keys);
+  }
+  const effect: Record<string, number> = { ...calls };
+  for (const [shape, keys] of items) effect[shape] = keys.size;
+  return Object.fromEntries(Object.entries(effect).sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/**
+ * The answer as compared across the burst: status and body, as sent. No request id or time is
+ * removed: the bodies of these routes carry none (a replayed answer is the stored body, byte
+ * for byte), so only a case's `live` part, with its reason, is left out.
+ */
+function answerOf(answer: Answer, c: Case): string {
+  if (!c.live || answer.json === undefined) return `${answer.status} ${answer.text}`;
+  const body = structuredClone(answer.json);
+  c.live.strip(body);
+  return `${answer.status} ${JSON.stringify(body)}`;
+}
+
+/** The distinct answers of a burst, each with how many got it. */
+function answersOf(answers: Answer[], c: Case): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of answers) counts[answerOf(a, c)] = (counts[answerOf(a, c)] ?? 0) + 1;
+  return counts;
+}
+
+// ------------------------------------------------------------------------------------ routes
+
+const stateChanging = routeList.filter((r) => r.method !== 'GET' && r.surface !== 'system');
+const covered = stateChanging.filter((r) => !EXEMPT[r.id] && CASES[r.id]);
+
+/** The variants a route's burst is sent in. */
+function variantsOf(route: RouteDef, c: Case): { name: string; key: boolean; answers: 'one' | 'any' }[] {
+  if (c.keyless) return [{ name: 'without a key (it stores nothing)', key: false, answers: 'one' }];
+  const variants: { name: string; key: boolean; answers: 'one' | 'any' }[] = [];
+  if (route.idempotent) variants.push({ name: 'with one Idempotency-Key', key: true, answers: 'one' });
+  if (c.withoutKey === 'same answer')
+    variants.push({ name: 'without a key (natural key)', key: false, answers: 'one' });
+  if (c.withoutKey === 'one effect') variants.push({ name: 'without a key', key: false, answers: 'any' });
+  return variants;
+}
+
+describe('every state-changing route has a concurrency case', () => {
+  it('has a case or an exemption with its reason for every route that is not a GET', () => {
+    const problems: string[] = [];
+    for (const route of stateChanging) {
+      if (EXEMPT[route.id] || CASES[route.id]) {
+        if (CASES[route.id] && !variantsOf(route, CASES[route.id] as Case).length) {
+          problems.push(`${route.id} honours no Idempotency-Key and its case names no natural key (withoutKey)`);
+        }
+        continue;
+      }
+      problems.push(
+        `${route.id} (${route.method} ${route.path}): add a case to CASES, or an exemption with its reason`,
+      );
+    }
+    for (const id of [...Object.keys(EXEMPT), ...Object.keys(CASES)]) {
+      if (!stateChanging.some((r) => r.id === id)) problems.push(`${id} is not a state-changing route of the table`);
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
+describe('the same request 20 times at once: one effect, one answer', () => {
+  for (const route of covered) {
+    const c = CASES[route.id] as Case;
+    for (const variant of variantsOf(route, c)) {
+      it(`${route.method} ${route.path} ${variant.name}`, async () => {
+        tally.cases++;
+        const started = Date.now();
+        const headers: Record<string, string> = variant.key ? { 'idempotency-key': `conc-${route.id}-${started}` } : {};
+        const request = (p: Prepared, t: Tenant) => {
+          const raw = encode(route, p.sample, t);
+          return { ...raw, headers: { ...raw.headers, ...headers } };
+        };
+        // What one request does, once per route (the variants differ only in the key, which is metering).
+        const once = singles.get(route.id) ?? single(route, c, request);
+        singles.set(route.id, once);
+        const [one, burst] = await Promise.all([once, twin(c)]);
+        const prepared = Date.now();
+        const many = await Promise.all(
+          Array.from({ length: BURST }, () => h.send(request(burst.prepared, burst.tenant))),
+        );
+        tally.requests += BURST;
+        if (process.env.CONCURRENCY_DEBUG) {
+          console.log(`${route.id}: prepared in ${prepared - started} ms, sent in ${Date.now() - prepared} ms`);
+        }
+        expect(one.status, one.text).toBeLessThan(400);
+        const effectMany = effectOf(
+          many.flatMap((a) => a.writes),
+          { ...burst.prepared.names, partner: burst.tenant.partnerId },
+        );
+        if (variant.answers === 'one') {
+          const answers = answersOf(many, c);
+          expect(Object.keys(answers), JSON.stringify(answers, null, 1).slice(0, 2000)).toHaveLength(1);
+        }
+        expect(many.some((a) => a.status === one.status)).toBe(true);
+        expect(effectMany).toEqual(one.effect);
+      });
+    }
+  }
+});
+
+const singles = new Map<string, Promise<{ status: number; text: string; effect: Record<string, number> }>>();
+
+/** One request on a twin of the state: the effect a burst must not exceed. */
+async function single(route: RouteDef, c: Case, request: (p: Prepared, t: Tenant) => RawRequest) {
+  const { tenant, prepared } = await twin(c);
+  const answer = await h.send(request(prepared, tenant));
+  tally.requests++;
+  const effect = effectOf(answer.writes, { ...prepared.names, partner: tenant.partnerId });
+  return { status: answer.status, text: `${route.id}: ${answer.text.slice(0, 300)}`, effect };
+}
+
+/** A fresh partner with fresh state in the route's precondition. */
+async function twin(c: Case) {
+  const tenant = await h.tenant('sandbox');
+  return { tenant, prepared: await c.prepare(tenant) };
+}
+
+describe('POST /api/auth/refresh 20 times at once with one token (exempt above: reuse detection)', () => {
+  it('rotates once; the other 19 are reuse and revoke the family, so the one new refresh token is refused too', async () => {
+    const tenant = await h.tenant('sandbox');
+    const login = await as(tenant, 'basic')('POST', '/api/auth/token/v2');
+    const body = JSON.stringify({ refresh_token: login.json.refresh_token });
+    const refresh = () =>
+      h.send({ method: 'POST', path: '/api/auth/refresh', headers: { 'content-type': 'application/json' }, body });
+    const answers = await Promise.all(Array.from({ length: BURST }, refresh));
+    tally.requests += BURST;
+    const rotated = answers.filter((a) => a.status === 200);
+    expect(rotated).toHaveLength(1);
+    expect(answers.filter((a) => a.status === 401)).toHaveLength(BURST - 1);
+    const families = new Set(
+      answers.flatMap((a) => a.writes.filter((w) => w.key.startsWith('RTF#')).map((w) => w.key)),
+    );
+    expect(families.size).toBe(1);
+    const next = await h.send({
+      method: 'POST',
+      path: '/api/auth/refresh',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ refresh_token: rotated[0]?.json.refresh_token }),
+    });
+    expect(next.status).toBe(401);
+    expect(next.text).toContain('revoked');
+  });
+});
