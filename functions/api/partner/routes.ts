@@ -70,7 +70,9 @@ export const routes = {
     surface: 'partner',
     auth: 'partnerJwt',
     handler: 'api/partner/get-user',
-    summary: 'A borrower with its status, KYC result and documents',
+    summary: 'A borrower with its status, KYC result, latest credit score and documents',
+    description:
+      'credit_score is the latest run of POST /api/core/users/{userId}/credit-score (null before the first): IN_PROGRESS until the workflow records it, then its score, grade and per-source summary, the same as the user_credit_score callback.',
     tags: ['Partner: borrowers'],
     request: { params: partner.userIdParams },
     responses: {
