@@ -189,10 +189,11 @@ export const MAX_JSON_BODY_BYTES = 128 * 1024;
 export const MAX_JSON_DEPTH = 20;
 
 /**
- * The first thing in a parsed body no item can hold: nesting past MAX_JSON_DEPTH, or a number
- * the table cannot store exactly (DynamoDB: no magnitude under 1e-130; the SDK: none past
- * Number.MAX_SAFE_INTEGER, where a double stops being exact; JSON has no range, and 1e309
- * parses to Infinity). Walked without recursion, so a hostile body cannot exhaust the stack.
+ * The first thing in a parsed body no item can hold: nesting past MAX_JSON_DEPTH, a field
+ * with an empty (or overlong) name, or a number the table cannot store exactly (DynamoDB: no
+ * magnitude under 1e-130; the SDK: none past Number.MAX_SAFE_INTEGER, where a double stops
+ * being exact; JSON has no range, and 1e309 parses to Infinity). Walked without recursion, so
+ * a hostile body cannot exhaust the stack.
  */
 function unstorable(value: unknown): FieldIssue | undefined {
   const stack: [unknown, string, number][] = [[value, 'body', 1]];
@@ -207,6 +208,10 @@ function unstorable(value: unknown): FieldIssue | undefined {
     if (!node || typeof node !== 'object') continue;
     if (depth > MAX_JSON_DEPTH) return { field, message: `nests deeper than ${MAX_JSON_DEPTH} levels` };
     for (const [key, child] of Object.entries(node)) {
+      // DynamoDB refuses an empty attribute name, nested ones included.
+      if (!Array.isArray(node) && (key === '' || key.length > 255)) {
+        return { field, message: 'has a field whose name is empty or longer than 255 characters' };
+      }
       stack.push([child, field === 'body' ? key : `${field}.${key}`, depth + 1]);
     }
   }
