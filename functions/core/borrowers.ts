@@ -123,7 +123,7 @@ export function decideKyc(checks: readonly KycCheck[]): { status: 'APPROVED' | '
 }
 
 /** Borrower status after a KYC outcome; a technical failure returns the borrower to PENDING so the partner can retry. */
-export function borrowerStatusAfterKyc(kyc: KycStatus): BorrowerStatus {
+export function borrowerStatusAfterKyc(kyc: KycStatus): Exclude<BorrowerStatus, 'BLOCKED'> {
   if (kyc === 'APPROVED') return 'APPROVED';
   if (kyc === 'REJECTED') return 'REJECTED';
   return 'PENDING';

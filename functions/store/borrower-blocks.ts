@@ -5,7 +5,7 @@
  * blocks cannot both win, and an unblock restores exactly the status the block replaced.
  */
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { BorrowerBlock, BorrowerStatus } from '#core/borrowers';
+import type { BorrowerBlock, BorrowerStatus, KycResult } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { borrowerKey } from './borrowers.ts';
@@ -120,4 +120,48 @@ export async function listStatusChanges(tenant: Tenant, borrowerId: string): Pro
     }),
   );
   return Items.map(({ from, to, reason, actor, at }) => ({ from, to, reason, actor, at }));
+}
+
+/**
+ * A KYC run that ends while its borrower is BLOCKED (blocked while VERIFIED): the result is
+ * kept, and the status unblocking restores becomes the KYC outcome's, with the run's
+ * `user_verify`, in one transaction. False when the borrower is not blocked from VERIFIED
+ * (an earlier attempt of the step recorded it, or it was unblocked meanwhile).
+ */
+export async function recordKycWhileBlocked(
+  tenant: Tenant,
+  borrowerId: string,
+  change: { kyc: KycResult; to: Exclude<BorrowerStatus, 'BLOCKED'>; event: DomainEvent },
+): Promise<boolean> {
+  const table = tableName();
+  try {
+    await ddb.send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: borrowerKey(tenant, borrowerId),
+              UpdateExpression: 'SET kyc = :kyc, #b.previousStatus = :to, updatedAt = :now',
+              ConditionExpression: '#s = :blocked AND #b.previousStatus = :verified AND kyc.kycId = :kycId',
+              ExpressionAttributeNames: { '#s': 'status', '#b': 'block' },
+              ExpressionAttributeValues: {
+                ':kyc': change.kyc,
+                ':to': change.to,
+                ':now': new Date().toISOString(),
+                ':blocked': 'BLOCKED',
+                ':verified': 'VERIFIED',
+                ':kycId': change.kyc.kycId,
+              },
+            },
+          },
+          outboxPut(table, change.event),
+        ],
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (cancelledConditions(error)?.[0]) return false;
+    throw error;
+  }
 }

@@ -5,6 +5,7 @@
 import { borrowerStatusAfterKyc, decideKyc, type KycCheck, type KycResult } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import { logger } from '#http/logger';
+import { recordKycWhileBlocked } from '#store/borrower-blocks';
 import { transitionBorrower } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
 import type { KycWorkflowInput } from './kyc-types.ts';
@@ -39,8 +40,14 @@ export const handler = async (input: KycWorkflowInput): Promise<{ status: string
   try {
     await transitionBorrower(tenant, input.borrowerId, { from: ['VERIFIED'], to, kyc, event });
   } catch (error) {
-    // Already recorded by an earlier attempt of this step: nothing more to do.
     if (error instanceof ConflictError) {
+      // Blocked by ops while KYC ran: the result stands, and unblocking restores its status.
+      const blocked = newEvent(tenant, 'user_verify', kyc.status, { ...event.data, borrower_status: 'BLOCKED' });
+      if (await recordKycWhileBlocked(tenant, input.borrowerId, { kyc, to, event: blocked })) {
+        logger.info('KYC recorded for a blocked borrower', { borrowerId: input.borrowerId, kycId: input.kycId });
+        return { status: kyc.status };
+      }
+      // Already recorded by an earlier attempt of this step: nothing more to do.
       logger.warn('KYC result already recorded', { borrowerId: input.borrowerId, kycId: input.kycId });
       return { status: kyc.status };
     }

@@ -336,6 +336,28 @@ describe('POST /v1/borrowers/{id}/block and /unblock (platform API)', () => {
     ).toBe(202);
   });
 
+  it('keeps the result of a KYC that ends while the borrower is blocked, and unblocking restores its status', async () => {
+    // 9004: the KYC provider is down, so the run stays VERIFIED through the workflow's retries.
+    const userId = (await partner('POST', '/api/core/users', { body: personalBorrower({ nik: nik('9004') }) })).body
+      .userId;
+    await uploadKycDocuments(userId);
+    expect(
+      (await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } })).status,
+    ).toBe(202);
+    const blocked = await platform('POST', `/v1/borrowers/${userId}/block`, { body: { reason: 'Fraud alert' } });
+    expect(blocked.status).toBe(200);
+    expect(blocked.body.data.previous_status).toBe('VERIFIED');
+    const [hook] = await eventually(() => {
+      const results = callbacks(userId, 'user_verify').filter((h) => h.payload.status === 'FAILED');
+      return results.length > 0 && results;
+    }, 60_000);
+    expect(hook?.payload.data).toMatchObject({ borrower_status: 'BLOCKED' });
+    const user = (await partner('GET', `/api/core/users/${userId}`)).body;
+    expect(user).toMatchObject({ status: 'BLOCKED', kyc: { status: 'FAILED' } });
+    const unblocked = await platform('POST', `/v1/borrowers/${userId}/unblock`, { body: { reason: 'False alarm' } });
+    expect(unblocked.body.data.status).toBe('PENDING');
+  });
+
   it('refuses a missing reason (named), an unknown borrower, and unblocking one that is not BLOCKED', async () => {
     const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
     const noReason = await platform('POST', `/v1/borrowers/${userId}/block`, { body: {} });

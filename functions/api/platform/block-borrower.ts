@@ -13,19 +13,14 @@ type Route = typeof routes.blockBorrower;
 /**
  * POST /v1/borrowers/{id}/block: the lender's ops block a borrower. Status BLOCKED with the
  * reason, the credential and the time; a history item and `user_verify` (BLOCKED) in the same
- * transaction. Refused while KYC runs (VERIFIED): its result would have nowhere to go.
+ * transaction. A borrower blocked while its KYC runs (VERIFIED) keeps the KYC result when it
+ * comes, and unblocking restores the status that result gives (see kyc-record).
  */
 const block = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { principal, params, body } = input;
   const borrower = await getBorrower(principal, params.id);
   if (borrower.status === 'BLOCKED') {
     throw new InvalidStateError('borrower_already_blocked', `Borrower ${borrower.borrowerId} is already BLOCKED`);
-  }
-  if (borrower.status === 'VERIFIED') {
-    throw new InvalidStateError(
-      'kyc_in_progress',
-      `Borrower ${borrower.borrowerId} is VERIFIED (KYC in progress): block it once the KYC result is in`,
-    );
   }
   const record: BorrowerBlock = {
     reason: body.reason,

@@ -134,14 +134,14 @@ export const routes = {
     handler: 'api/platform/block-borrower',
     summary: 'Block a borrower (status BLOCKED): no KYC, no credit score, no loan until unblocked',
     description:
-      "For the lender's ops (the platform spec's client is the partner API's borrower: {id} is its userId). Records the reason, the credential that blocked and the time as a status history item, and sends `user_verify` with status BLOCKED (data: userId, borrower_status, previous_status, reason) in the same transaction. While BLOCKED, KYC and credit score requests are 400 naming the status. Already BLOCKED is 409 borrower_already_blocked; a borrower whose KYC is running (VERIFIED) is 409 kyc_in_progress: block it once the result is in. In this release it takes the tenant's platform API key, as the KYC review does.",
+      "For the lender's ops (the platform spec's client is the partner API's borrower: {id} is its userId). Records the reason, the credential that blocked and the time as a status history item, and sends `user_verify` with status BLOCKED (data: userId, borrower_status, previous_status, reason) in the same transaction. While BLOCKED, KYC and credit score requests are 400 naming the status. Already BLOCKED is 409 borrower_already_blocked. A borrower blocked while its KYC runs (VERIFIED) stays BLOCKED when the result comes: the result is recorded (its `user_verify` carries borrower_status BLOCKED) and unblocking restores the status it gives (APPROVED, REJECTED, or PENDING after a FAILED run). In this release it takes the tenant's platform API key, as the KYC review does.",
     tags: ['Platform: borrowers'],
     request: { params: platform.borrowerIdParams, body: platform.borrowerStatusChangeBody },
     responses: {
       200: { description: 'Blocked, with the status history', schema: platform.borrowerStatusView },
       400: { description: 'Invalid field (named)', schema: platformError },
       404: { description: 'No such borrower for this tenant', schema: platformError },
-      409: { description: 'Already BLOCKED, or KYC in progress', schema: platformError },
+      409: { description: 'Already BLOCKED, or the status changed meanwhile', schema: platformError },
     },
     idempotent: true,
     access: ['table:read', 'table:write'],
