@@ -5,6 +5,7 @@ import { renderDocs } from '#api/docs-page';
 import { routeList } from '#api/routes';
 import { defaultDayCount, isIndonesianBankCode, loanEventType, partnerLoanStatus } from '#core/partner-loans';
 import { PARTNER_LOAN_MAGIC } from '#providers/sandbox-journey';
+import { type PartnerLoan, partnerLoanChange } from '#store/loan-events';
 
 describe('partnerLoanStatus (the guide status of a loan application)', () => {
   it.each([
@@ -61,5 +62,32 @@ describe('the sandbox magic reference_id endings of partner loans', () => {
       expect(html).toContain(outcome.split(':')[0]);
       expect(readme).toContain(`| \`${ending}\` |`);
     }
+  });
+});
+
+describe('partnerLoanChange (the callback and history entry of a status change)', () => {
+  const loan = {
+    applicationId: 'loan_01',
+    borrowerId: 'bor_01',
+    origin: 'partner',
+    partner: { type: 'BNPL', referenceId: 'order-2' },
+    statusHistory: [{ status: 'PENDING', at: '2026-01-01T00:00:00.000Z' }],
+  } as unknown as PartnerLoan;
+  const tenant = { partnerId: 'ptn_01', mode: 'sandbox' } as const;
+
+  it('is a bnpl event with the guide status, the ids a partner matches on, and its place in the history', () => {
+    const { event, history } = partnerLoanChange(tenant, loan, 'SIGNING');
+    expect(event).toMatchObject({
+      type: 'bnpl',
+      status: 'SIGNING',
+      data: { loanUniqueId: 'loan_01', userId: 'bor_01', type: 'BNPL', reference_id: 'order-2', sequence: 2 },
+    });
+    expect(history).toEqual({ status: 'SIGNING', at: event.createdAt });
+  });
+
+  it('carries the reason in both when there is one', () => {
+    const { event, history } = partnerLoanChange(tenant, loan, 'REJECTED', { reason: 'order cancelled' });
+    expect(event.data.reason).toBe('order cancelled');
+    expect(history.reason).toBe('order cancelled');
   });
 });
