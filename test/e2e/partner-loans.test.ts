@@ -493,6 +493,39 @@ describe('partner loans', () => {
     expect((await statusOf(loan.loanUniqueId, 'DISBURSED')).disbursement.attempt).toBe(2);
   }, 60_000);
 
+  it('refuses a reject while the transfer is under way (_disburse_fail: the bank is retried), and rejects once it failed', async () => {
+    const loan = (
+      await partner('POST', `/api/core/loans/${userId}`, { body: singleBody({ reference_id: ref('_disburse_fail') }) })
+    ).body;
+    await partner('POST', '/api/core/loans/signing/initiate', { body: { loanUniqueId: loan.loanUniqueId } });
+    await statusOf(loan.loanUniqueId, 'ACTIVE');
+    const disbursing = await partner('POST', `/api/core/loans/${loan.loanUniqueId}/disbursement`);
+    expect(disbursing.body.disbursement.status).toBe('PROCESSING');
+    // The workflow retries the bank with backoff: the transfer is still under way.
+    const refused = await partner('POST', `/api/core/loans/${loan.loanUniqueId}/reject`, {
+      body: { reason: 'too late' },
+    });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.message).toContain('under way');
+    const failed = await disbursed(loan.loanUniqueId);
+    expect(failed).toMatchObject({ status: 'ACTIVE', disbursement: { status: 'FAILED' } });
+    const rejected = await eventually(async () => {
+      const r = await partner('POST', `/api/core/loans/${loan.loanUniqueId}/reject`, { body: { reason: 'bank down' } });
+      return r.status === 200 && r;
+    });
+    expect(rejected.body.status).toBe('REJECTED');
+    const execution = await eventually(async () => {
+      const e = await executionOf(loan.loanUniqueId);
+      return e.status === 'SUCCEEDED' && e;
+    });
+    expect(entered(execution.events).slice(-4)).toEqual([
+      'Disburse',
+      'MarkDisbursalFailed',
+      'AwaitDisbursalTrigger',
+      'MarkRejected',
+    ]);
+  }, 60_000);
+
   it("answers 404 for another partner's loan and for the same partner's live mode", async () => {
     const loan = (await partner('POST', `/api/core/loans/${userId}`, { body: singleBody() })).body;
     const partners = await import('#store/partners');
