@@ -40,14 +40,21 @@ afterAll(() => local?.stop());
 
 let seq = 0;
 /** Starts one application's execution with its script; returns helpers bound to it. */
-async function application(script: Record<string, unknown[]> = {}) {
+async function application(script: Record<string, unknown[]> = {}, input: Record<string, unknown> = {}) {
   const id = `app-${++seq}-${Date.now()}`;
   journal.script[id] = script;
   const { executionArn = '' } = await sfn.send(
     new StartExecutionCommand({
       stateMachineArn: (local.arns as Record<string, string>).application,
       name: id,
-      input: JSON.stringify({ applicationId: id, partnerId: 'p', mode: 'sandbox', borrowerId: id, customerId: 'c' }),
+      input: JSON.stringify({
+        applicationId: id,
+        partnerId: 'p',
+        mode: 'sandbox',
+        borrowerId: id,
+        customerId: 'c',
+        ...input,
+      }),
     }),
   );
   const tokensSeen = (step: string) => journal.tokens[`${id}:${step}`]?.length ?? 0;
@@ -190,6 +197,43 @@ describe('application workflow: Retry and Catch', () => {
     expect((await app.finished()).status).toBe('SUCCEEDED');
     expect(app.calls('markFailed').map((c) => c.input.outcome)).toEqual(['REJECTED']);
     expect(app.calls('disburse')).toHaveLength(0);
+  });
+});
+
+describe('application workflow: a partner API loan (origin partner)', () => {
+  it('starts at the agreement (nothing to verify), then signature, disbursal trigger, bank: LoanActive', async () => {
+    const app = await application({}, { origin: 'partner' });
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.answer('SIGNATURE', {});
+    await app.answer('DISBURSAL', {});
+    expect((await app.finished()).status).toBe('SUCCEEDED');
+    expect(app.tokensSeen('KYC')).toBe(0);
+    expect(app.tokensSeen('OFFERS')).toBe(0);
+    expect(app.calls('disburse')).toHaveLength(1);
+    // Origin (Choice), AwaitAgreementTrigger, AwaitSignature, MarkSigned, AwaitDisbursalTrigger, Disburse, LoanActive.
+    expect(await app.entered()).toBe(7);
+  });
+
+  it('ends through MarkRejected when the partner rejects it while it waits for the agreement or the disbursal (LoanRejected)', async () => {
+    const pending = await application({}, { origin: 'partner' });
+    await pending.fail('AGREEMENT', 'LoanRejected');
+    expect((await pending.finished()).status).toBe('SUCCEEDED');
+    expect(pending.calls('markFailed').map((c) => c.input.outcome)).toEqual(['REJECTED']);
+
+    const active = await application({}, { origin: 'partner' });
+    await active.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await active.answer('SIGNATURE', {});
+    await active.fail('DISBURSAL', 'LoanRejected');
+    expect((await active.finished()).status).toBe('SUCCEEDED');
+    expect(active.calls('markFailed')).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({
+          outcome: 'REJECTED',
+          error: expect.objectContaining({ Error: 'LoanRejected' }),
+        }),
+      }),
+    ]);
+    expect(active.calls('disburse')).toHaveLength(0);
   });
 });
 
