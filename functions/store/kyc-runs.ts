@@ -23,6 +23,8 @@ export interface KycRun {
   /** Whether the PAN has an Udyam (MSME) registration, Y or N: set once an identity record is verified. */
   udyamStatus?: 'Y' | 'N';
   otpAttempts: number;
+  /** The digest of the OTP last handed to the workflow (a repeat of it is answered, not re-checked). */
+  otpDigest?: string;
   /** A manual reviewer's note, when one decided. */
   reviewNote?: string;
   createdAt: string;

@@ -52,9 +52,6 @@ const EXEMPT: Record<string, string> = {
     'each Basic exchange is meant to mint a new token pair (a new refresh-token family per login): 20 logins are 20 pairs',
   refreshToken:
     'single use by design: of 20 at once exactly one rotates and the other 19 are reuse, which revokes the family (checked below)',
-  // The hosted session page is being built now: reported to its author rather than changed here.
-  journeyCreateSession:
-    'in progress (session page): each call mints a new one-hour link and it honours no Idempotency-Key, so 20 at once are 20 session links',
   journeySessionKyc:
     'in progress (session page), fails the property: 20 selfie posts at once start one KYC run but store 20 selfies (20 DOC items, 20 S3 objects), each stored before the run is claimed; its case below runs once this line goes',
 };
@@ -502,8 +499,15 @@ const CASES: Record<string, Case> = {
       const { referenceID, names } = await waitingKyc(t, '8001');
       return { sample: { body: { referenceID, otp: '123456' } }, names };
     },
-    // The OTP is spent by the first: later ones are FBX-E-010, as a sequential resubmission is.
-    withoutKey: 'one effect',
+    // The same OTP again is answered as the first (the run keeps its digest), not re-checked.
+    withoutKey: 'same answer',
+  },
+  journeyCreateSession: {
+    // Each call without a key is a new one-hour link by design; with a key, one link.
+    prepare: async (t) => {
+      const { customerID, names } = await customerAt(t, 'created');
+      return { sample: { body: { customerID, redirectURL: 'https://partner.example/back' } }, names };
+    },
   },
   journeyTriggerAgreement: {
     prepare: async (t) => {

@@ -4,6 +4,7 @@
  * /v2/kyc/ckyc/otp) and the hosted session page both take these, so a run is the same
  * whoever started it.
  */
+import { createHash } from 'node:crypto';
 import type { Borrower } from '#core/borrowers';
 import { InvalidStateError } from '#core/errors';
 import { newId } from '#core/ids';
@@ -76,21 +77,33 @@ export async function startKyc(tenant: Tenant, borrower: Borrower): Promise<stri
  * reads PROCESSING until then. FBX-E-010 when the run is not waiting for an OTP.
  */
 export async function answerKycOtp(tenant: Tenant, borrower: Borrower, run: KycRun, otp: string): Promise<void> {
+  const digest = otpDigest(run, otp);
+  // The same OTP again while (or after) the workflow checks it: the first submission's answer.
+  if (run.status !== 'ACTION_PENDING' && run.otpDigest === digest) return;
   if (run.status !== 'ACTION_PENDING') {
     throw new InvalidStateError('invalid_user_state', 'This KYC run is not waiting for an OTP');
   }
-  await withWaitingStep(tenant, applicationIdOf(borrower), 'KYC_OTP', async (token) => {
-    // Only once per OTP the run asked for: a second submission finds it PROCESSING.
+  // The run first (conditional: one of N identical submissions at once moves it), then the
+  // workflow's token, so the others read the run and answer as the first.
+  try {
     await saveKycRun(
       tenant,
-      { ...run, status: 'PROCESSING', action: '', updatedAt: new Date().toISOString() },
+      { ...run, status: 'PROCESSING', action: '', otpDigest: digest, updatedAt: new Date().toISOString() },
       'ACTION_PENDING',
     );
-    try {
-      await completeTask(token, { otp });
-    } catch (error) {
-      await saveKycRun(tenant, run); // still waiting for the OTP: it may be sent again
-      throw error;
-    }
-  });
+  } catch (error) {
+    if (error instanceof InvalidStateError && (await getKycRun(tenant, run.referenceId)).otpDigest === digest) return;
+    throw error;
+  }
+  try {
+    await withWaitingStep(tenant, applicationIdOf(borrower), 'KYC_OTP', (token) => completeTask(token, { otp }));
+  } catch (error) {
+    await saveKycRun(tenant, run); // still waiting for the OTP: it may be sent again
+    throw error;
+  }
+}
+
+/** The OTP as the run keeps it: a digest tied to the run, to know a repeat without storing the code. */
+function otpDigest(run: KycRun, otp: string): string {
+  return createHash('sha256').update(`${run.referenceId}:${otp}`).digest('hex');
 }

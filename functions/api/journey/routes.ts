@@ -31,7 +31,6 @@ export const routes = {
       'field:mobile': 'CUR-E-001',
       'field:customerID': 'FBX-E-014',
       customer_exists: 'CUR-E-002',
-      borrower_exists: 'CUR-E-002',
     },
     access: ['table:read', 'table:write', 'workflow:start:application'],
   }),
@@ -44,7 +43,7 @@ export const routes = {
     handler: 'api/journey/update-details',
     summary: "Share the customer's personal, employment, business, mandate and insurance details and consents",
     description:
-      'PAN, PIN codes and IFSC are validated (UUD-E-002 names the field); an unknown program is FBX-E-007; an unknown customerID FBX-E-006. Each consent (type, timestamp, ip, url) is kept as its own audit record. A PAN that belongs to another customer of the partner is 409 UUD-E-001 (dedupe).',
+      'PAN, PIN codes and IFSC are validated (UUD-E-002 names the field); an unknown program is FBX-E-007; an unknown customerID FBX-E-006. Each consent (type, timestamp, ip, url) is kept as its own audit record. A PAN or mobile that another customer of the partner has is accepted: dedupe is a rule of the BRE policy (reject, refer, or allow repeat borrowers whose journeys ended), answered as a PRE_BRE_REJECT with its reason.',
     tags: ['Journey: user'],
     request: { body: journey.updateDetailsBody },
     responses: {
@@ -58,7 +57,6 @@ export const routes = {
       'field:body': 'UUD-E-000',
       'field:program': 'FBX-E-007',
       'field:customerID': 'FBX-E-014',
-      pan_exists: 'UUD-E-001',
     },
     access: ['table:read', 'table:write'],
   }),
@@ -221,9 +219,10 @@ export const routes = {
     request: { body: journey.sessionBody },
     responses: {
       200: { description: 'PSS-S-000 with the URL', schema: journey.sessionResponse },
-      404: { description: 'FBX-E-006 user not found', schema: journey.journeyError },
+      404: { description: 'FBX-E-006 user not found', schema: journey.sessionError },
     },
     errorCodes: { 'field:customerID': 'FBX-E-014' },
+    idempotent: true,
     access: ['table:read', 'table:write'],
   }),
   journeySessionPage: route({
@@ -436,6 +435,7 @@ export const routes = {
       409: { description: 'FBX-E-010 not waiting for an OTP', schema: journey.journeyError },
     },
     errorCodes: { reference_not_found: 'FBX-E-008' },
+    idempotent: true,
     access: ['table:read', 'table:write', 'workflow:callback:application'],
   }),
   journeyGetKyc: route({
