@@ -11,7 +11,7 @@ import { hasCustomerMagic } from '#providers/sandbox-journey';
 import { findApplication, getApplication, updateApplication } from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
-import { lifecycleChange } from '#store/loan-events';
+import { isPartnerLoan, lifecycleChange, partnerLoanChange } from '#store/loan-events';
 import { newEvent } from '#store/outbox';
 import { signsOnHostedPage } from '#store/sessions';
 import { clearWaits, saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
@@ -293,13 +293,32 @@ export function publicReason(
 
 /** A failure the partner can see and act on (after DISBURSAL_FAILED the workflow waits for a new trigger). */
 export const markFailed = async (
-  input: ApplicationInput & { outcome: 'REJECTED' | 'DISBURSAL_FAILED'; error?: { Error: string; Cause: string } },
+  input: ApplicationInput & {
+    outcome: 'REJECTED' | 'DISBURSAL_FAILED';
+    error?: { Error: string; Cause: string };
+    /** MarkDisbursalAbandoned: no disbursal trigger came in time, and the execution ends. */
+    abandoned?: boolean;
+  },
 ) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   // Rejected already: a partner's reject wrote the status and its event before failing the wait
   // (and a wait that timed out after a reject must not turn REJECTED into DISBURSAL_FAILED).
   if (app.status === 'REJECTED') return { status: 'REJECTED' };
+  if (input.abandoned && isPartnerLoan(app)) {
+    // The guide has no status for a signed loan nobody will disburse: the execution ends here,
+    // so the loan ends REJECTED (before disbursement) rather than ACTIVE with nothing behind it.
+    const reason = 'No disbursement was triggered within 14 days of signing';
+    await updateApplication(tenant, input.applicationId, {
+      // DISBURSAL_PROCESSING too: a trigger that recorded its attempt as the wait timed out
+      // found no workflow to take it, so nothing will transfer.
+      from: ['SIGNED', 'DISBURSAL_FAILED', 'DISBURSAL_PROCESSING'],
+      set: { status: 'REJECTED' },
+      ...partnerLoanChange(tenant, app, 'REJECTED', { reason }),
+    });
+    logger.warn('partner loan abandoned', { applicationId: app.applicationId });
+    return { status: 'REJECTED' };
+  }
   const reason = publicReason(input.outcome, input.error);
   logger.warn('application step failed', {
     applicationId: app.applicationId,

@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Borrower } from '#core/borrowers';
 import { newId } from '#core/ids';
-import { getApplication, insertApplication, type LoanApplication } from '#store/applications';
+import { getApplication, insertApplication, insertPartnerLoan, type LoanApplication } from '#store/applications';
 import { getBorrower, insertBorrower } from '#store/borrowers';
+import type { PartnerLoan } from '#store/loan-events';
 import { newEvent } from '#store/outbox';
 import { saveWaitToken, takeWaitToken, waitingSteps } from '#store/waits';
-import { closeJourney } from '../../functions/workflows/application.ts';
+import { closeJourney, markFailed } from '../../functions/workflows/application.ts';
 import { phone } from '../helpers/factories.ts';
 
 const tenant = () => ({ partnerId: newId('ptn'), mode: 'sandbox' as const });
@@ -102,5 +103,63 @@ describe('closeJourney', () => {
     await closeJourney({ ...input, outcome: 'REJECTED' });
     await closeJourney({ ...input, outcome: 'REJECTED' });
     expect((await getBorrower(t, borrower.borrowerId)).journey?.stage).toBe('REJECTED');
+  });
+});
+
+describe('a partner loan the workflow gives up on', () => {
+  it('ends REJECTED with the reason and its loan event when no disbursement came in time, and a retried step writes nothing more', async () => {
+    const t = tenant();
+    const now = new Date().toISOString();
+    const borrower: Borrower = {
+      borrowerId: newId('bor'),
+      borrowerType: 'PERSONAL',
+      status: 'APPROVED',
+      name: 'Siti Rahayu',
+      phone: phone(),
+      email: '',
+      createdAt: now,
+      updatedAt: now,
+    };
+    await insertBorrower(t, borrower, newEvent(t, 'user_created', 'PENDING', { userId: borrower.borrowerId }));
+    const applicationId = newId('loan');
+    const input = {
+      applicationId,
+      partnerId: t.partnerId,
+      mode: t.mode,
+      borrowerId: borrower.borrowerId,
+      customerId: 'c',
+    };
+    const loan: PartnerLoan = {
+      ...application(borrower, applicationId),
+      status: 'SIGNED',
+      origin: 'partner',
+      partner: {
+        type: 'SINGLE_PAYMENT',
+        referenceId: `order-${applicationId}`,
+        requestDigest: 'd',
+        disbursementAccount: { bankCode: 'BCA', accountNumber: '1234567890', accountName: 'Test User' },
+        terms: {},
+        disbursementDate: '2026-12-01',
+        product: 'id-p2p-consumptive',
+        apr: null,
+        effectiveDailyRate: null,
+      },
+      statusHistory: [{ status: 'ACTIVE', at: new Date().toISOString() }],
+    };
+    await insertPartnerLoan(t, borrower, loan, newEvent(t, 'loan', 'ACTIVE', { loanUniqueId: applicationId }), false);
+    const abandoned = {
+      ...input,
+      outcome: 'DISBURSAL_FAILED' as const,
+      abandoned: true,
+      error: { Error: 'States.Timeout', Cause: '' },
+    };
+    expect(await markFailed(abandoned)).toEqual({ status: 'REJECTED' });
+    expect(await markFailed(abandoned)).toEqual({ status: 'REJECTED' });
+    const after = await getApplication(t, applicationId);
+    expect(after.status).toBe('REJECTED');
+    expect(after.statusHistory?.map((h) => [h.status, h.reason])).toEqual([
+      ['ACTIVE', undefined],
+      ['REJECTED', 'No disbursement was triggered within 14 days of signing'],
+    ]);
   });
 });
