@@ -892,8 +892,13 @@ describe('KYC: POST /v2/kyc/ckyc, GET /v2/kyc/details, POST /v2/kyc/ckyc/otp', (
     const right = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
     expect(right.body.statusCode).toBe('SKO-S-000');
     expect((await details(ref)).data.status).toBe('APPROVED');
+    // The same OTP again is answered as the first was (a retry), and the run stays APPROVED;
+    // another OTP after the verdict is FBX-E-010: the run waits for none.
     const again = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '123456' } });
-    expect(again.body.statusCode).toBe('FBX-E-010');
+    expect(again.body).toEqual(right.body);
+    expect((await details(ref)).data.status).toBe('APPROVED');
+    const other = await api('POST', '/v2/kyc/ckyc/otp', { body: { referenceID: ref, otp: '654321' } });
+    expect(other.body.statusCode).toBe('FBX-E-010');
   });
 
   it('reaches FAILED (8002), manual review (8003) and FACE_MISMATCH (8004) by magic PAN digits', async () => {
