@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import { ConflictError, InvalidStateError, LendstackError, ValidationError } from '#core/errors';
-import { type Currency, formatMajor, toMinor } from '#core/loans/money';
+import { type Currency, toMinor } from '#core/loans/money';
+import { scheduleAsDecimals } from '#core/loans/pricing';
 import { parseDecimal } from '#core/loans/rational';
 import { annualRate, generateSchedule } from '#core/loans/schedule';
 import type { Tenant } from '#core/tenant';
@@ -97,7 +98,6 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
       },
     ],
   });
-  const major = (x: bigint) => formatMajor(x, CURRENCY);
   const app: LoanApplication = {
     applicationId,
     borrowerId: borrower.borrowerId,
@@ -109,24 +109,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     amount: terms.amount,
     tenure: terms.tenure,
     interest: terms.interest,
-    schedule: {
-      installments: schedule.installments.map((i) => ({
-        number: i.number,
-        dueDate: i.dueDate,
-        principal: major(i.principal),
-        interest: major(i.interest),
-        fees: major(i.fees),
-        total: major(i.total),
-      })),
-      totals: {
-        principal: major(schedule.totals.principal),
-        interest: major(schedule.totals.interest),
-        fees: major(schedule.totals.fees),
-        total: major(schedule.totals.total),
-      },
-      upfrontFees: major(schedule.upfrontFees),
-      netDisbursed: major(schedule.netDisbursed),
-    },
+    schedule: scheduleAsDecimals(schedule),
     createdAt: new Date().toISOString(),
   };
   const event = newEvent(principal, 'loan', 'PENDING', {

@@ -10,7 +10,7 @@ import { BorrowerStatusError, ConflictError, NotFoundError, ValidationError } fr
 import { newId } from '#core/ids';
 import type { IsoDate } from '#core/loans/dates';
 import { formatMajor } from '#core/loans/money';
-import { priceLoan } from '#core/loans/pricing';
+import { priceLoan, scheduleAsDecimals } from '#core/loans/pricing';
 import type { Frequency, Method } from '#core/loans/schedule';
 import { type DisbursementAccount, defaultDayCount, partnerLoanStatus } from '#core/partner-loans';
 import type { Tenant } from '#core/tenant';
@@ -122,7 +122,6 @@ export async function createPartnerLoan(tenant: Tenant, userId: string, request:
   }
   const terms = { ...pricingTerms(request), disbursement_date: jakartaToday() };
   const { schedule, product, rates } = priceLoan(terms);
-  const major = (minor: bigint) => formatMajor(minor, schedule.currency);
   const now = new Date().toISOString();
   const applicationId = newId('loan');
   const loan: PartnerLoan = {
@@ -134,27 +133,10 @@ export async function createPartnerLoan(tenant: Tenant, userId: string, request:
     referenceId: b.reference_id,
     status: 'OFFER_ACCEPTED',
     currency: schedule.currency,
-    amount: Number(major(schedule.principal)),
+    amount: Number(formatMajor(schedule.principal, schedule.currency)),
     tenure: schedule.installments.length,
     interest: Number(b.interest_rate),
-    schedule: {
-      installments: schedule.installments.map((i) => ({
-        number: i.number,
-        dueDate: i.dueDate,
-        principal: major(i.principal),
-        interest: major(i.interest),
-        fees: major(i.fees),
-        total: major(i.total),
-      })),
-      totals: {
-        principal: major(schedule.totals.principal),
-        interest: major(schedule.totals.interest),
-        fees: major(schedule.totals.fees),
-        total: major(schedule.totals.total),
-      },
-      upfrontFees: major(schedule.upfrontFees),
-      netDisbursed: major(schedule.netDisbursed),
-    },
+    schedule: scheduleAsDecimals(schedule),
     createdAt: now,
     origin: 'partner',
     partner: {

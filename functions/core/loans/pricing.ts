@@ -90,6 +90,32 @@ export function priceLoan(terms: PricingTerms): Priced {
 }
 
 /**
+ * A schedule as a loan keeps it: amounts as exact decimal strings in major units (the
+ * application record of either surface, and what its agreement and views read).
+ */
+export function scheduleAsDecimals(schedule: Schedule) {
+  const major = (minor: bigint) => formatMajor(minor, schedule.currency);
+  return {
+    installments: schedule.installments.map((i) => ({
+      number: i.number,
+      dueDate: i.dueDate,
+      principal: major(i.principal),
+      interest: major(i.interest),
+      fees: major(i.fees),
+      total: major(i.total),
+    })),
+    totals: {
+      principal: major(schedule.totals.principal),
+      interest: major(schedule.totals.interest),
+      fees: major(schedule.totals.fees),
+      total: major(schedule.totals.total),
+    },
+    upfrontFees: major(schedule.upfrontFees),
+    netDisbursed: major(schedule.netDisbursed),
+  };
+}
+
+/**
  * A schedule in major units at the currency's precision, as JSON numbers (exact decimal text
  * turned into a number for output only; every computation is in minor units).
  */
