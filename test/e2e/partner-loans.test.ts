@@ -351,6 +351,21 @@ describe('partner loans', () => {
     expect(bnpl.status).toBe(400);
   });
 
+  it('refuses a borrower that ops blocked (400 naming BLOCKED), and lends again once unblocked', async () => {
+    const borrower = await approvedBorrower();
+    const blocked = await platform('POST', `/v1/borrowers/${borrower}/block`, { body: { reason: 'fraud check' } });
+    expect(blocked.status).toBe(200);
+    const refused = await partner('POST', `/api/core/loans/${borrower}`, { body: singleBody() });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.message).toContain('BLOCKED');
+    expect(await platform('POST', `/v1/borrowers/${borrower}/unblock`, { body: { reason: 'cleared' } })).toMatchObject({
+      status: 200,
+    });
+    const lent = await partner('POST', `/api/core/loans/${borrower}`, { body: singleBody() });
+    expect(lent.status).toBe(201);
+    expect(lent.body.status).toBe('PENDING');
+  });
+
   it('refuses terms over the OJK cap with 422 naming the cap', async () => {
     const res = await partner('POST', `/api/core/loans/${userId}`, { body: singleBody({ interest_rate: 0.5 }) });
     expect(res.status).toBe(422);
