@@ -53,6 +53,9 @@ export async function parseMultipart(
       stream.on('limit', () => {
         tooLarge = field;
       });
+      // A form cut off inside a file destroys that file's stream with the parser's error: the
+      // parser's own 'error' answers the request, and this keeps it from being uncaught.
+      stream.on('error', () => undefined);
       stream.on('end', () =>
         files.push({ field, filename: info.filename ?? '', contentType: info.mimeType, bytes: Buffer.concat(chunks) }),
       );
