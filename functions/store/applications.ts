@@ -285,6 +285,34 @@ export async function updateApplication(
   }
 }
 
+/**
+ * Records a new disbursal attempt (the first after signing, or the next after a failed
+ * transfer), only while the application's disbursal is still the one the caller saw: of N
+ * concurrent callers one writes, the others get InvalidStateError (see updateApplication's
+ * `expect`). With `pollable`, the attempt's referenceID is also findable for a poll endpoint.
+ */
+export function recordDisbursalAttempt(
+  tenant: Tenant,
+  app: Pick<LoanApplication, 'applicationId' | 'disbursal'>,
+  referenceId: string,
+  options: { pollable?: boolean } = {},
+): Promise<void> {
+  return updateApplication(tenant, app.applicationId, {
+    from: ['SIGNED', 'DISBURSAL_FAILED'],
+    set: {
+      status: 'DISBURSAL_PROCESSING',
+      disbursal: {
+        referenceId,
+        status: 'PROCESSING',
+        message: '',
+        attempt: app.disbursal ? (app.disbursal.attempt ?? 1) + 1 : 1,
+      },
+    },
+    ...(options.pollable ? { reference: { id: referenceId, kind: 'disbursal' as const } } : {}),
+    expect: { field: 'disbursal', referenceId: app.disbursal?.referenceId },
+  });
+}
+
 /** The application an agreement or disbursal reference belongs to. */
 export async function findApplicationByReference(
   tenant: Tenant,

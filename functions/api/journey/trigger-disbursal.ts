@@ -3,7 +3,7 @@ import { InvalidStateError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { updateApplication } from '#store/applications';
+import { recordDisbursalAttempt } from '#store/applications';
 import { completeTask } from '#store/workflows';
 import { answerIfWaiting, applicationOf, claimStep, withWaitingStep } from './application-of.ts';
 import { journeyOk } from './respond.ts';
@@ -35,21 +35,7 @@ const triggerDisbursal = async ({ input }: ApiEvent<Route>): Promise<ApiResult> 
     principal,
     app.applicationId,
     'disbursal',
-    () =>
-      updateApplication(principal, app.applicationId, {
-        from: ['SIGNED', 'DISBURSAL_FAILED'],
-        set: {
-          status: 'DISBURSAL_PROCESSING',
-          disbursal: {
-            referenceId,
-            status: 'PROCESSING',
-            message: '',
-            attempt: app.disbursal ? (app.disbursal.attempt ?? 1) + 1 : 1,
-          },
-        },
-        reference: { id: referenceId, kind: 'disbursal' },
-        expect: { field: 'disbursal', referenceId: app.disbursal?.referenceId },
-      }),
+    () => recordDisbursalAttempt(principal, app, referenceId, { pollable: true }),
     { replacing: app.disbursal?.referenceId },
   );
   if (won !== true) return journeyOk({ referenceID: won }, 'TDB-S-200');

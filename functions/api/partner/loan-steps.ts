@@ -9,7 +9,7 @@ import { newId } from '#core/ids';
 import { partnerLoanStatus } from '#core/partner-loans';
 import type { Tenant } from '#core/tenant';
 import { renderAgreement } from '#providers/agreement-pdf';
-import { updateApplication } from '#store/applications';
+import { recordDisbursalAttempt, updateApplication } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { putObject } from '#store/documents-bucket';
 import { type PartnerLoan, partnerLoanChange } from '#store/loan-events';
@@ -76,19 +76,7 @@ export async function triggerDisbursement(tenant: Tenant, loanUniqueId: string):
   }
   const referenceId = newId('dsb');
   const won = await claimStep(tenant, loan.applicationId, 'disbursal', () =>
-    updateApplication(tenant, loan.applicationId, {
-      from: ['SIGNED', 'DISBURSAL_FAILED'],
-      set: {
-        status: 'DISBURSAL_PROCESSING',
-        disbursal: {
-          referenceId,
-          status: 'PROCESSING',
-          message: '',
-          attempt: loan.disbursal ? (loan.disbursal.attempt ?? 1) + 1 : 1,
-        },
-      },
-      expect: { field: 'disbursal', referenceId: loan.disbursal?.referenceId },
-    }),
+    recordDisbursalAttempt(tenant, loan, referenceId),
   ).catch(async (error) => {
     // A concurrent call recorded this attempt and the bank may have finished it already
     // (claimStep answers only a PROCESSING winner): the loan as it stands is the answer.
