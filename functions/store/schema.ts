@@ -21,6 +21,17 @@
  * | outbox event        | OUTBOX#<eventId>                     | OUTBOX                 |                                            |
  * | idempotency record  | T#…#IDEM#<sha256(method path key)>   | IDEM                   |                                            |
  * | rate-limit window   | RATE#<credId>#<surface>#<start>[#<shard>] | RATE              |                                            |
+ * | loan ledger         | T#…#APP#<loanId>                     | LEDGER                 | T#…#LOANS / <disbursedAt>#<loanId>          |
+ * | collection channel  | T#…#APP#<loanId>                     | CHAN#<kind>#<key>      |                                            |
+ * | channel lookup      | CHAN#<kind>#<vaNumber|reference>     | CHAN                   |                                            |
+ * | payment             | T#…#PAY#<paymentId>                  | PAY                    | T#…#PAYMENTS / <receivedAt>#<paymentId>     |
+ * | provider payment id | PAYREF#<provider>#<providerPaymentId> | PAYREF                |                                            |
+ * | payment exception   | T#…#PAYEXC#<id> (or OPS#PAYEXC#<id>) | PAYEXC                 | T#…#PAYEXC / <receivedAt>#<id>              |
+ * | counters            | T#…#COUNTERS                         | LOANS, PAYMENTS, …     |                                            |
+ *
+ * The servicing index (gsi2, `byServiceDate`) holds only open ledgers (a sparse index):
+ * gsi2pk `SVC#<shard>` (16 shards, by the loan's key) and gsi2sk `<next service date>#<pk>`,
+ * so the daily run reads the loans that need work on or before a day and nothing else.
  *
  * A rate window with a high limit is spread over shards (#store/rate-limits); a route with a
  * limit of its own counts under its route id instead of the surface.
@@ -35,6 +46,8 @@ export const TABLE = {
   indexes: {
     /** Items of one collection in creation order: partners, a tenant's borrowers, an endpoint's deliveries. */
     byCollection: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
+    /** Open loans by the next date servicing has work for them (sparse: REPAID ledgers leave it). */
+    byServiceDate: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
   },
   /** The stream feeds the outbox relay (EventBridge Pipes in AWS, a stream poller locally). */
   streamView: 'NEW_AND_OLD_IMAGES',

