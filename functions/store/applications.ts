@@ -3,6 +3,7 @@ import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Borrower } from '#core/borrowers';
 import { BorrowerStatusError, ConflictError, InvalidStateError, NotFoundError } from '#core/errors';
 import type { DisbursementAccount, PartnerLoanStatus, PartnerLoanType } from '#core/partner-loans';
+import type { StoredTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { borrowerKey } from './borrowers.ts';
 import { ddb, getEntity, tableName } from './client.ts';
@@ -68,6 +69,11 @@ export interface LoanApplication {
     upfrontFees: string;
     netDisbursed: string;
   };
+  /**
+   * The loan engine's terms the schedule came from (absent on items older than servicing): the
+   * ledger opened at disbursal re-computes the schedule from them on the disbursal day.
+   */
+  engineTerms?: StoredTerms;
   agreement?: Agreement;
   disbursal?: Disbursal;
   createdAt: string;

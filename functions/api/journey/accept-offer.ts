@@ -1,9 +1,10 @@
 import middy from '@middy/core';
 import { ConflictError, InvalidStateError, LendstackError, ValidationError } from '#core/errors';
 import { type Currency, toMinor } from '#core/loans/money';
-import { scheduleAsDecimals } from '#core/loans/pricing';
+import { defaultProduct, scheduleAsDecimals } from '#core/loans/pricing';
 import { parseDecimal } from '#core/loans/rational';
-import { annualRate, generateSchedule } from '#core/loans/schedule';
+import { annualRate, generateSchedule, type LoanTerms } from '#core/loans/schedule';
+import { storeTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
@@ -79,7 +80,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const applicationId = applicationIdOf(borrower);
 
   const today = new Date().toISOString().slice(0, 10);
-  const schedule = generateSchedule({
+  const engineTerms: LoanTerms = {
     currency: CURRENCY,
     principal: toMinor(terms.amount, CURRENCY, 'offerDetails.amount'),
     method: slab.method === 'flat' ? 'flat' : 'declining_equal_installment',
@@ -97,7 +98,8 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
         deductFromPrincipal: true,
       },
     ],
-  });
+  };
+  const schedule = generateSchedule(engineTerms);
   const app: LoanApplication = {
     applicationId,
     borrowerId: borrower.borrowerId,
@@ -110,6 +112,7 @@ const acceptOffer = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     tenure: terms.tenure,
     interest: terms.interest,
     schedule: scheduleAsDecimals(schedule),
+    engineTerms: storeTerms(engineTerms, defaultProduct(CURRENCY)),
     createdAt: new Date().toISOString(),
   };
   const event = newEvent(principal, 'loan', 'PENDING', {

@@ -13,6 +13,7 @@ import { formatMajor } from '#core/loans/money';
 import { priceLoan, scheduleAsDecimals } from '#core/loans/pricing';
 import type { Frequency, Method } from '#core/loans/schedule';
 import { type DisbursementAccount, defaultDayCount, partnerLoanStatus } from '#core/partner-loans';
+import { storeTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { findApplication, findLoanByReference, insertPartnerLoan } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
@@ -121,7 +122,7 @@ export async function createPartnerLoan(tenant: Tenant, userId: string, request:
     ]);
   }
   const terms = { ...pricingTerms(request), disbursement_date: jakartaToday() };
-  const { schedule, product, rates } = priceLoan(terms);
+  const { schedule, terms: engineTerms, product, rates } = priceLoan(terms);
   const now = new Date().toISOString();
   const applicationId = newId('loan');
   const loan: PartnerLoan = {
@@ -137,6 +138,7 @@ export async function createPartnerLoan(tenant: Tenant, userId: string, request:
     tenure: schedule.installments.length,
     interest: Number(b.interest_rate),
     schedule: scheduleAsDecimals(schedule),
+    engineTerms: storeTerms(engineTerms, product.id),
     createdAt: now,
     origin: 'partner',
     partner: {

@@ -15,6 +15,7 @@ import {
   annualRate,
   type Frequency,
   generateSchedule,
+  type LoanTerms,
   type Method,
   type RatePeriod,
   type Schedule,
@@ -48,6 +49,8 @@ export interface PricingTerms {
 
 export interface Priced {
   schedule: Schedule;
+  /** The engine's terms the schedule was generated from (what a loan keeps to re-base it at disbursal). */
+  terms: LoanTerms;
   product: Product;
   rates: EffectiveRates | null;
 }
@@ -66,7 +69,7 @@ export function priceLoan(terms: PricingTerms): Priced {
   if (!product) {
     throw new ValidationError([{ field: 'product', message: `must be one of ${Object.keys(PRODUCTS).join(', ')}` }]);
   }
-  const schedule = generateSchedule({
+  const engineTerms: LoanTerms = {
     currency,
     principal: toMinor(terms.principal, currency, 'principal'),
     method: terms.method,
@@ -84,9 +87,10 @@ export function priceLoan(terms: PricingTerms): Priced {
         f.discount_percent === undefined ? undefined : parseDecimal(f.discount_percent, `fees.${i}.discount_percent`),
       deductFromPrincipal: f.deduct_from_principal,
     })),
-  });
+  };
+  const schedule = generateSchedule(engineTerms);
   assertWithinCaps(schedule, product, terms.disbursement_date);
-  return { schedule, product, rates: effectiveRates(schedule, terms.disbursement_date) };
+  return { schedule, terms: engineTerms, product, rates: effectiveRates(schedule, terms.disbursement_date) };
 }
 
 /**
