@@ -21,6 +21,10 @@ export type IdPrefix =
   | 'bnk' // bank statement analysis
   | 'kyr' // journey KYC run (CKYC/OKYC)
   | 'csr' // credit score run (partner API)
+  | 'pay' // payment
+  | 'pex' // payment exception
+  | 'chn' // collection channel (VA, QRIS, payment link)
+  | 'sbp' // sandbox gateway payment
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {
