@@ -185,7 +185,13 @@ export function openLedger(input: {
     loanId: input.loanId,
     currency: schedule.currency,
     principal: schedule.principal,
-    terms: { ...input.terms },
+    terms: {
+      annualRate: input.terms.annualRate,
+      dayCount: input.terms.dayCount,
+      method: input.terms.method,
+      // Left out rather than undefined, so the ledger equals its storage round trip.
+      ...(input.terms.rounding ? { rounding: input.terms.rounding } : {}),
+    },
     disbursementDate,
     installments: schedule.installments.map((i) => ({
       number: i.number,
