@@ -382,6 +382,37 @@ describe('nextServiceDate', () => {
   });
 });
 
+describe('amountDue and credit', () => {
+  it('asks for the next installment before anything is due, and for everything due by the date after', () => {
+    const l = ledgerFor(bnplTerms());
+    expect(amountDue(l, '2026-03-03')).toBe(owedOf(l, 1));
+    expect(amountDue(l, '2026-03-16')).toBe(owedOf(l, 1) + owedOf(l, 2));
+  });
+
+  it('adds credit held to the next payment (credit only arises once nothing is owed, so this is the safety net)', () => {
+    const held = { ...ledgerFor(bnplTerms()), credit: 1000n, paidTotal: 1000n };
+    expect(amountDue(held, '2026-03-09')).toBe(owedOf(held, 1) - 1000n);
+    const r = applyPayment(held, { amount: 500n, date: '2026-03-05' });
+    expect(r.allocations.reduce((s, a) => s + a.amount, 0n)).toBe(1500n);
+    expect(r).toMatchObject({ toCredit: 0n, ledger: { credit: 0n, paidTotal: 1500n } });
+  });
+});
+
+describe('defaultServicingPolicy', () => {
+  it('configures OJK-compliant late fees per product and refuses an unknown product', () => {
+    const consumptive = defaultServicingPolicy('id-p2p-consumptive');
+    expect(consumptive).toEqual({
+      lateFee: { percentPerDay: rational(1n, 10n), graceDays: 1 },
+      reminderDaysBefore: [3, 1, 0],
+      order: ['penalty', 'fee', 'interest', 'principal'],
+    });
+    expect(defaultServicingPolicy('id-p2p-productive').lateFee.percentPerDay).toEqual(rational(67n, 1000n));
+    consumptive.reminderDaysBefore.push(7);
+    expect(defaultServicingPolicy('id-p2p-consumptive').reminderDaysBefore).toEqual([3, 1, 0]);
+    expect(() => defaultServicingPolicy('nope')).toThrow(ValidationError);
+  });
+});
+
 describe('storage form', () => {
   it('round-trips through JSON (bigints as strings, rationals as num/den)', () => {
     let l = serviceThrough(ledgerFor(bnplTerms({ rounding: 'half_up' })), '2026-03-20', policy()).ledger;
