@@ -18,7 +18,8 @@ export interface LifecycleState {
     | 'REJECTED'
     | 'DISBURSAL_PROCESSING'
     | 'DISBURSED'
-    | 'DISBURSAL_FAILED';
+    | 'DISBURSAL_FAILED'
+    | 'REPAID';
   agreement?: { status: string };
 }
 
@@ -43,6 +44,8 @@ export function partnerLoanStatus(app: LifecycleState): PartnerLoanStatus {
       return 'ACTIVE';
     case 'DISBURSED':
       return 'DISBURSED';
+    case 'REPAID':
+      return 'REPAID';
     case 'REJECTED':
     case 'EXPIRED':
       return 'REJECTED';

@@ -8,6 +8,7 @@ import type { Tenant } from '#core/tenant';
 import { borrowerKey } from './borrowers.ts';
 import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
+import type { TransactItem } from './loans.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
 /**
@@ -21,7 +22,9 @@ export type ApplicationStatus =
   | 'REJECTED'
   | 'DISBURSAL_PROCESSING'
   | 'DISBURSED'
-  | 'DISBURSAL_FAILED';
+  | 'DISBURSAL_FAILED'
+  /** Nothing owed any more (servicing: the last payment or an early settlement). */
+  | 'REPAID';
 
 export interface Agreement {
   referenceId: string;
@@ -201,7 +204,7 @@ export async function updateApplication(
   tenant: Tenant,
   applicationId: string,
   change: {
-    set: Partial<Pick<LoanApplication, 'status' | 'agreement' | 'disbursal'>>;
+    set: Partial<Pick<LoanApplication, 'status' | 'agreement' | 'disbursal' | 'schedule'>>;
     from?: ApplicationStatus[];
     event?: DomainEvent;
     /** A partner loan's status change, appended to its statusHistory. */
@@ -213,6 +216,8 @@ export async function updateApplication(
      * that saw the same record, exactly one writes; the others get InvalidStateError.
      */
     expect?: { field: 'agreement' | 'disbursal'; referenceId: string | undefined };
+    /** More items for the same transaction (the ledger a disbursal opens). */
+    also?: TransactItem[];
   },
 ): Promise<void> {
   const table = tableName();
@@ -261,6 +266,7 @@ export async function updateApplication(
     },
   ];
   if (change.event) items.push(outboxPut(table, change.event));
+  if (change.also) items.push(...change.also);
   if (change.reference) {
     items.push({
       Put: {
@@ -423,4 +429,31 @@ export async function insertPartnerLoan(
     }
     throw error;
   }
+}
+
+/**
+ * The transaction item that marks an application REPAID (only from DISBURSED, so the ledger's
+ * first transaction to reach REPAID is the only one that writes it), with the history entry a
+ * partner loan keeps. Its event goes with the ledger's.
+ */
+export function repaidItem(tenant: Tenant, app: LoanApplication, history?: StatusChange): TransactItem {
+  const names: Record<string, string> = { '#st': 'status' };
+  const values: Record<string, unknown> = { ':repaid': 'REPAID', ':disbursed': 'DISBURSED' };
+  let update = 'SET #st = :repaid';
+  if (history) {
+    names['#hist'] = 'statusHistory';
+    values[':hist'] = [history];
+    values[':none'] = [];
+    update += ', #hist = list_append(if_not_exists(#hist, :none), :hist)';
+  }
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: applicationKey(tenant, app.applicationId),
+      UpdateExpression: update,
+      ConditionExpression: '#st = :disbursed',
+      ExpressionAttributeNames: names,
+      ExpressionAttributeValues: values,
+    },
+  };
 }

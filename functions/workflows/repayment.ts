@@ -1,0 +1,384 @@
+/**
+ * Servicing and collection on the ledger (#core/repayment/ledger), for every surface's loan:
+ * opening the ledger at disbursal, applying a payment (gateway callback, sandbox page, ops),
+ * servicing a loan through a day (the daily run, the sandbox clock), and the Step Functions
+ * tasks of statemachines/servicing.asl.json. Every write is one transaction on the ledger's
+ * version with its payment, events and counters (#store/loans saveLoanRecord): a duplicate or a
+ * concurrent writer changes nothing twice.
+ */
+import { ConflictError, NotFoundError, ValidationError } from '#core/errors';
+import { PRODUCTS } from '#core/loans/caps';
+import { addDays, type IsoDate } from '#core/loans/dates';
+import { formatMajor } from '#core/loans/money';
+import { defaultProduct } from '#core/loans/pricing';
+import {
+  applyPayment,
+  type Ledger,
+  type LedgerChange,
+  openLedger,
+  refundCredit,
+  serviceThrough,
+} from '#core/repayment/ledger';
+import { rebasedSchedule } from '#core/repayment/terms';
+import type { Tenant } from '#core/tenant';
+import { logger } from '#http/logger';
+import { getApplication, type LoanApplication, repaidItem } from '#store/applications';
+import { cancelledConditions } from '#store/keys';
+import { lifecycleChange } from '#store/loan-events';
+import {
+  dueForService,
+  getLoanRecord,
+  jakartaToday,
+  type LoanKind,
+  type LoanRecord,
+  ledgerEvents,
+  loanToday,
+  newLoanRecord,
+  openLoanItems,
+  policyOf,
+  SERVICING_SHARDS,
+  StaleLedgerError,
+  saveLoanRecord,
+  type TransactItem,
+} from '#store/loans';
+import { type DomainEvent, newEvent } from '#store/outbox';
+import {
+  findByProviderRef,
+  newPaymentId,
+  type Payment,
+  type PaymentChannel,
+  type PaymentProvider,
+  paymentItems,
+} from '#store/payments';
+
+/** How many times a write that lost a race to another writer is redone from a fresh read. */
+const MAX_RACES = 8;
+
+// ----------------------------------------------------------------------------- disbursal
+
+/**
+ * The ledger a disbursal opens, as transaction items for the DISBURSED change, and the
+ * schedule from the disbursal day (the application's schedule is replaced by it). Null for an
+ * application older than servicing (no engine terms kept): it is disbursed without a ledger.
+ */
+export function ledgerForDisbursal(
+  tenant: Tenant,
+  app: LoanApplication,
+  disbursedAt: string,
+): { items: TransactItem[]; record: LoanRecord } | null {
+  if (!app.engineTerms) {
+    logger.warn('loan disbursed without engine terms: no ledger', { applicationId: app.applicationId });
+    return null;
+  }
+  const disbursedOn = jakartaToday(Date.parse(disbursedAt));
+  const { terms, schedule } = rebasedSchedule(app.engineTerms, disbursedOn);
+  const productId = app.engineTerms.product ?? defaultProduct(terms.currency);
+  const ledger = openLedger({
+    loanId: app.applicationId,
+    schedule,
+    terms: {
+      annualRate: terms.annualRate,
+      dayCount: terms.dayCount,
+      method: terms.method,
+      ...(terms.rounding ? { rounding: terms.rounding } : {}),
+    },
+    disbursementDate: disbursedOn,
+    product: PRODUCTS[productId],
+  });
+  const kind: LoanKind = app.partner?.type ?? (schedule.installments.length > 1 ? 'INSTALLMENT' : 'SINGLE_PAYMENT');
+  const record = newLoanRecord({
+    loanId: app.applicationId,
+    borrowerId: app.borrowerId,
+    origin: app.origin ?? 'journey',
+    kind,
+    reference: app.partner?.referenceId ?? app.customerId,
+    product: productId,
+    disbursedAt,
+    ledger,
+  });
+  return { items: openLoanItems(tenant, record), record };
+}
+
+// ----------------------------------------------------------------------------- payments
+
+export interface IncomingPayment {
+  provider: PaymentProvider;
+  providerPaymentId: string;
+  channel: PaymentChannel;
+  /** Minor units. */
+  amount: bigint;
+  currency: string;
+  reference?: string;
+  recordedBy?: string;
+  receivedAt?: string;
+}
+
+export interface AppliedPayment {
+  payment: Payment;
+  /** True when this provider id was applied before: nothing changed now. */
+  duplicate: boolean;
+}
+
+/** The lifecycle's REPAID change (item + event) when a ledger change settles the loan. */
+async function repaidChange(tenant: Tenant, record: LoanRecord, changes: LedgerChange[]) {
+  if (!changes.some((c) => c.kind === 'repaid')) return null;
+  const app = await getApplication(tenant, record.loanId);
+  const { event, history } = lifecycleChange(tenant, app, { status: 'REPAID' }, () =>
+    newEvent(tenant, 'loan', 'REPAID', {
+      applicationId: app.applicationId,
+      customerID: app.customerId,
+      loanUniqueId: app.applicationId,
+      userId: app.borrowerId,
+    }),
+  );
+  return { item: repaidItem(tenant, app, history), event };
+}
+
+const money = (minor: bigint, currency: string) => formatMajor(minor, currency as Ledger['currency']);
+
+/**
+ * Applies a payment to a loan once per provider id: the ledger's allocation, the payment
+ * record, the provider-id claim, the `payment_gateway` event and the ledger's own events (and
+ * REPAID) in one transaction. The same provider id again (a duplicate callback, 20 at once)
+ * answers the payment as first recorded.
+ */
+export async function applyIncomingPayment(
+  tenant: Tenant,
+  loanId: string,
+  incoming: IncomingPayment,
+): Promise<AppliedPayment> {
+  if (incoming.amount <= 0n) throw new ValidationError([{ field: 'amount', message: 'must be greater than zero' }]);
+  for (let race = 0; race < MAX_RACES; race++) {
+    const seen = await findByProviderRef(incoming.provider, incoming.providerPaymentId);
+    if (seen) return { payment: seen.payment, duplicate: true };
+    const record = await getLoanRecord(tenant, loanId);
+    if (incoming.currency !== record.ledger.currency) {
+      throw new ValidationError([
+        { field: 'currency', message: `must be ${record.ledger.currency}, the loan's currency` },
+      ]);
+    }
+    const date = loanToday(record);
+    // The loan is serviced through today first, so the payment meets today's dues and fees.
+    const serviced = serviceThrough(record.ledger, date, policyOf(record));
+    const result = applyPayment(serviced.ledger, { amount: incoming.amount, date, order: policyOf(record).order });
+    const changes = [...serviced.changes, ...result.changes];
+    const receivedAt = incoming.receivedAt ?? new Date().toISOString();
+    const payment: Payment = {
+      paymentId: newPaymentId(),
+      loanId,
+      borrowerId: record.borrowerId,
+      provider: incoming.provider,
+      providerPaymentId: incoming.providerPaymentId,
+      channel: incoming.channel,
+      currency: record.ledger.currency,
+      amount: money(incoming.amount, record.ledger.currency),
+      status: 'APPLIED',
+      appliedOn: date,
+      receivedAt,
+      allocations: result.allocations.map((a) => ({
+        installment: a.number,
+        component: a.component,
+        amount: money(a.amount, record.ledger.currency),
+      })),
+      toCredit: money(result.toCredit, record.ledger.currency),
+      ...(incoming.reference ? { reference: incoming.reference } : {}),
+      ...(incoming.recordedBy ? { recordedBy: incoming.recordedBy } : {}),
+    };
+    const paymentEvent = newEvent(tenant, 'payment_gateway', 'PAID', {
+      payment_id: payment.paymentId,
+      loanUniqueId: loanId,
+      userId: record.borrowerId,
+      channel: payment.channel,
+      provider: payment.provider,
+      amount: Number(payment.amount),
+      to_credit: Number(payment.toCredit),
+      outstanding: Number(money(outstandingOf(result.ledger), record.ledger.currency)),
+      ...(payment.reference ? { reference: payment.reference } : {}),
+    });
+    const repaid = await repaidChange(tenant, record, changes);
+    const events: DomainEvent[] = [paymentEvent, ...ledgerEvents(tenant, record, changes)];
+    if (repaid) events.push(repaid.event);
+    try {
+      await saveLoanRecord(tenant, record, result.ledger, {
+        events,
+        also: [...paymentItems(tenant, payment), ...(repaid ? [repaid.item] : [])],
+        now: receivedAt,
+      });
+      logger.info('payment applied', {
+        loanId,
+        paymentId: payment.paymentId,
+        provider: payment.provider,
+        channel: payment.channel,
+        toCredit: payment.toCredit,
+        status: result.ledger.status,
+      });
+      return { payment, duplicate: false };
+    } catch (error) {
+      if (error instanceof StaleLedgerError) continue;
+      // Index 1 is the provider-id claim: another request applied this payment first.
+      if (cancelledConditions(error)?.[1]) continue;
+      throw error;
+    }
+  }
+  throw new ConflictError('ledger_busy', 'The loan is being updated by many payments at once: retry');
+}
+
+const outstandingOf = (ledger: Ledger) =>
+  ledger.installments.reduce(
+    (s, i) =>
+      s +
+      (i.due.principal - i.paid.principal) +
+      (i.due.interest - i.paid.interest) +
+      (i.due.fee - i.paid.fee) +
+      (i.due.penalty - i.paid.penalty),
+    0n,
+  );
+
+/** Ops pay back a borrower's credit (an overpayment): the ledger's credit goes down by `amount`. */
+export async function refundLoanCredit(tenant: Tenant, loanId: string, amount: bigint, by: string) {
+  for (let race = 0; race < MAX_RACES; race++) {
+    const record = await getLoanRecord(tenant, loanId);
+    const ledger = refundCredit(record.ledger, amount);
+    const event = newEvent(tenant, record.kind === 'BNPL' ? 'bnpl' : 'loan', 'CREDIT_REFUNDED', {
+      loanUniqueId: loanId,
+      userId: record.borrowerId,
+      amount: Number(money(amount, ledger.currency)),
+      refunded_by: by,
+    });
+    try {
+      return await saveLoanRecord(tenant, record, ledger, { events: [event] });
+    } catch (error) {
+      if (error instanceof StaleLedgerError) continue;
+      throw error;
+    }
+  }
+  throw new ConflictError('ledger_busy', 'The loan is being updated: retry');
+}
+
+// ----------------------------------------------------------------------------- servicing
+
+/** Most events one servicing transaction carries (DynamoDB allows 100 items per transaction). */
+const EVENTS_PER_WRITE = 60;
+
+export interface ServiceResult {
+  loanId: string;
+  changes: number;
+  writes: number;
+  status: string;
+}
+
+/**
+ * Services one loan through `through` (its own clock's today by default): each day's changes
+ * once. Days are taken in runs that fit one transaction, each written on the ledger's version;
+ * a loan serviced through the day already changes nothing and writes nothing.
+ */
+export async function serviceLoan(
+  tenant: Tenant,
+  loanId: string,
+  options: { through?: IsoDate; realDate?: IsoDate; clockOffsetDays?: number } = {},
+): Promise<ServiceResult> {
+  let writes = 0;
+  let changed = 0;
+  let clockMoved = options.clockOffsetDays !== undefined;
+  for (let race = 0; race < MAX_RACES * 4; race++) {
+    const record = await getLoanRecord(tenant, loanId);
+    const offset = options.clockOffsetDays ?? record.clockOffsetDays;
+    const target =
+      options.through ??
+      (options.realDate ? addDays(options.realDate, offset) : loanToday({ clockOffsetDays: offset }));
+    if (record.ledger.servicedThrough >= target && !clockMoved) {
+      return { loanId, changes: changed, writes, status: record.ledger.status };
+    }
+    // One day at a time until enough events for one transaction, then write.
+    let ledger = record.ledger;
+    const changes: LedgerChange[] = [];
+    const policy = policyOf(record);
+    while (ledger.servicedThrough < target) {
+      const step = serviceThrough(ledger, addDays(ledger.servicedThrough, 1), policy);
+      ledger = step.ledger;
+      changes.push(...step.changes);
+      if (changes.length >= EVENTS_PER_WRITE) break;
+    }
+    const repaid = await repaidChange(tenant, record, changes);
+    const events = ledgerEvents(tenant, record, changes);
+    if (repaid) events.push(repaid.event);
+    try {
+      await saveLoanRecord(tenant, record, ledger, {
+        events,
+        also: repaid ? [repaid.item] : [],
+        clockOffsetDays: offset,
+      });
+      writes += 1;
+      changed += changes.length;
+      clockMoved = false;
+    } catch (error) {
+      if (error instanceof StaleLedgerError) continue;
+      throw error;
+    }
+  }
+  throw new ConflictError('ledger_busy', 'The loan is being updated: retry');
+}
+
+/** Sandbox test clock: moves the loan's clock `days` ahead and services every day passed. */
+export async function advanceLoanClock(tenant: Tenant, loanId: string, days: number): Promise<ServiceResult> {
+  if (tenant.mode !== 'sandbox') throw new NotFoundError('loan', loanId);
+  const record = await getLoanRecord(tenant, loanId);
+  return serviceLoan(tenant, loanId, { clockOffsetDays: record.clockOffsetDays + days });
+}
+
+// ----------------------------------------------------------------------------- servicing workflow tasks
+
+export interface ServicingRunInput {
+  /** The real date the run services through (default: today in Jakarta). */
+  date?: IsoDate;
+  shard?: number;
+  cursor?: Record<string, unknown> | null;
+}
+
+/** First task: the run's date and its shards (the Map iterates them). */
+export const planRun = async (input: { date?: IsoDate; time?: string }) => {
+  const date = input.date ?? jakartaToday(input.time ? Date.parse(input.time) : Date.now());
+  return { date, shards: Array.from({ length: SERVICING_SHARDS }, (_, shard) => ({ date, shard, cursor: null })) };
+};
+
+/**
+ * One page of one shard: the loans whose next work is due on or before the run's date, each
+ * serviced through its own clock's day. Returns the cursor of the next page (null: shard done)
+ * and the counts the run sums.
+ */
+export const serviceShardPage = async (
+  input: Required<Pick<ServicingRunInput, 'date' | 'shard'>> & ServicingRunInput,
+) => {
+  const page = await dueForService(input.shard, input.date, input.cursor ?? undefined, 100);
+  let changes = 0;
+  let writes = 0;
+  let failed = 0;
+  for (const loan of page.loans) {
+    const tenant: Tenant = { partnerId: loan.partnerId, mode: loan.mode };
+    try {
+      const result = await serviceLoan(tenant, loan.loanId, { realDate: input.date });
+      changes += result.changes;
+      writes += result.writes;
+    } catch (error) {
+      failed += 1;
+      logger.error('servicing a loan failed', { loanId: loan.loanId, error: (error as Error).message });
+    }
+  }
+  logger.info('servicing page', {
+    shard: input.shard,
+    date: input.date,
+    loans: page.loans.length,
+    changes,
+    writes,
+    failed,
+  });
+  return {
+    date: input.date,
+    shard: input.shard,
+    cursor: page.next ?? null,
+    loans: page.loans.length,
+    changes,
+    writes,
+    failed,
+  };
+};
