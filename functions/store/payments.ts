@@ -260,29 +260,30 @@ export async function listPaymentExceptions(
 
 // ------------------------------------------------------------------------------ sandbox gateway secret
 
-const GATEWAY_SECRET_KEY = { pk: 'SYSTEM#sandbox-gateway-secret', sk: 'KEY' };
+const gatewaySecretKey = (t: Tenant) => ({ pk: tenantKey(t, 'GATEWAY'), sk: 'SANDBOX_SECRET' });
 
 /**
- * The secret the sandbox gateway signs its callbacks with: one per deployment, created by the
- * first caller (a conditional write), read by the callback route to verify them.
+ * The secret the sandbox gateway signs a tenant's callbacks with: one per sandbox account (as
+ * a gateway gives each merchant account its own), created by the first caller (a conditional
+ * write). The callback names the account in a header; the route verifies with that account's
+ * secret and matches only that account's channels, so one tenant can never pay another's loans.
  */
-export async function sandboxGatewaySecret(): Promise<string> {
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: GATEWAY_SECRET_KEY, ConsistentRead: true }),
-  );
+export async function sandboxGatewaySecret(t: Tenant): Promise<string> {
+  const key = gatewaySecretKey(t);
+  const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));
   if (Item?.secret) return String(Item.secret);
-  const secret = `whsec_sbx_${randomBytes(24).toString('base64url')}`;
+  const secret = `gwsec_sbx_${randomBytes(24).toString('base64url')}`;
   try {
     await ddb.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...GATEWAY_SECRET_KEY, secret, createdAt: new Date().toISOString() },
+        Item: { ...key, secret, createdAt: new Date().toISOString() },
         ConditionExpression: 'attribute_not_exists(pk)',
       }),
     );
     return secret;
   } catch (error) {
-    if (isConditionalCheckFailed(error)) return sandboxGatewaySecret();
+    if (isConditionalCheckFailed(error)) return sandboxGatewaySecret(t);
     throw error;
   }
 }
