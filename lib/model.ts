@@ -68,6 +68,33 @@ export const workflows = {
       },
     },
   },
+  servicing: {
+    definition: 'statemachines/servicing.asl.json',
+    description:
+      'The daily servicing run: the loans due or overdue on the day (byServiceDate index), each serviced once per day',
+    tasks: {
+      ServicingPlanFunctionArn: { module: 'workflows/repayment', export: 'planRun', access: [] },
+      ServicingPageFunctionArn: {
+        module: 'workflows/repayment',
+        export: 'serviceShardPage',
+        access: RW,
+        timeout: 600,
+      },
+    },
+  },
+  sandboxGateway: {
+    definition: 'statemachines/sandbox-gateway.asl.json',
+    description:
+      "The sandbox payment gateway: a simulated payment's signed callbacks, delayed, duplicated or reordered on demand",
+    tasks: {
+      SandboxGatewayDeliverFunctionArn: {
+        module: 'workflows/collection',
+        export: 'deliverSandboxCallback',
+        access: ['table:read', 'table:write'],
+        timeout: 20,
+      },
+    },
+  },
   application: {
     definition: 'statemachines/application.asl.json',
     description:

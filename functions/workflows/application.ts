@@ -5,6 +5,7 @@
  * (task-token callbacks), then the bank transfer, exactly once.
  */
 import { NotConfiguredError, ProviderError } from '#core/errors';
+import { scheduleAsDecimals } from '#core/loans/pricing';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
 import { hasCustomerMagic } from '#providers/sandbox-journey';
@@ -25,6 +26,7 @@ import {
   SANDBOX_CKYC_OTP,
   verifyCkyc,
 } from './kyc-flow.ts';
+import { ledgerForDisbursal } from './repayment.ts';
 
 export interface ApplicationInput {
   applicationId: string;
@@ -228,9 +230,13 @@ export const disburse = async (input: ApplicationInput) => {
   if (app.status === 'DISBURSED') return { status: 'DISBURSED', utrNumber: app.disbursal?.utrNumber };
   const transfer = sandboxTransfer(app, input.mode);
   const disbursedAt = new Date().toISOString();
+  // Servicing starts here: the ledger, from the schedule re-based on today, in the same write.
+  const ledger = ledgerForDisbursal(tenant, app, disbursedAt);
   await updateApplication(tenant, input.applicationId, {
     from: ['DISBURSAL_PROCESSING'],
+    ...(ledger ? { also: ledger.items } : {}),
     set: {
+      ...(ledger ? { schedule: scheduleAsDecimals(ledger.schedule) } : {}),
       status: 'DISBURSED',
       disbursal: {
         referenceId: app.disbursal?.referenceId ?? '',

@@ -11,6 +11,7 @@ import { PRODUCTS } from '#core/loans/caps';
 import { addDays, type IsoDate } from '#core/loans/dates';
 import { formatMajor } from '#core/loans/money';
 import { defaultProduct } from '#core/loans/pricing';
+import type { Schedule } from '#core/loans/schedule';
 import {
   applyPayment,
   type Ledger,
@@ -65,7 +66,7 @@ export function ledgerForDisbursal(
   tenant: Tenant,
   app: LoanApplication,
   disbursedAt: string,
-): { items: TransactItem[]; record: LoanRecord } | null {
+): { items: TransactItem[]; record: LoanRecord; schedule: Schedule } | null {
   if (!app.engineTerms) {
     logger.warn('loan disbursed without engine terms: no ledger', { applicationId: app.applicationId });
     return null;
@@ -96,7 +97,7 @@ export function ledgerForDisbursal(
     disbursedAt,
     ledger,
   });
-  return { items: openLoanItems(tenant, record), record };
+  return { items: openLoanItems(tenant, record), record, schedule };
 }
 
 // ----------------------------------------------------------------------------- payments

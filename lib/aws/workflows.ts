@@ -3,9 +3,11 @@
  * the local runtime runs, with their Task functions as definition substitutions.
  */
 import { resolve } from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionSpec, type WorkflowName, workflows } from '../model.ts';
@@ -91,5 +93,16 @@ export class Workflows extends Construct {
       );
       this.machines[name] = machine;
     }
+
+    // The daily servicing run: 00:30 in Jakarta (UTC+7), when the day's due dates have passed
+    // midnight. A run that fails is retried by Scheduler; a day run twice changes nothing.
+    new Schedule(this, 'DailyServicing', {
+      description: 'Starts the servicing workflow once a day (OVERDUE, late fees, buckets, reminders)',
+      schedule: ScheduleExpression.cron({ minute: '30', hour: '0', timeZone: TimeZone.ASIA_JAKARTA }),
+      target: new StepFunctionsStartExecution(this.machines.servicing, {
+        input: ScheduleTargetInput.fromObject({}),
+        retryAttempts: 3,
+      }),
+    });
   }
 }

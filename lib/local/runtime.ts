@@ -150,6 +150,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     stops.push(() => rmSync(runtimeFile, { force: true }));
 
+    stops.push(await startDailyServicing(log));
+
     gateway.ready = true;
     return {
       baseUrl,
@@ -194,4 +196,38 @@ async function ensureSandboxPartner(baseUrl: string, dataDir?: string): Promise<
   };
   if (saved) writeFileSync(saved, JSON.stringify(credentials), { mode: 0o600 });
   return credentials;
+}
+
+/**
+ * The local stand-in for EventBridge Scheduler's daily servicing run: once at start (a laptop
+ * is rarely on at 00:30, so the day is caught up) and then every day at 00:30 Jakarta time.
+ * Each run is the servicing workflow's execution named after its day, so a restart on the same
+ * day does not run it twice (and a day run twice would change nothing anyway).
+ */
+async function startDailyServicing(log: (line: string) => void): Promise<() => void> {
+  const { ensureWorkflow } = await import('../../functions/store/workflows.ts');
+  const { jakartaToday } = await import('../../functions/store/loans.ts');
+  let timer: NodeJS.Timeout | undefined;
+  const run = async () => {
+    const date = jakartaToday();
+    try {
+      await ensureWorkflow('servicing', `daily-${date}`, { date });
+      log(`servicing run for ${date} started`);
+    } catch (error) {
+      log(`servicing run for ${date} could not start: ${(error as Error).message}`);
+    }
+  };
+  const schedule = () => {
+    const now = Date.now();
+    const jakartaMidnight = Date.parse(`${jakartaToday(now)}T00:00:00+07:00`);
+    let next = jakartaMidnight + 30 * 60_000;
+    if (next <= now) next += 24 * 3600_000;
+    timer = setTimeout(() => {
+      void run().finally(schedule);
+    }, next - now);
+    timer.unref();
+  };
+  await run();
+  schedule();
+  return () => clearTimeout(timer);
 }
