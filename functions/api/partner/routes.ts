@@ -2,7 +2,9 @@
  * The partner API (shared/specs/partner-api-guide.txt): token exchange, borrowers, documents, KYC.
  * Merged into the one route table by ../routes.ts.
  */
+import * as z from 'zod';
 import { route } from '#http/route';
+import * as repayment from '../repayment-schemas.ts';
 import * as partner from './schemas.ts';
 
 export const routes = {
@@ -287,5 +289,128 @@ export const routes = {
     },
     idempotent: true,
     access: ['table:read', 'table:write', 'workflow:start:creditScore'],
+  }),
+
+  // ---------------------------------------------------------------- partner API: repayment (issue 10)
+  createLoanVirtualAccount: route({
+    id: 'createLoanVirtualAccount',
+    method: 'POST',
+    path: '/api/core/loans/{id}/virtual-account',
+    surface: 'partner',
+    auth: 'partnerJwt',
+    handler: 'api/partner/create-virtual-account',
+    summary: 'A virtual account (bank transfer) for what the loan has due now',
+    description:
+      "Banks: BCA, BNI, BRI, MANDIRI, PERMATA, CIMB. The number follows SNAP BI (`partner_service_id`, the bank's prefix padded to 8 characters, + `customer_no`, whose last digit is a Luhn check digit); `va_number` is what the borrower types. Closed amount: `amount` is what is due now (overdue included, or the next installment). The loan keeps one number per bank for good; asking again answers the same live VA (its amount and expiry renewed when they moved). Valid 3 days. The payment arrives as a gateway callback and is applied to the ledger; the partner hears `payment_gateway` PAID and the loan's changes. A loan not yet DISBURSED, or REPAID, is 409.",
+    tags: ['Partner: repayment'],
+    request: { params: partner.loanIdParams, body: repayment.virtualAccountBody },
+    responses: {
+      201: { description: 'The live VA', schema: repayment.virtualAccountView },
+      404: { description: 'No such loan for this partner and mode', schema: partner.errorBody },
+      409: { description: 'The loan is not disbursed, or is REPAID', schema: partner.errorBody },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+  createLoanQris: route({
+    id: 'createLoanQris',
+    method: 'POST',
+    path: '/api/core/loans/{id}/qris',
+    surface: 'partner',
+    auth: 'partnerJwt',
+    handler: 'api/partner/create-qris',
+    summary: 'A dynamic QRIS for what the loan has due now, with a PNG of it',
+    description:
+      'EMVCo merchant-presented mode: tag 01 `12` (dynamic), 26 `ID.CO.QRIS.WWW` with the merchant PAN, 52 MCC 6012, 53 `360`, 54 the amount, 58 `ID`, 59/60 merchant name and city, 62.01 our reference (the bill number the acquirer echoes), 63 CRC-16/CCITT-FALSE. QRIS takes at most Rp10,000,000 per transaction (400 above). Valid 30 minutes; asking again while it is live answers it. `qr_image_url` is a presigned PNG link.',
+    tags: ['Partner: repayment'],
+    request: { params: partner.loanIdParams },
+    responses: {
+      201: { description: 'The QRIS', schema: repayment.qrisView },
+      400: { description: 'The amount is over the QRIS limit', schema: partner.errorBody },
+      404: { description: 'No such loan', schema: partner.errorBody },
+      409: { description: 'The loan is not disbursed, or is REPAID', schema: partner.errorBody },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write', 'documents:read', 'documents:write'],
+  }),
+  createLoanPaymentLink: route({
+    id: 'createLoanPaymentLink',
+    method: 'POST',
+    path: '/api/core/loans/{id}/payment-link',
+    surface: 'partner',
+    auth: 'partnerJwt',
+    handler: 'api/partner/create-payment-link',
+    summary: 'A hosted payment page the borrower opens in a browser',
+    description:
+      "The page (phone width) shows what is due now, the schedule, the loan's virtual accounts and live QRIS; in sandbox it has a Pay button that pays through the sandbox gateway. Valid 24 hours; asking again while it is live answers it.",
+    tags: ['Partner: repayment'],
+    request: { params: partner.loanIdParams },
+    responses: {
+      201: { description: 'The link', schema: repayment.paymentLinkView },
+      404: { description: 'No such loan', schema: partner.errorBody },
+      409: { description: 'The loan is not disbursed, or is REPAID', schema: partner.errorBody },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+  paymentLinkPage: route({
+    id: 'paymentLinkPage',
+    method: 'GET',
+    path: '/api/core/payment-links/{token}',
+    surface: 'partner',
+    auth: 'none',
+    handler: 'api/partner/payment-page',
+    summary: 'The hosted payment page (HTML) a payment link opens',
+    tags: ['Partner: repayment'],
+    request: {
+      params: repayment.paymentLinkParams,
+      query: z.object({
+        paid: z
+          .string()
+          .regex(/^\d{1,12}$/)
+          .optional(),
+      }),
+    },
+    responses: { 200: { description: 'HTML page' }, 404: { description: 'Expired or unknown link (HTML)' } },
+    unmetered: true,
+    access: ['table:read', 'documents:read'],
+  }),
+  paymentLinkPay: route({
+    id: 'paymentLinkPay',
+    method: 'POST',
+    path: '/api/core/payment-links/{token}/pay',
+    surface: 'partner',
+    auth: 'none',
+    handler: 'api/partner/payment-page-pay',
+    summary: "Sandbox: the payment page's Pay button (a url-encoded form with `amount`)",
+    description:
+      'Pays through the sandbox gateway, which calls the callback route back, signed, as for POST /v1/sandbox/payments; answers 303 back to the page. Same-origin form posts only; live links have no button (404).',
+    tags: ['Partner: repayment'],
+    request: { params: repayment.paymentLinkParams },
+    responses: {
+      303: { description: 'Back to the page' },
+      404: { description: 'Expired, unknown or live link (HTML)' },
+    },
+    access: ['table:read', 'table:write', 'workflow:start:sandboxGateway'],
+  }),
+  paymentGatewayCallback: route({
+    id: 'paymentGatewayCallback',
+    method: 'POST',
+    path: '/api/core/payment-gateway/{provider}/status',
+    surface: 'partner',
+    auth: 'none',
+    handler: 'api/partner/payment-gateway-callback',
+    summary: "A payment gateway's notification (the guide's callback path): verified, then applied once",
+    description:
+      'Providers: `sandbox` (header `x-lendstack-gateway-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` with the account\'s secret from GET /v1/sandbox/payment-gateway, and `x-lendstack-gateway-account: <account_id>`), `xendit` (`x-callback-token`, env XENDIT_CALLBACK_TOKEN) and `midtrans` (`signature_key` in the body, env MIDTRANS_SERVER_KEY). The signature is checked before the body is read: 401 and nothing stored otherwise; a provider not configured is 501. A PAID payment is applied to the loan its VA, QRIS reference or link names, once per the provider\'s payment id (duplicates and retries answer `duplicate`); other statuses change nothing (`ignored`); a payment naming no channel is kept as a payment exception (GET /v1/payment-exceptions).',
+    tags: ['Partner: repayment'],
+    request: { params: repayment.gatewayParams },
+    responses: {
+      200: { description: 'Received', schema: repayment.gatewayAck },
+      401: { description: 'Not signed by the gateway', schema: partner.errorBody },
+      404: { description: 'Unknown gateway', schema: partner.errorBody },
+    },
+    unmetered: true,
+    access: ['table:read', 'table:write'],
   }),
 };

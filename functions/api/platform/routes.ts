@@ -5,6 +5,7 @@
 import * as z from 'zod';
 import { route } from '#http/route';
 import * as partner from '../partner/schemas.ts';
+import * as repayment from '../repayment-schemas.ts';
 import * as platform from './schemas.ts';
 
 const platformError = partner.errorBody;
@@ -187,5 +188,191 @@ export const routes = {
       422: { description: 'The loan breaks a regulatory cap (named)', schema: platformError },
     },
     access: [],
+  }),
+
+  // ---------------------------------------------------------------- platform API: loans and payments (issue 10)
+  listLoans: route({
+    id: 'listLoans',
+    method: 'GET',
+    path: '/v1/loans',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-loans',
+    summary: 'Serviced loans (disbursed onward), newest first, with their ledgers',
+    description:
+      "Every surface's loan (journey application `app_…`, partner loan `loan_…`) once disbursed. Filters: `status` (DISBURSED, REPAID), `delinquency_bucket` (CURRENT, 1-30, 31-60, 61-90, 90+), `borrower_id`. `meta.total` is exact: counters kept in the same transactions as the loans (one filter or none), or a count over the matching loans (a borrower, or two filters).",
+    tags: ['Platform: loans'],
+    request: { query: repayment.listLoansQuery },
+    responses: {
+      200: {
+        description: 'A page of loans',
+        schema: z.object({ data: z.array(repayment.platformLoanView), meta: platform.meta }),
+      },
+    },
+    access: ['table:read'],
+  }),
+  getServicedLoan: route({
+    id: 'getServicedLoan',
+    method: 'GET',
+    path: '/v1/loans/{id}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/get-serviced-loan',
+    summary: "A serviced loan's ledger: installments due and paid per component, delinquency, credit",
+    tags: ['Platform: loans'],
+    request: { params: repayment.servicedLoanParams },
+    responses: {
+      200: { description: 'The loan', schema: z.object({ data: repayment.platformLoanView }) },
+      404: { description: "No such serviced loan (not disbursed, or another tenant's)", schema: platformError },
+    },
+    access: ['table:read'],
+  }),
+  createLoanPayment: route({
+    id: 'createLoanPayment',
+    method: 'POST',
+    path: '/v1/loans/{id}/payments',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/create-loan-payment',
+    summary: 'Record a manual payment (cash, bank transfer) and apply it',
+    description:
+      "Allocated as every payment is (penalties, fees, interest, principal; oldest installment first); more than is owed is kept as the borrower's credit. Idempotent by `reference` (per tenant) and by Idempotency-Key: the same reference again answers 200 with the payment first recorded.",
+    tags: ['Platform: payments'],
+    request: { params: repayment.servicedLoanParams, body: repayment.manualPaymentBody },
+    responses: {
+      201: { description: 'Applied', schema: z.object({ data: repayment.paymentView }) },
+      200: { description: 'Already recorded with this reference', schema: z.object({ data: repayment.paymentView }) },
+      404: { description: 'No such serviced loan', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+  listPayments: route({
+    id: 'listPayments',
+    method: 'GET',
+    path: '/v1/payments',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-payments',
+    summary: 'Payments applied, newest first',
+    description: 'Filters: `loan_id`, `channel` (virtual_account, qris, payment_link, cash, bank_transfer), `status`.',
+    tags: ['Platform: payments'],
+    request: { query: repayment.listPaymentsQuery },
+    responses: {
+      200: {
+        description: 'A page of payments',
+        schema: z.object({ data: z.array(repayment.paymentView), meta: platform.meta }),
+      },
+    },
+    access: ['table:read'],
+  }),
+  createSettlementQuote: route({
+    id: 'createSettlementQuote',
+    method: 'POST',
+    path: '/v1/loans/{id}/settlement-quote',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/settlement-quote',
+    summary: 'What settles the loan early on a date: interest to that date only',
+    tags: ['Platform: loans'],
+    request: { params: repayment.servicedLoanParams, body: repayment.settlementQuoteBody },
+    responses: {
+      200: { description: 'The quote', schema: z.object({ data: repayment.settlementQuoteView }) },
+      400: { description: 'Invalid date', schema: platformError },
+      404: { description: 'No such serviced loan', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
+  refundLoanCredit: route({
+    id: 'refundLoanCredit',
+    method: 'POST',
+    path: '/v1/loans/{id}/refunds',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/refund-loan-credit',
+    summary: "Pay a borrower's credit (an overpayment) back",
+    tags: ['Platform: payments'],
+    request: { params: repayment.servicedLoanParams, body: repayment.refundBody },
+    responses: {
+      201: { description: 'Refunded: the loan after it', schema: z.object({ data: repayment.platformLoanView }) },
+      400: { description: 'More than the credit held', schema: platformError },
+      404: { description: 'No such serviced loan', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
+  }),
+  listPaymentExceptions: route({
+    id: 'listPaymentExceptions',
+    method: 'GET',
+    path: '/v1/payment-exceptions',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-payment-exceptions',
+    summary: 'Payments a gateway reported that match no loan, kept for ops',
+    tags: ['Platform: payments'],
+    request: { query: platform.pagination },
+    responses: {
+      200: {
+        description: 'A page of exceptions',
+        schema: z.object({ data: z.array(repayment.paymentExceptionView), meta: platform.meta }),
+      },
+    },
+    access: ['table:read'],
+  }),
+  // ---------------------------------------------------------------- platform API: sandbox gateway and clock
+  createSandboxPayment: route({
+    id: 'createSandboxPayment',
+    method: 'POST',
+    path: '/v1/sandbox/payments',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/sandbox-payment',
+    summary: 'Sandbox: pay a VA, QRIS or payment link as a borrower would',
+    description:
+      'The sandbox gateway answers at once and calls POST /api/core/payment-gateway/sandbox/status back asynchronously, signed, as Xendit or Midtrans would. Give `va_number`, `qr_string` or `url` for the channel. Magic amounts (the last three digits of the rupiah amount): `991` the callback arrives late (15 s), `992` the same callback three times at once, `993` out of order (PAID, then a stale PENDING). A number that matches no VA ends as a payment exception. Sandbox keys only (live keys: 404).',
+    tags: ['Platform: sandbox'],
+    request: { body: repayment.sandboxPaymentBody },
+    responses: {
+      202: { description: 'Taken; callbacks follow', schema: z.object({ data: repayment.sandboxPaymentView }) },
+      400: { description: 'Invalid channel reference or amount', schema: platformError },
+      404: { description: 'A live key', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'workflow:start:sandboxGateway'],
+  }),
+  getSandboxGateway: route({
+    id: 'getSandboxGateway',
+    method: 'GET',
+    path: '/v1/sandbox/payment-gateway',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/sandbox-gateway-info',
+    summary: "Sandbox: this account's gateway secret and callback URL, to sign callbacks of your own",
+    tags: ['Platform: sandbox'],
+    request: {},
+    responses: {
+      200: { description: 'The account', schema: z.object({ data: repayment.sandboxGatewayView }) },
+      404: { description: 'A live key', schema: platformError },
+    },
+    access: ['table:read', 'table:write'],
+  }),
+  advanceLoanTime: route({
+    id: 'advanceLoanTime',
+    method: 'POST',
+    path: '/v1/sandbox/loans/{id}/advance-time',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/advance-loan-time',
+    summary: "Sandbox: move a loan's clock forward and service every day passed",
+    description:
+      "A test clock per loan, as Stripe's test clocks: due dates pass, installments turn OVERDUE, late fees accrue, buckets move and their webhooks go out, in seconds. `days` 0 services today again (which changes nothing). Sandbox keys only (live keys: 404).",
+    tags: ['Platform: sandbox'],
+    request: { params: repayment.servicedLoanParams, body: repayment.advanceTimeBody },
+    responses: {
+      200: { description: 'The loan after the days passed', schema: z.object({ data: repayment.platformLoanView }) },
+      404: { description: 'No such serviced loan, or a live key', schema: platformError },
+    },
+    idempotent: true,
+    access: ['table:read', 'table:write'],
   }),
 };
