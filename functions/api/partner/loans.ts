@@ -19,7 +19,9 @@ import { findApplication, findLoanByReference, insertPartnerLoan } from '#store/
 import { getBorrower } from '#store/borrowers';
 import { presignDownload } from '#store/documents-bucket';
 import { isPartnerLoan, type PartnerLoan, partnerLoanChange } from '#store/loan-events';
+import { findLoanRecord } from '#store/loans';
 import { ensureWorkflow } from '#store/workflows';
+import { repaymentView } from '../repayment-views.ts';
 import type * as partner from './schemas.ts';
 
 type SingleBody = ReturnType<typeof partner.singlePaymentLoanBody.parse>;
@@ -204,8 +206,13 @@ function accountOf(body: SingleBody['disbursement_account']): DisbursementAccoun
 const maskAccount = (n: string) => `${'*'.repeat(Math.max(0, n.length - 4))}${n.slice(-4)}`;
 
 /** The partner API's view of a loan (the contract's minimum in issue 9, and what /docs says of each field). */
-export async function loanView(loan: PartnerLoan) {
+export async function loanView(loan: PartnerLoan, tenant?: Tenant) {
   const num = (s: string) => Number(s);
+  // Once disbursed, the loan's ledger: what is due and paid, delinquency, credit.
+  const ledger =
+    tenant && (loan.status === 'DISBURSED' || loan.status === 'REPAID')
+      ? await findLoanRecord(tenant, loan.applicationId)
+      : null;
   const d = loan.disbursal;
   const account = loan.partner.disbursementAccount;
   return {
@@ -255,6 +262,7 @@ export async function loanView(loan: PartnerLoan) {
     ...(loan.partner.merchantReference ? { merchant_reference: loan.partner.merchantReference } : {}),
     ...(loan.partner.orderReference ? { order_reference: loan.partner.orderReference } : {}),
     status_history: loan.statusHistory ?? [],
+    repayment: ledger ? repaymentView(ledger) : null,
     created_at: loan.createdAt,
   };
 }

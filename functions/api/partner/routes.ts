@@ -188,7 +188,7 @@ export const routes = {
     handler: 'api/partner/get-loan',
     summary: 'A loan with its status, status history, schedule, amounts and agreement link',
     description:
-      "Statuses as the guide's table: PENDING (created, no agreement yet), SIGNING (agreement sent to the borrower), ACTIVE (signed, awaiting disbursement: `disbursement` says whether a transfer is PROCESSING or FAILED and may be triggered again), DISBURSED, REJECTED (before disbursement: signing declined or not done within 7 days, POST …/reject, or no disbursement within 14 days of signing), REPAID (with repayments, a later release). `agreement_url` is a presigned link valid 15 minutes. The account number is masked to its last four digits. Another partner's or mode's loan is 404.",
+      "Statuses as the guide's table: PENDING (created, no agreement yet), SIGNING (agreement sent to the borrower), ACTIVE (signed, awaiting disbursement: `disbursement` says whether a transfer is PROCESSING or FAILED and may be triggered again), DISBURSED, REJECTED (before disbursement: signing declined or not done within 7 days, POST …/reject, or no disbursement within 14 days of signing), REPAID (nothing owed: the last payment or an early settlement). From DISBURSED on, `repayment` is the loan's ledger. `agreement_url` is a presigned link valid 15 minutes. The account number is masked to its last four digits. Another partner's or mode's loan is 404.",
     tags: ['Partner: loans'],
     request: { params: partner.loanUniqueIdParams },
     responses: {

@@ -5,6 +5,7 @@ import { parseNik } from '#core/identity';
 import { INDONESIAN_BANKS, isIndonesianBankCode } from '#core/partner-loans';
 import { mobileNumber } from '../fields.ts';
 import { loanQuoteFee } from '../platform/schemas.ts';
+import { repaymentView } from '../repayment-schemas.ts';
 
 const nik = z
   .string()
@@ -331,5 +332,8 @@ export const loanView = z.object({
   merchant_reference: z.string().optional(),
   order_reference: z.string().optional(),
   status_history: z.array(z.object({ status: partnerLoanStatus, at: z.string(), reason: z.string().optional() })),
+  repayment: repaymentView
+    .nullable()
+    .describe('From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before'),
   created_at: z.string(),
 });
