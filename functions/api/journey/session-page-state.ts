@@ -93,7 +93,7 @@ export const KYC_MESSAGES: Record<string, string> = {
 const FALLBACK_KYC_MESSAGE = 'We could not verify your identity. Please try again.';
 
 /** Application statuses after the signature. */
-const SIGNED = new Set(['SIGNED', 'DISBURSAL_PROCESSING', 'DISBURSED', 'DISBURSAL_FAILED']);
+const SIGNED = new Set(['SIGNED', 'DISBURSAL_PROCESSING', 'DISBURSED', 'DISBURSAL_FAILED', 'REPAID']);
 
 /** The application's end before a loan, if it ended. */
 export function outcomeOf(view: Pick<JourneyView, 'borrower' | 'app' | 'bre'>): Outcome | null {
@@ -228,7 +228,7 @@ function agreementStep(view: JourneyView, ended: boolean): Step {
 
 function disbursalStep(app: LoanApplication | null, ended: boolean): Step {
   const label = 'Receive your money';
-  if (app?.status === 'DISBURSED') {
+  if (app?.status === 'DISBURSED' || app?.status === 'REPAID') {
     const amount = app.disbursal?.disbursedAmount ?? app.schedule.netDisbursed;
     return {
       id: 'disbursal',
