@@ -14,8 +14,8 @@
  *              provider ids again (a duplicated callback).
  *
  * Capacity, two ways. DynamoDB Local answers ReturnConsumedCapacity (TOTAL), but it sums a
- * transaction's item sizes before rounding (AWS rounds each item up to 1 KB, then doubles it)
- * and does not charge an index entry moved to another key as a delete plus a put. So beside
+ * transaction's item sizes before rounding (two 100-byte puts: 2 WCU, where AWS rounds each
+ * item up to 1 KB, then doubles it: 4) and doubles index writes in a transaction too. So beside
  * its figure the bench computes the AWS rules from the items' sizes (DynamoDB's size rules,
  * kept in a shadow of every item written): reads ceil(size / 4 KB), half for eventually
  * consistent reads and index queries (0.5 minimum); writes ceil(max(old, new) / 1 KB) per item,
