@@ -256,10 +256,20 @@ export async function saveLoanRecord(
   try {
     await ddb.send(new TransactWriteCommand({ TransactItems: items }));
   } catch (error) {
-    if (cancelledConditions(error)?.[0]) throw new StaleLedgerError(before.loanId);
+    if (cancelledConditions(error)?.[0] || conflicted(error)) throw new StaleLedgerError(before.loanId);
     throw error;
   }
   return next;
+}
+
+/**
+ * A transaction cancelled because another transaction held one of its items (the tenant's
+ * counters, under concurrent payments on AWS): the same as losing the race, so redo it.
+ */
+function conflicted(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict');
 }
 
 /** The loan's events for ledger changes: what a partner hears (README, "Repayment"). */

@@ -45,9 +45,13 @@ export const TABLE = {
   ttlAttribute: 'expiresAt',
   indexes: {
     /** Items of one collection in creation order: partners, a tenant's borrowers, an endpoint's deliveries. */
-    byCollection: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk' },
-    /** Open loans by the next date servicing has work for them (sparse: REPAID ledgers leave it). */
-    byServiceDate: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk' },
+    byCollection: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: undefined },
+    /**
+     * Open loans by the next date servicing has work for them (sparse: REPAID ledgers leave it).
+     * Projects only what the daily run needs to find a loan, so a ledger write does not copy the
+     * whole ledger into the index (about 2 WCU per loan-day saved).
+     */
+    byServiceDate: { partitionKey: 'gsi2pk', sortKey: 'gsi2sk', include: ['partnerId', 'mode', 'loanId'] },
   },
   /** The stream feeds the outbox relay (EventBridge Pipes in AWS, a stream poller locally). */
   streamView: 'NEW_AND_OLD_IMAGES',

@@ -281,30 +281,29 @@ export async function serviceLoan(
   let writes = 0;
   let changed = 0;
   let clockMoved = options.clockOffsetDays !== undefined;
-  for (let race = 0; race < MAX_RACES * 4; race++) {
-    const record = await getLoanRecord(tenant, loanId);
-    const offset = options.clockOffsetDays ?? record.clockOffsetDays;
-    const target =
-      options.through ??
-      (options.realDate ? addDays(options.realDate, offset) : loanToday({ clockOffsetDays: offset }));
-    if (record.ledger.servicedThrough >= target && !clockMoved) {
-      return { loanId, changes: changed, writes, status: record.ledger.status };
-    }
-    // One day at a time until enough events for one transaction, then write.
+  let record = await getLoanRecord(tenant, loanId);
+  const offset = options.clockOffsetDays ?? record.clockOffsetDays;
+  const target =
+    options.through ?? (options.realDate ? addDays(options.realDate, offset) : loanToday({ clockOffsetDays: offset }));
+  let races = 0;
+  while (record.ledger.servicedThrough < target || clockMoved) {
+    // One day at a time until a transaction's worth of events, then write.
     let ledger = record.ledger;
     const changes: LedgerChange[] = [];
     const policy = policyOf(record);
+    let eventful = 0;
     while (ledger.servicedThrough < target) {
       const step = serviceThrough(ledger, addDays(ledger.servicedThrough, 1), policy);
       ledger = step.ledger;
       changes.push(...step.changes);
-      if (changes.length >= EVENTS_PER_WRITE) break;
+      eventful += step.changes.filter((c) => !SILENT_CHANGES.has(c.kind)).length;
+      if (eventful >= EVENTS_PER_WRITE) break;
     }
     const repaid = await repaidChange(tenant, record, changes);
     const events = ledgerEvents(tenant, record, changes);
     if (repaid) events.push(repaid.event);
     try {
-      await saveLoanRecord(tenant, record, ledger, {
+      record = await saveLoanRecord(tenant, record, ledger, {
         events,
         also: repaid ? [repaid.item] : [],
         clockOffsetDays: offset,
@@ -313,12 +312,20 @@ export async function serviceLoan(
       changed += changes.length;
       clockMoved = false;
     } catch (error) {
-      if (error instanceof StaleLedgerError) continue;
-      throw error;
+      // Only a lost race counts against the limit, never the writes a long catch-up needs.
+      if (!(error instanceof StaleLedgerError) || ++races >= MAX_RACES) {
+        if (error instanceof StaleLedgerError) break;
+        throw error;
+      }
+      record = await getLoanRecord(tenant, loanId);
     }
   }
-  throw new ConflictError('ledger_busy', 'The loan is being updated: retry');
+  if (races >= MAX_RACES) throw new ConflictError('ledger_busy', 'The loan is being updated: retry');
+  return { loanId, changes: changed, writes, status: record.ledger.status };
 }
+
+/** Changes that write no event (ledgerEvents): they do not count towards a transaction's size. */
+const SILENT_CHANGES = new Set<LedgerChange['kind']>(['late_fee', 'credit_added', 'repaid']);
 
 /** Sandbox test clock: moves the loan's clock `days` ahead and services every day passed. */
 export async function advanceLoanClock(tenant: Tenant, loanId: string, days: number): Promise<ServiceResult> {
@@ -334,12 +341,18 @@ export interface ServicingRunInput {
   date?: IsoDate;
   shard?: number;
   cursor?: Record<string, unknown> | null;
+  /** Loans per page (default 100): a Task's work stays well inside its timeout. */
+  pageSize?: number;
 }
 
 /** First task: the run's date and its shards (the Map iterates them). */
-export const planRun = async (input: { date?: IsoDate; time?: string }) => {
+export const planRun = async (input: { date?: IsoDate; time?: string; pageSize?: number }) => {
   const date = input.date ?? jakartaToday(input.time ? Date.parse(input.time) : Date.now());
-  return { date, shards: Array.from({ length: SERVICING_SHARDS }, (_, shard) => ({ date, shard, cursor: null })) };
+  const pageSize = input.pageSize ?? 100;
+  return {
+    date,
+    shards: Array.from({ length: SERVICING_SHARDS }, (_, shard) => ({ date, shard, cursor: null, pageSize })),
+  };
 };
 
 /**
@@ -350,7 +363,7 @@ export const planRun = async (input: { date?: IsoDate; time?: string }) => {
 export const serviceShardPage = async (
   input: Required<Pick<ServicingRunInput, 'date' | 'shard'>> & ServicingRunInput,
 ) => {
-  const page = await dueForService(input.shard, input.date, input.cursor ?? undefined, 100);
+  const page = await dueForService(input.shard, input.date, input.cursor ?? undefined, input.pageSize ?? 100);
   let changes = 0;
   let writes = 0;
   let failed = 0;
@@ -377,6 +390,7 @@ export const serviceShardPage = async (
     date: input.date,
     shard: input.shard,
     cursor: page.next ?? null,
+    pageSize: input.pageSize ?? 100,
     loans: page.loans.length,
     changes,
     writes,

@@ -3,7 +3,14 @@
  * documents bucket and the event bus.
  */
 import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, Billing, StreamViewType, TableEncryptionV2, TableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import {
+  AttributeType,
+  Billing,
+  ProjectionType,
+  StreamViewType,
+  TableEncryptionV2,
+  TableV2,
+} from 'aws-cdk-lib/aws-dynamodb';
 import { EventBus } from 'aws-cdk-lib/aws-events';
 import { BlockPublicAccess, Bucket, BucketEncryption, HttpMethods, ObjectOwnership } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -53,6 +60,8 @@ export class Data extends Construct {
           indexName: 'byServiceDate',
           partitionKey: { name: byServiceDate.partitionKey, type: AttributeType.STRING },
           sortKey: { name: byServiceDate.sortKey, type: AttributeType.STRING },
+          projectionType: ProjectionType.INCLUDE,
+          nonKeyAttributes: [...byServiceDate.include],
         },
       ],
     });

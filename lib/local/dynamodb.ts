@@ -43,13 +43,18 @@ export function javaMajorVersion(): number | null {
 }
 
 /** One GlobalSecondaryIndex of TABLE.indexes as CreateTable and UpdateTable take it. */
-const indexInput = (name: string, keys: { partitionKey: string; sortKey: string }) => ({
+const indexInput = (
+  name: string,
+  keys: { partitionKey: string; sortKey: string; include: readonly string[] | undefined },
+) => ({
   IndexName: name,
   KeySchema: [
     { AttributeName: keys.partitionKey, KeyType: 'HASH' as const },
     { AttributeName: keys.sortKey, KeyType: 'RANGE' as const },
   ],
-  Projection: { ProjectionType: 'ALL' as const },
+  Projection: keys.include
+    ? { ProjectionType: 'INCLUDE' as const, NonKeyAttributes: [...keys.include] }
+    : { ProjectionType: 'ALL' as const },
 });
 
 const indexAttributes = (keys: { partitionKey: string; sortKey: string }) => [
