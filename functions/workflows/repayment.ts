@@ -276,15 +276,19 @@ export interface ServiceResult {
 export async function serviceLoan(
   tenant: Tenant,
   loanId: string,
-  options: { through?: IsoDate; realDate?: IsoDate; clockOffsetDays?: number } = {},
+  options: { through?: IsoDate; realDate?: IsoDate; clockOffsetDays?: number; advanceDays?: number } = {},
 ): Promise<ServiceResult> {
   let writes = 0;
   let changed = 0;
-  let clockMoved = options.clockOffsetDays !== undefined;
+  let clockMoved = options.clockOffsetDays !== undefined || options.advanceDays !== undefined;
   let record = await getLoanRecord(tenant, loanId);
-  const offset = options.clockOffsetDays ?? record.clockOffsetDays;
-  const target =
-    options.through ?? (options.realDate ? addDays(options.realDate, offset) : loanToday({ clockOffsetDays: offset }));
+  // A move of the clock (advanceDays) is relative to the clock as read: after a lost race it is
+  // taken again from the clock as it is now, so concurrent moves add up instead of one undoing another.
+  const offsetOf = (r: LoanRecord) => options.clockOffsetDays ?? r.clockOffsetDays + (options.advanceDays ?? 0);
+  const targetOf = (o: number) =>
+    options.through ?? (options.realDate ? addDays(options.realDate, o) : loanToday({ clockOffsetDays: o }));
+  let offset = offsetOf(record);
+  let target = targetOf(offset);
   let races = 0;
   while (record.ledger.servicedThrough < target || clockMoved) {
     // One day at a time until a transaction's worth of events, then write.
@@ -306,7 +310,9 @@ export async function serviceLoan(
       record = await saveLoanRecord(tenant, record, ledger, {
         events,
         also: repaid ? [repaid.item] : [],
-        clockOffsetDays: offset,
+        // Written with the move only: a later write (or the daily run's) keeps the clock as it is
+        // now, which a concurrent move may have taken further.
+        ...(clockMoved ? { clockOffsetDays: offset } : {}),
       });
       writes += 1;
       changed += changes.length;
@@ -318,6 +324,10 @@ export async function serviceLoan(
         throw error;
       }
       record = await getLoanRecord(tenant, loanId);
+      if (clockMoved) {
+        offset = offsetOf(record);
+        target = targetOf(offset);
+      }
     }
   }
   if (races >= MAX_RACES) throw new ConflictError('ledger_busy', 'The loan is being updated: retry');
@@ -330,8 +340,7 @@ const SILENT_CHANGES = new Set<LedgerChange['kind']>(['late_fee', 'credit_added'
 /** Sandbox test clock: moves the loan's clock `days` ahead and services every day passed. */
 export async function advanceLoanClock(tenant: Tenant, loanId: string, days: number): Promise<ServiceResult> {
   if (tenant.mode !== 'sandbox') throw new NotFoundError('loan', loanId);
-  const record = await getLoanRecord(tenant, loanId);
-  return serviceLoan(tenant, loanId, { clockOffsetDays: record.clockOffsetDays + days });
+  return serviceLoan(tenant, loanId, { advanceDays: days });
 }
 
 // ----------------------------------------------------------------------------- servicing workflow tasks
@@ -390,6 +399,7 @@ export const serviceShardPage = async (
     date: input.date,
     shard: input.shard,
     cursor: page.next ?? null,
+    more: page.next !== undefined,
     pageSize: input.pageSize ?? 100,
     loans: page.loans.length,
     changes,

@@ -48,13 +48,31 @@ describe('the lendstack stack', () => {
     all = templates(app);
   });
 
-  it('has one table with on-demand billing, PITR, a NEW_AND_OLD_IMAGES stream, TTL and the byCollection index', () => {
+  it('has one table with on-demand billing, PITR, a NEW_AND_OLD_IMAGES stream, TTL, the byCollection index and the sparse byServiceDate index', () => {
     template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
       BillingMode: 'PAY_PER_REQUEST',
       StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
       TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
-      GlobalSecondaryIndexes: [Match.objectLike({ IndexName: 'byCollection' })],
+      GlobalSecondaryIndexes: [
+        Match.objectLike({ IndexName: 'byCollection', Projection: { ProjectionType: 'ALL' } }),
+        // The daily servicing run reads it: only what finds a loan is projected.
+        Match.objectLike({
+          IndexName: 'byServiceDate',
+          Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['partnerId', 'mode', 'loanId'] },
+        }),
+      ],
       Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+  });
+
+  it('starts the servicing workflow every day at 00:30 in Jakarta through EventBridge Scheduler', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(30 0 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Jakarta',
+      Target: Match.objectLike({
+        Arn: Match.objectLike({ Ref: Match.stringLikeRegexp('WorkflowsServicing') }),
+        RetryPolicy: Match.objectLike({ MaximumRetryAttempts: 3 }),
+      }),
     });
   });
 
