@@ -110,6 +110,9 @@ export function unsupportedFeatures(definition: unknown): string[] {
     for (const [k, v] of Object.entries(node)) {
       if (k === 'QueryLanguage' && v === 'JSONata') found.add('JSONata');
       if (k === 'Assign') found.add('Assign');
+      // aws-local-stepfunctions 3.0.0 evaluates `IsNull: false` and `IsPresent: false` as always
+      // false (it returns `flag && test`), so a Choice on them never matches locally.
+      if ((k === 'IsNull' || k === 'IsPresent') && v === false) found.add(`${k}: false`);
       // Node timers hold at most 2^31-1 ms: a longer timeout would fire at once locally.
       if (k === 'TimeoutSeconds' && typeof v === 'number' && v * 1000 > 2 ** 31 - 1) {
         found.add(`TimeoutSeconds ${v} (above 24.8 days)`);

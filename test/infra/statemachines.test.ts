@@ -71,4 +71,13 @@ describe('unsupportedFeatures', () => {
       }).sort(),
     ).toEqual(['Assign', 'JSONata', 'service integration arn:aws:states:::dynamodb:putItem']);
   });
+
+  it('finds Choice rules the local interpreter gets wrong (IsNull or IsPresent false)', () => {
+    const choice = (rule: Record<string, unknown>) => ({
+      States: { M: { Type: 'Choice', Choices: [{ Variable: '$.cursor', ...rule, Next: 'M' }] } },
+    });
+    expect(unsupportedFeatures(choice({ IsNull: false }))).toEqual(['IsNull: false']);
+    expect(unsupportedFeatures(choice({ IsPresent: false }))).toEqual(['IsPresent: false']);
+    expect(unsupportedFeatures(choice({ IsNull: true }))).toEqual([]);
+  });
 });
