@@ -4,8 +4,14 @@
  * and the sandbox gateway that behaves like Xendit or Midtrans (asynchronous, signed callbacks;
  * duplicates, late and out-of-order deliveries on demand), run by statemachines/sandbox-gateway.asl.json.
  */
-import { randomBytes } from 'node:crypto';
-import { InvalidStateError, NotFoundError, UnauthenticatedError, ValidationError } from '#core/errors';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  InvalidStateError,
+  NotConfiguredError,
+  NotFoundError,
+  UnauthenticatedError,
+  ValidationError,
+} from '#core/errors';
 import { newId } from '#core/ids';
 import { formatMajor, toMinor } from '#core/loans/money';
 import { amountDue } from '#core/repayment/ledger';
@@ -23,6 +29,7 @@ import {
   signSandboxCallback,
   verifiedCallback,
 } from '#providers/payment-gateways';
+import { findApplication } from '#store/applications';
 import {
   type ChannelKind,
   ChannelTakenError,
@@ -52,9 +59,22 @@ const SANDBOX_MERCHANT = {
   postalCode: '10110',
 };
 
+/**
+ * A live VA or QRIS must be opened at the acquiring bank through a gateway (Xendit's fixed VA,
+ * Midtrans's charge): no issuing adapter is configured in this release, so live mode refuses
+ * clearly rather than hand out a number no bank would credit. Live callbacks (xendit, midtrans)
+ * are verified and applied as in sandbox.
+ */
+function refuseLiveIssuing(tenant: Tenant, what: string): void {
+  if (tenant.mode === 'live') throw new NotConfiguredError(`A payment gateway issuing ${what}`);
+}
+
 async function openLoan(tenant: Tenant, loanId: string): Promise<LoanRecord> {
   const record = await findLoanRecord(tenant, loanId);
   if (!record) {
+    // 409 only for a loan of this partner and mode that is not disbursed yet: any other id
+    // (another tenant's loan, the other mode's, none at all) is 404, as the routes promise.
+    if (!(await findApplication(tenant, loanId))) throw new NotFoundError('loan', loanId);
     throw new InvalidStateError(
       'loan_not_disbursed',
       `Loan ${loanId} is not disbursed: nothing is collected before disbursal`,
@@ -106,6 +126,7 @@ export async function issueVirtualAccount(tenant: Tenant, loanId: string, bank: 
   const slot = `VA#${bank}`;
   for (let attempt = 0; attempt < 8; attempt++) {
     const record = await openLoan(tenant, loanId);
+    refuseLiveIssuing(tenant, 'virtual accounts');
     const amount = dueNow(record);
     const now = Date.now();
     const current = await findLoanChannel(tenant, loanId, slot);
@@ -137,13 +158,14 @@ export async function issueQris(
 ): Promise<{ channel: CollectionChannel; imageUrl: string }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const record = await openLoan(tenant, loanId);
+    refuseLiveIssuing(tenant, 'QRIS');
     const amount = dueNow(record);
     const now = Date.now();
     const current = await findLoanChannel(tenant, loanId, 'QR');
     if (current && live(current, formatMajor(amount, record.ledger.currency), now)) {
       return { channel: current, imageUrl: await presignDownload(qrImageKey(current), secondsLeft(current, now)) };
     }
-    const billNumber = `LS${randomBytes(9).toString('hex').toUpperCase()}`;
+    const billNumber = qrBillNumber(tenant, loanId, current, amount, attempt);
     const qrString = buildDynamicQris({ ...SANDBOX_MERCHANT, amount, billNumber });
     const channel = channelOf(tenant, record, 'QR', billNumber, amount, now, { qrString });
     await putObject(qrImageKey(channel), await qrisPng(qrString), 'image/png');
@@ -156,6 +178,31 @@ export async function issueQris(
     }
   }
   throw new InvalidStateError('channel_busy', 'The QRIS is being issued by another request: retry');
+}
+
+/**
+ * The QRIS bill number: drawn from what the asker saw (the loan, the QRIS it replaces, the
+ * amount), so concurrent askers build the same QR and write the same PNG, and the one that
+ * loses the slot answers the winner's without leaving a PNG of its own behind. A later re-issue
+ * replaces another channel, so it gets another number; after the first try a number is random.
+ */
+function qrBillNumber(
+  tenant: Tenant,
+  loanId: string,
+  replacing: CollectionChannel | null,
+  amount: bigint,
+  attempt: number,
+): string {
+  if (attempt > 0) return `LS${randomBytes(9).toString('hex').toUpperCase()}`;
+  const seen = [
+    tenant.partnerId,
+    tenant.mode,
+    loanId,
+    replacing?.channelId ?? '-',
+    replacing?.updatedAt ?? '-',
+    amount,
+  ];
+  return `LS${createHash('sha256').update(seen.join('|')).digest('hex').slice(0, 18).toUpperCase()}`;
 }
 
 const qrImageKey = (c: CollectionChannel) => `qris/${c.partnerId}/${c.mode}/${c.key}.png`;
