@@ -301,7 +301,7 @@ export const routes = {
     handler: 'api/partner/create-virtual-account',
     summary: 'A virtual account (bank transfer) for what the loan has due now',
     description:
-      "Banks: BCA, BNI, BRI, MANDIRI, PERMATA, CIMB. The number follows SNAP BI (`partner_service_id`, the bank's prefix padded to 8 characters, + `customer_no`, whose last digit is a Luhn check digit); `va_number` is what the borrower types. Closed amount: `amount` is what is due now (overdue included, or the next installment). The loan keeps one number per bank for good; asking again answers the same live VA (its amount and expiry renewed when they moved). Valid 3 days. The payment arrives as a gateway callback and is applied to the ledger; the partner hears `payment_gateway` PAID and the loan's changes. A loan not yet DISBURSED, or REPAID, is 409.",
+      "Banks: BCA, BNI, BRI, MANDIRI, PERMATA, CIMB. The number follows SNAP BI (`partner_service_id`, the bank's prefix padded to 8 characters, + `customer_no`, whose last digit is a Luhn check digit); `va_number` is what the borrower types. Closed amount: `amount` is what is due now (overdue included, or the next installment). The loan keeps one number per bank for good; asking again answers the same live VA (its amount and expiry renewed when they moved). Valid 3 days. The payment arrives as a gateway callback and is applied to the ledger; the partner hears `payment_gateway` PAID and the loan's changes. A loan not yet DISBURSED, or REPAID, is 409. Live mode answers 503 (not_configured) until a gateway adapter that opens VAs at the bank is configured.",
     tags: ['Partner: repayment'],
     request: { params: partner.loanIdParams, body: repayment.virtualAccountBody },
     responses: {
@@ -321,7 +321,7 @@ export const routes = {
     handler: 'api/partner/create-qris',
     summary: 'A dynamic QRIS for what the loan has due now, with a PNG of it',
     description:
-      'EMVCo merchant-presented mode: tag 01 `12` (dynamic), 26 `ID.CO.QRIS.WWW` with the merchant PAN, 52 MCC 6012, 53 `360`, 54 the amount, 58 `ID`, 59/60 merchant name and city, 62.01 our reference (the bill number the acquirer echoes), 63 CRC-16/CCITT-FALSE. QRIS takes at most Rp10,000,000 per transaction (400 above). Valid 30 minutes; asking again while it is live answers it. `qr_image_url` is a presigned PNG link.',
+      'EMVCo merchant-presented mode: tag 01 `12` (dynamic), 26 `ID.CO.QRIS.WWW` with the merchant PAN, 52 MCC 6012, 53 `360`, 54 the amount, 58 `ID`, 59/60 merchant name and city, 62.01 our reference (the bill number the acquirer echoes), 63 CRC-16/CCITT-FALSE. QRIS takes at most Rp10,000,000 per transaction (400 above). Valid 30 minutes; asking again while it is live answers it. `qr_image_url` is a presigned PNG link. Live mode answers 503 (not_configured) until an acquiring gateway adapter is configured.',
     tags: ['Partner: repayment'],
     request: { params: partner.loanIdParams },
     responses: {
