@@ -57,9 +57,22 @@ export async function findChannel(kind: ChannelKind, key: string): Promise<Colle
   return Item ? strip(Item) : null;
 }
 
+/**
+ * The channel as stored: its expiry under `validUntil`, because `expiresAt` is the table's TTL
+ * attribute. Stored there, the ISO expiry was dropped on read, so no channel was ever live (each
+ * ask re-issued it: a new QRIS and link every time, concurrent asks refused as channel_busy) and
+ * a link never expired; as a number it would make DynamoDB delete a VA number kept for good.
+ */
+function toItem(channel: CollectionChannel): Record<string, unknown> {
+  const { expiresAt, ...rest } = channel;
+  return { ...rest, validUntil: expiresAt };
+}
+
 function strip(item: Record<string, unknown>): CollectionChannel {
-  const { pk: _p, sk: _s, expiresAt: _e, ttl: _t, ...rest } = item;
-  return rest as unknown as CollectionChannel;
+  const { pk: _p, sk: _s, expiresAt: legacy, ttl: _t, validUntil, ...rest } = item;
+  // Items written before `validUntil` kept the ISO expiry in `expiresAt`.
+  const expiresAt = typeof validUntil === 'string' ? validUntil : typeof legacy === 'string' ? legacy : '';
+  return { ...rest, expiresAt } as unknown as CollectionChannel;
 }
 
 export class ChannelTakenError extends Error {
@@ -91,7 +104,7 @@ export async function putChannel(
           {
             Put: {
               TableName: table,
-              Item: { ...loanChannelKey(t, channel.loanId, slot), ...channel },
+              Item: { ...loanChannelKey(t, channel.loanId, slot), ...toItem(channel) },
               ...(replacing
                 ? {
                     ConditionExpression: 'channelId = :seen AND updatedAt = :seenAt',
@@ -106,7 +119,7 @@ export async function putChannel(
           {
             Put: {
               TableName: table,
-              Item: { ...lookupKey(channel.kind, channel.key), ...channel },
+              Item: { ...lookupKey(channel.kind, channel.key), ...toItem(channel) },
               ...(sameKey ? {} : { ConditionExpression: 'attribute_not_exists(pk)' }),
             },
           },
