@@ -315,9 +315,11 @@ describe('repayment', () => {
     await sandboxPay({ channel: 'virtual_account', va_number: va.body.va_number, amount: model.major(part2) });
     changes.push(...model.pay(part2).changes);
     expect(model.ledger.status).toBe('REPAID');
-    const repaid = await ledgerMatches(loan);
-    expect(repaid.status).toBe('REPAID');
-    expect(repaid.repayment).toMatchObject({ outstanding: 0, credit: 0 });
+    await ledgerMatches(loan);
+    // The view reads the loan, then its ledger: the status is awaited on its own, not taken
+    // from the response in which the ledger first showed the last payment.
+    const repaid = await statusOf(loan.id, 'REPAID', 5_000);
+    expect(repaid.repayment).toMatchObject({ ...model.repaymentView(), outstanding: 0, credit: 0 });
     expect(repaid.status_history.at(-1).status).toBe('REPAID');
 
     const platformView = await platform('GET', `/v1/loans/${loan.id}`);
@@ -480,6 +482,7 @@ describe('repayment', () => {
         body.replace('"amount":100000', '"amount":1030000'),
       ],
     ];
+    expect(forgeries[3]?.[2]).not.toBe(body);
     for (const [what, headers, payload] of forgeries) {
       const res = await post({ 'x-lendstack-gateway-account': accountId, ...headers }, payload);
       const answer: any = await res.json();
@@ -661,8 +664,8 @@ describe('repayment', () => {
     const { toCredit } = model.pay(want.amount + extra);
     expect(toCredit).toBe(extra);
     expect(model.ledger.status).toBe('REPAID');
-    const settled = await ledgerMatches(loan);
-    expect(settled.status).toBe('REPAID');
+    await ledgerMatches(loan);
+    const settled = await statusOf(loan.id, 'REPAID', 5_000);
     expect(settled.repayment).toMatchObject({ outstanding: 0, credit: model.major(extra) });
     const platformView = (await platform('GET', `/v1/loans/${loan.id}`)).body.data;
     expect(platformView).toMatchObject(platformLedger(model));
