@@ -21,6 +21,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '#api/routes';
 import type { RouteDef } from '#http/route';
+import { SANDBOX_SIGNATURE_HEADER, signSandboxCallback } from '#providers/payment-gateways';
 import { personalBorrower } from '../helpers/factories.ts';
 import {
   type Answer,
@@ -33,6 +34,7 @@ import {
   type Write,
 } from '../helpers/route-harness.ts';
 import {
+  disburse,
   encode,
   indianMobile,
   JPEG,
@@ -52,6 +54,8 @@ const EXEMPT: Record<string, string> = {
     'each Basic exchange is meant to mint a new token pair (a new refresh-token family per login): 20 logins are 20 pairs',
   refreshToken:
     'single use by design: of 20 at once exactly one rotates and the other 19 are reuse, which revokes the family (checked below)',
+  paymentLinkPay:
+    "the sandbox page's Pay button: each press is a new payment by the borrower, as each POST /v1/sandbox/payments without a key is (a form post carries no Idempotency-Key and the route honours none); the payment it starts is applied once per gateway id (the paymentGatewayCallback case)",
   journeySessionKyc:
     'in progress (session page), fails the property: 20 selfie posts at once start one KYC run but store 20 selfies (20 DOC items, 20 S3 objects), each stored before the run is claimed; its case below runs once this line goes',
 };
@@ -82,6 +86,10 @@ interface Case {
    * removed before the answers are compared, and why that is still one answer.
    */
   live?: { why: string; strip: (body: any) => void };
+  /** The request as sent now, for a part that must be fresh when sent (a signature's time). */
+  refresh?: (p: Prepared, t: Tenant) => Prepared;
+  /** What must hold of the state after the burst (the one effect, read back), per twin. */
+  after?: (t: Tenant, p: Prepared, answers: Answer[]) => Promise<void>;
 }
 
 let h: Harness;
@@ -269,12 +277,16 @@ const loanBody = () => ({
 });
 
 /** A partner loan of an approved borrower: PENDING, or signed (ACTIVE: the sandbox signs at once). */
-async function loanOf(tenant: Tenant, stage: 'PENDING' | 'ACTIVE') {
+async function loanOf(tenant: Tenant, stage: 'PENDING' | 'ACTIVE' | 'DISBURSED') {
   const { userId, names } = await approvedBorrower(tenant);
   const partner = as(tenant, 'partnerJwt');
   const loanUniqueId = (await partner('POST', `/api/core/loans/${userId}`, loanBody())).json.loanUniqueId as string;
   const all = { ...names, loanUniqueId };
   if (stage === 'PENDING') return { loanUniqueId, names: all };
+  if (stage === 'DISBURSED') {
+    await disburse(h, tenant, loanUniqueId);
+    return { loanUniqueId, names: all };
+  }
   await partner('POST', '/api/core/loans/signing/initiate', { loanUniqueId });
   for (let i = 0; i < 200; i++) {
     if ((await partner('GET', `/api/core/loans/details/${loanUniqueId}`)).json.status === 'ACTIVE') {
@@ -319,6 +331,27 @@ async function sessionOf(tenant: Tenant, customerID: string) {
 }
 
 const form = (parts: NonNullable<Sample['form']>) => parts;
+
+/** Each twin's sandbox gateway secret, to sign its callbacks when they are sent. */
+const secrets = new Map<string, string>();
+
+/** A serviced loan of `tenant` (a partner loan DISBURSED, so it has its ledger). */
+const servicedLoan = (tenant: Tenant) => loanOf(tenant, 'DISBURSED');
+
+/** The platform view of a serviced loan (its ledger). */
+async function ledgerOf(tenant: Tenant, id: string) {
+  return (await as(tenant, 'apiKeyBearer')('GET', `/v1/loans/${id}`)).json.data;
+}
+
+/** A serviced loan with a VA at BCA: the number a payer pays to. */
+async function loanWithVa(tenant: Tenant) {
+  const { loanUniqueId, names } = await servicedLoan(tenant);
+  const va = await as(tenant, 'partnerJwt')('POST', `/api/core/loans/${loanUniqueId}/virtual-account`, {
+    bank_code: 'BCA',
+  });
+  const vaNumber = va.json.va_number as string;
+  return { loanUniqueId, vaNumber, names: { ...names, vaNumber } };
+}
 
 // ---------------------------------------------------------------------------------- the cases
 
@@ -610,6 +643,144 @@ const CASES: Record<string, Case> = {
       };
     },
   },
+
+  // Repayment (issue 10): the channels a borrower pays through, payments, the sandbox gateway and clock.
+  createLoanVirtualAccount: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { params: { id: loanUniqueId }, body: { bank_code: 'BCA' } }, names };
+    },
+    // The loan keeps one number per bank: concurrent askers all get the one VA.
+    withoutKey: 'same answer',
+  },
+  createLoanQris: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { params: { id: loanUniqueId } }, names };
+    },
+    // Asking again while the QRIS is live answers it: one QRIS (and one PNG) for the loan.
+    withoutKey: 'same answer',
+    live: {
+      why: 'qr_image_url is presigned when answered (its signature carries the time); the object it names must be the same',
+      strip: (body) => {
+        if (typeof body?.qr_image_url === 'string') body.qr_image_url = body.qr_image_url.split('?')[0];
+      },
+    },
+  },
+  createLoanPaymentLink: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { params: { id: loanUniqueId } }, names };
+    },
+    withoutKey: 'same answer',
+  },
+  paymentGatewayCallback: {
+    // The same signed PAID callback 20 times at once (a gateway retrying): applied once per its payment id.
+    prepare: async (t) => {
+      const { loanUniqueId, vaNumber, names } = await loanWithVa(t);
+      const info = await as(t, 'apiKeyBearer')('GET', '/v1/sandbox/payment-gateway');
+      secrets.set(t.partnerId, info.json.data.secret as string);
+      const id = `sbp_conc_${++serial}_${Date.now().toString(36)}`;
+      const body = {
+        id,
+        status: 'PAID',
+        channel: 'virtual_account',
+        amount: '50000',
+        va_number: vaNumber,
+        paid_at: new Date().toISOString(),
+        sequence: 2,
+      };
+      return {
+        sample: { params: { provider: 'sandbox' }, body, headers: { 'x-lendstack-gateway-account': t.partnerId } },
+        names: { ...names, loanUniqueId, gatewayPaymentId: id },
+      };
+    },
+    // Signed when sent: the signature's time must be within the gateway's 300 s window.
+    refresh: (p, t) => ({
+      ...p,
+      sample: {
+        ...p.sample,
+        headers: {
+          ...p.sample.headers,
+          [SANDBOX_SIGNATURE_HEADER]: signSandboxCallback(
+            JSON.stringify(p.sample.body),
+            secrets.get(t.partnerId) ?? '',
+          ),
+        },
+      },
+    }),
+    // The gateway's payment id is the natural key: the first is `applied`, the others `duplicate`.
+    withoutKey: 'one effect',
+    after: async (t, p, answers) => {
+      expect(answers.filter((a) => a.json?.outcome === 'applied')).toHaveLength(1);
+      expect((await ledgerOf(t, String(p.names?.loanUniqueId))).paid_total).toBe(50000);
+    },
+  },
+  createLoanPayment: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      const reference = `conc-receipt-${++serial}-${Date.now().toString(36)}`;
+      return {
+        sample: { params: { id: loanUniqueId }, body: { amount: 50000, method: 'cash', reference } },
+        names: { ...names, reference },
+      };
+    },
+    // The reference is the natural key: 201 for the payment, 200 "already recorded" for the others.
+    withoutKey: 'one effect',
+    after: async (t, p) => {
+      const loan = await ledgerOf(t, String(p.sample.params?.id));
+      expect(loan.paid_total).toBe(50000);
+      const payments = await as(t, 'apiKeyBearer')('GET', `/v1/payments?loan_id=${p.sample.params?.id}`);
+      expect(payments.json.meta.total).toBe(1);
+    },
+  },
+  createSettlementQuote: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { params: { id: loanUniqueId }, body: {} }, names };
+    },
+    keyless: 'a POST that stores nothing: the quote is computed from the ledger as it stands',
+  },
+  refundLoanCredit: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      await as(t, 'apiKeyBearer')('POST', `/v1/loans/${loanUniqueId}/payments`, {
+        amount: 5000000,
+        method: 'bank_transfer',
+        reference: `conc-overpaid-${++serial}`,
+      });
+      return { sample: { params: { id: loanUniqueId }, body: { amount: 1000, reason: 'overpaid' } }, names };
+    },
+    // No natural key: without one, each refund is a refund (until the credit runs out).
+    after: async (t, p) => {
+      expect((await ledgerOf(t, String(p.sample.params?.id))).refunded).toBe(1000);
+    },
+  },
+  createSandboxPayment: {
+    prepare: async (t) => {
+      const { loanUniqueId, vaNumber, names } = await loanWithVa(t);
+      return {
+        sample: { body: { channel: 'virtual_account', va_number: vaNumber, amount: 50000 } },
+        names: { ...names, loanUniqueId },
+      };
+    },
+    // No natural key: without one, each call is a borrower paying again.
+    after: async (t, p) => {
+      await h.runtime.settle();
+      const loan = await ledgerOf(t, String(p.names?.loanUniqueId));
+      expect(loan.paid_total).toBe(50000);
+    },
+  },
+  advanceLoanTime: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { params: { id: loanUniqueId }, body: { days: 1 } }, names };
+    },
+    // Without a key each call is a move of its days (checked below: 20 at once move 20 days).
+    after: async (t, p) => {
+      expect((await ledgerOf(t, String(p.sample.params?.id))).clock_offset_days).toBe(1);
+    },
+  },
 };
 
 // ------------------------------------------------------------------------- effects and answers
@@ -620,13 +791,18 @@ function shapeOf(key: string, names: Record<string, string>): string {
   for (const [name, value] of Object.entries(names).sort(([, a], [, b]) => b.length - a.length)) {
     if (value) shape = shape.replaceAll(value, `<${name}>`);
   }
-  return shape
-    .replace(/\b([a-z]{2,8})_[0-9a-z]{26}\b/g, '<$1_id>')
-    .replace(/[0-9a-f]{64}/g, '<digest>')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
-    .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>')
-    .replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<ulid>')
-    .replace(/\d{10,}/g, '<number>');
+  return (
+    shape
+      // A QRIS bill number and a payment link token, issued with the channel (read before their digits are a number).
+      .replace(/\bLS[0-9A-F]{18}\b/g, '<qr_reference>')
+      .replace(/\bpl_[A-Za-z0-9_-]{24}(?![A-Za-z0-9_-])/g, '<link_token>')
+      .replace(/\b([a-z]{2,8})_[0-9a-z]{26}\b/g, '<$1_id>')
+      .replace(/[0-9a-f]{64}/g, '<digest>')
+      .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '<uuid>')
+      .replace(/\d{4}-\d{2}-\d{2}T[\d:.]+Z/g, '<time>')
+      .replace(/[0-9A-HJKMNP-TV-Z]{26}/g, '<ulid>')
+      .replace(/\d{10,}/g, '<number>')
+  );
 }
 
 /**
@@ -735,7 +911,7 @@ describe('the same request 20 times at once: one effect, one answer', () => {
         const started = Date.now();
         const headers: Record<string, string> = variant.key ? { 'idempotency-key': `conc-${route.id}-${started}` } : {};
         const request = (p: Prepared, t: Tenant) => {
-          const raw = encode(route, p.sample, t);
+          const raw = encode(route, (c.refresh?.(p, t) ?? p).sample, t);
           return { ...raw, headers: { ...raw.headers, ...headers } };
         };
         // What one request does, once per route (the variants differ only in the key, which is metering).
@@ -743,9 +919,9 @@ describe('the same request 20 times at once: one effect, one answer', () => {
         singles.set(route.id, once);
         const [one, burst] = await Promise.all([once, twinOf(`${route.id} ${variant.name}`)]);
         const prepared = Date.now();
-        const many = await Promise.all(
-          Array.from({ length: BURST }, () => h.send(request(burst.prepared, burst.tenant))),
-        );
+        // One request, sent 20 times: the same bytes (a signature made when sent is made once).
+        const same = request(burst.prepared, burst.tenant);
+        const many = await Promise.all(Array.from({ length: BURST }, () => h.send(same)));
         tally.requests += BURST;
         if (process.env.CONCURRENCY_DEBUG) {
           console.log(`${route.id}: prepared in ${prepared - started} ms, sent in ${Date.now() - prepared} ms`);
@@ -763,6 +939,7 @@ describe('the same request 20 times at once: one effect, one answer', () => {
         }
         expect(many.some((a) => a.status === one.status)).toBe(true);
         expect(effectMany).toEqual(one.effect);
+        await c.after?.(burst.tenant, burst.prepared, many);
       });
     }
   }
@@ -816,6 +993,32 @@ function limiter(n: number) {
       else queue.push(run);
     });
 }
+
+describe('POST /v1/sandbox/loans/{id}/advance-time 20 times at once without a key', () => {
+  it('moves the clock once per request answered 200, as calls one after another do: no move is lost to another', async () => {
+    const tenant = await h.tenant('sandbox');
+    const { loanUniqueId } = await servicedLoan(tenant);
+    const before = await ledgerOf(tenant, loanUniqueId);
+    const answers = await Promise.all(
+      Array.from({ length: BURST }, () =>
+        h.send({
+          method: 'POST',
+          path: `/v1/sandbox/loans/${loanUniqueId}/advance-time`,
+          headers: { ...authHeaders(tenant, 'apiKeyBearer'), 'content-type': 'application/json' },
+          body: JSON.stringify({ days: 1 }),
+        }),
+      ),
+    );
+    tally.requests += BURST;
+    // A move that lost too many races to the others is refused as busy (409, retry) and moved nothing.
+    const moved = answers.filter((a) => a.status === 200).length;
+    const refused = answers.filter((a) => a.status !== 200);
+    expect(refused.map((a) => `${a.status} ${a.json?.error?.code}`)).toEqual(refused.map(() => '409 ledger_busy'));
+    expect(moved).toBeGreaterThan(0);
+    const after = await ledgerOf(tenant, loanUniqueId);
+    expect(after.clock_offset_days).toBe(before.clock_offset_days + moved);
+  });
+});
 
 describe('POST /api/auth/refresh 20 times at once with one token (exempt above: reuse detection)', () => {
   it('rotates once; the other 19 are reuse and revoke the family, so the one new refresh token is refused too', async () => {

@@ -13,6 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '#api/routes';
 import type { RouteDef } from '#http/route';
+import { SANDBOX_SIGNATURE_HEADER, signSandboxCallback } from '#providers/payment-gateways';
 import { personalBorrower } from '../helpers/factories.ts';
 import {
   type Answer,
@@ -50,6 +51,18 @@ const EXEMPT: Record<string, string> = {
   journeyCreateUser:
     "customerID is the partner's own key for a new customer: under another tenant it is another customer (checked below)",
   journeyBankList: 'customerID is optional and never looked up: the list is the same for everyone',
+  paymentLinkPage:
+    'the link token in the URL is the credential (auth none): no other tenant to call it as; tenancy comes from the link record',
+  paymentLinkPay:
+    "the link token in the URL is the credential (auth none); the payment it starts is matched to the link's own account only (checked below for the gateway path it takes)",
+  paymentGatewayCallback:
+    "authenticated by the gateway's signature, not a tenant's key; a sandbox account's callback is matched only to that account's own channels (checked below: another account's signed callback naming A's VA changes nothing of A's)",
+  createSandboxPayment:
+    "names a channel by its number, not an id; the gateway's callback pays only the calling account's channels (checked below: another partner paying A's VA ends as its own payment exception)",
+  getSandboxGateway: "names nothing: the caller's own gateway account (checked below: each account has its own secret)",
+  listLoans: "lists the caller's own serviced loans (checked below, filtered by A's borrower too)",
+  listPayments: "lists the caller's own payments (checked below, filtered by A's loans too)",
+  listPaymentExceptions: "lists the caller's own payment exceptions (checked below)",
 };
 
 /**
@@ -274,6 +287,158 @@ describe("natural keys and listings are per tenant: another tenant's never colli
     expect(changedKeys(mid, await h.snapshot())).toEqual([]);
     expect(accept.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
     expect(changedKeys(before, mid).filter((k) => !k.includes(b.partnerId))).toEqual([]);
+  });
+});
+
+describe("serviced loans, payments and the gateway: another tenant's never show or pay A's", () => {
+  const as = (tenant: Tenant, scheme: RouteDef['auth']) => (method: string, path: string, body?: unknown) =>
+    sendCounted({
+      method,
+      path,
+      headers: {
+        ...authHeaders(tenant, scheme),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  /** A's sandbox items, the ledgers included. */
+  const itemsOfA = async () => {
+    const all = await h.snapshot();
+    const prefix = `T#${a.partnerId}#sandbox#`;
+    return new Map([...all].filter(([k]) => k.startsWith(prefix)));
+  };
+  const paidTotal = async (loanId: string) => {
+    const loan = await as(a, 'apiKeyBearer')('GET', `/v1/loans/${loanId}`);
+    expect(loan.status, loan.text).toBe(200);
+    return loan.json.data.paid_total as number;
+  };
+  /** A sandbox gateway callback body, PAID, naming a VA number. */
+  const paidCallback = (vaNumber: string, id: string) =>
+    JSON.stringify({
+      id,
+      status: 'PAID',
+      channel: 'virtual_account',
+      amount: '50000',
+      va_number: vaNumber,
+      paid_at: new Date().toISOString(),
+      sequence: 2,
+    });
+
+  it("A's loans, payments and payment exceptions are in no other tenant's lists, even filtered by A's ids", async () => {
+    const platformA = as(a, 'apiKeyBearer');
+    // A payment exception of A's: the sandbox gateway pays a VA number no bank issued.
+    const stray = await platformA('POST', '/v1/sandbox/payments', {
+      channel: 'virtual_account',
+      va_number: '8808999999999999',
+      amount: 25000,
+    });
+    expect(stray.status, stray.text).toBe(202);
+    await h.runtime.settle();
+    const own = {
+      loans: await platformA('GET', '/v1/loans?limit=100'),
+      payments: await platformA('GET', `/v1/payments?loan_id=${fx.creditLoanId}`),
+      exceptions: await platformA('GET', '/v1/payment-exceptions?limit=100'),
+    };
+    // The lists show A its own, so their absence below is about the caller.
+    expect(own.loans.text).toContain(fx.servicedLoanId);
+    expect(own.payments.json.data.length, own.payments.text).toBeGreaterThan(0);
+    expect(own.exceptions.text).toContain(stray.json.data.id);
+    const secrets = [
+      fx.servicedLoanId,
+      fx.creditLoanId,
+      fx.approvedUserId,
+      stray.json.data.id as string,
+      ...own.payments.json.data.map((p: { id: string }) => p.id),
+      ...own.exceptions.json.data.map((e: { id: string }) => e.id),
+    ];
+    for (const caller of callers) {
+      const platform = as(caller.tenant(), 'apiKeyBearer');
+      for (const path of [
+        '/v1/loans?limit=100',
+        `/v1/loans?borrower_id=${fx.approvedUserId}`,
+        '/v1/payments?limit=100',
+        `/v1/payments?loan_id=${fx.servicedLoanId}`,
+        `/v1/payments?loan_id=${fx.creditLoanId}`,
+        '/v1/payment-exceptions?limit=100',
+      ]) {
+        const list = await platform('GET', path);
+        expect(list.status, `${caller.name} ${path}: ${list.text}`).toBe(200);
+        expect(list.json.data, `${caller.name} ${path}`).toEqual([]);
+        expect(list.json.meta.total, `${caller.name} ${path}`).toBe(0);
+        expect(secrets.filter((v) => list.text.includes(v))).toEqual([]);
+      }
+    }
+  });
+
+  it('each sandbox account has its own gateway secret; live keys have no sandbox gateway', async () => {
+    const secretOf = async (t: Tenant) => {
+      const info = await as(t, 'apiKeyBearer')('GET', '/v1/sandbox/payment-gateway');
+      expect(info.status, info.text).toBe(200);
+      expect(info.json.data.account_id).toBe(t.partnerId);
+      return info.json.data.secret as string;
+    };
+    expect(await secretOf(b)).not.toBe(await secretOf(a));
+    for (const [method, path] of [
+      ['GET', '/v1/sandbox/payment-gateway'],
+      ['POST', '/v1/sandbox/payments'],
+      ['POST', `/v1/sandbox/loans/${fx.servicedLoanId}/advance-time`],
+    ] as const) {
+      const answer = await as(aLive, 'apiKeyBearer')(
+        method,
+        path,
+        method === 'POST' ? { channel: 'virtual_account', va_number: fx.vaNumber, amount: 1000, days: 1 } : undefined,
+      );
+      expect(answer.status, `${path}: ${answer.text}`).toBe(404);
+      expect(answer.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
+    }
+  });
+
+  it("another account's signed gateway callback naming A's VA pays nothing of A's (it is that account's exception)", async () => {
+    const secretB = (await as(b, 'apiKeyBearer')('GET', '/v1/sandbox/payment-gateway')).json.data.secret as string;
+    const paidBefore = await paidTotal(fx.servicedLoanId);
+    const before = await itemsOfA();
+    const id = `sbp_cross_${Date.now()}`;
+    const body = paidCallback(fx.vaNumber, id);
+    const send = (account: string) =>
+      sendCounted({
+        method: 'POST',
+        path: '/api/core/payment-gateway/sandbox/status',
+        headers: {
+          'content-type': 'application/json',
+          [SANDBOX_SIGNATURE_HEADER]: signSandboxCallback(body, secretB),
+          'x-lendstack-gateway-account': account,
+        },
+        body,
+      });
+    // B's secret claiming to be A's account: not A's signature.
+    const forged = await send(a.partnerId);
+    expect(forged.status, forged.text).toBe(401);
+    expect(forged.writes.filter((w) => !isInfrastructure(w))).toEqual([]);
+    // B's own account, naming A's VA: verified, but A's VA is no channel of B's.
+    const crossed = await send(b.partnerId);
+    expect(crossed.status, crossed.text).toBe(200);
+    expect(crossed.json).toEqual({ received: true, outcome: 'exception' });
+    expect(changedKeys(before, await itemsOfA())).toEqual([]);
+    expect(await paidTotal(fx.servicedLoanId)).toBe(paidBefore);
+    const exceptionsB = await as(b, 'apiKeyBearer')('GET', '/v1/payment-exceptions?limit=100');
+    expect(exceptionsB.text).toContain(id);
+    expect(revealed(crossed, sentText({ method: 'POST', path: '', body }), fx)).toEqual([]);
+  });
+
+  it("another partner paying A's VA through the sandbox gateway pays nothing of A's", async () => {
+    const paidBefore = await paidTotal(fx.servicedLoanId);
+    const before = await itemsOfA();
+    const paid = await as(b, 'apiKeyBearer')('POST', '/v1/sandbox/payments', {
+      channel: 'virtual_account',
+      va_number: fx.vaNumber,
+      amount: 50000,
+    });
+    expect(paid.status, paid.text).toBe(202);
+    // The gateway's callback (signed with B's account) has arrived once the runtime is settled.
+    expect(changedKeys(before, await itemsOfA())).toEqual([]);
+    expect(await paidTotal(fx.servicedLoanId)).toBe(paidBefore);
+    const exceptionsB = await as(b, 'apiKeyBearer')('GET', '/v1/payment-exceptions?limit=100');
+    expect(exceptionsB.text).toContain(paid.json.data.id);
   });
 });
 

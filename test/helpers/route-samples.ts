@@ -40,6 +40,16 @@ export interface Fixtures {
   /** Partner API borrower through KYC to APPROVED, and a PENDING loan of it. */
   approvedUserId: string;
   loanUniqueId: string;
+  /**
+   * Partner loans of the approved borrower signed and DISBURSED, so each has a ledger (a
+   * serviced loan): one owing, with a VA at BCA, a QRIS and a payment link; one paid over
+   * what it owed (REPAID, with credit to refund).
+   */
+  servicedLoanId: string;
+  vaNumber: string;
+  qrString: string;
+  paymentLinkToken: string;
+  creditLoanId: string;
 }
 
 /** A multipart/form-data part: a field, or a file. */
@@ -157,6 +167,9 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
     return kind ? fx[kind] : undefined;
   }
   if (field === 'id' && LOAN_CREATION.has(route.id)) return fx.approvedUserId;
+  if (field === 'id' && route.id === 'refundLoanCredit') return fx.creditLoanId;
+  if (field === 'id' && SERVICED_LOAN.has(route.id)) return fx.servicedLoanId;
+  if (field === 'token') return fx.paymentLinkToken;
   if (field === 'id') {
     // A bare `{id}` names an object of the collection before it: `/v1/borrowers/{id}/block`.
     const collection = /\/([\w-]+)\/\{id\}/.exec(route.path)?.[1] ?? '';
@@ -184,6 +197,21 @@ const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
 
 /** POST /api/core/loans/{id}[/bnpl]: the `{id}` is the borrower (userId), which must be APPROVED. */
 const LOAN_CREATION = new Set(['createLoan', 'createBnplLoan']);
+
+/**
+ * Routes whose `{id}` is a serviced loan (disbursed, with a ledger): a PENDING loan is 409 or
+ * 404 there, so they name the disbursed fixture.
+ */
+export const SERVICED_LOAN = new Set([
+  'createLoanVirtualAccount',
+  'createLoanQris',
+  'createLoanPaymentLink',
+  'getServicedLoan',
+  'createLoanPayment',
+  'createSettlementQuote',
+  'refundLoanCredit',
+  'advanceLoanTime',
+]);
 
 /** A partner loan request the sandbox accepts (a new reference_id each time). */
 export const loanRequest = () => ({
@@ -313,6 +341,36 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   journeySubmitKycOtp: (fx) => ({ body: { referenceID: fx.kycOtpReference, otp: '123456' } }),
   journeyGetKyc: (fx) => ({ query: { referenceID: fx.kycReference } }),
   journeyBankList: (fx) => ({ query: { customerID: fx.customerID } }),
+  createLoanVirtualAccount: (fx) => ({ params: { id: fx.servicedLoanId }, body: { bank_code: 'BCA' } }),
+  createLoanQris: (fx) => ({ params: { id: fx.servicedLoanId } }),
+  createLoanPaymentLink: (fx) => ({ params: { id: fx.servicedLoanId } }),
+  paymentLinkPage: (fx) => ({ params: { token: fx.paymentLinkToken } }),
+  // No form: the button pays what the link asks for.
+  paymentLinkPay: (fx) => ({ params: { token: fx.paymentLinkToken } }),
+  // Unsigned: what anyone on the internet can send (the suites sign their own where they need one).
+  paymentGatewayCallback: (fx) => ({
+    params: { provider: 'sandbox' },
+    body: {
+      id: 'sbp_sample',
+      status: 'PAID',
+      channel: 'virtual_account',
+      amount: '1000',
+      va_number: fx.vaNumber,
+      sequence: 1,
+    },
+  }),
+  listLoans: () => ({ query: { limit: '10', offset: '0', status: 'DISBURSED' } }),
+  getServicedLoan: (fx) => ({ params: { id: fx.servicedLoanId } }),
+  createLoanPayment: (fx) => ({
+    params: { id: fx.servicedLoanId },
+    body: { amount: 1000, method: 'cash', reference: `sample-receipt-${randomInt(1e9)}` },
+  }),
+  listPayments: (fx) => ({ query: { limit: '10', offset: '0', loan_id: fx.servicedLoanId } }),
+  createSettlementQuote: (fx) => ({ params: { id: fx.servicedLoanId }, body: {} }),
+  refundLoanCredit: (fx) => ({ params: { id: fx.creditLoanId }, body: { amount: 1, reason: 'overpaid' } }),
+  listPaymentExceptions: () => ({ query: { limit: '10', offset: '0' } }),
+  createSandboxPayment: (fx) => ({ body: { channel: 'virtual_account', va_number: fx.vaNumber, amount: 1000 } }),
+  advanceLoanTime: (fx) => ({ params: { id: fx.servicedLoanId }, body: { days: 1 } }),
 };
 
 /**
@@ -412,6 +470,39 @@ export async function buildLiveFixtures(h: Harness, tenant: Tenant, tag: string)
 }
 
 /**
+ * Signs and disburses a PENDING partner loan as a partner does (the sandbox signs at once and
+ * its bank pays at once), and waits until it is DISBURSED: the loan then has its ledger.
+ */
+export async function disburse(h: Harness, tenant: Tenant, loanUniqueId: string): Promise<void> {
+  const partner = async (method: string, path: string, body?: unknown) => {
+    const res = await h.send({
+      method,
+      path,
+      headers: {
+        ...authHeaders(tenant, 'partnerJwt'),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    if (res.status >= 400) throw new Error(`disbursing: ${method} ${path} answered ${res.status}: ${res.text}`);
+    return res;
+  };
+  const until = async (status: string) => {
+    for (let i = 0; i < 300; i++) {
+      const loan = (await partner('GET', `/api/core/loans/details/${loanUniqueId}`)).json;
+      if (loan.status === status) return;
+      if (loan.disbursement?.status === 'FAILED') throw new Error(`disbursing: ${loanUniqueId} failed to disburse`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error(`disbursing: ${loanUniqueId} did not reach ${status}`);
+  };
+  await partner('POST', '/api/core/loans/signing/initiate', { loanUniqueId });
+  await until('ACTIVE');
+  await partner('POST', `/api/core/loans/${loanUniqueId}/disbursement`);
+  await until('DISBURSED');
+}
+
+/**
  * Makes one object of every kind for `tenant` (sandbox), over HTTP, and waits until each has
  * reached the state its routes expect. Webhook deliveries go to `hookUrl`.
  */
@@ -479,7 +570,29 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
       await new Promise((r) => setTimeout(r, 100));
     }
     const loan = await partner('POST', `/api/core/loans/${approvedUserId}`, loanRequest());
+    // Two serviced loans: one owing, with its channels; one overpaid (REPAID, credit to refund).
+    const [serviced, credited] = (await Promise.all(
+      [0, 1].map(async () => {
+        const id = (await partner('POST', `/api/core/loans/${approvedUserId}`, loanRequest())).json
+          .loanUniqueId as string;
+        await disburse(h, tenant, id);
+        return id;
+      }),
+    )) as [string, string];
+    const va = await partner('POST', `/api/core/loans/${serviced}/virtual-account`, { bank_code: 'BCA' });
+    const qris = await partner('POST', `/api/core/loans/${serviced}/qris`);
+    const link = await partner('POST', `/api/core/loans/${serviced}/payment-link`);
+    await platform('POST', `/v1/loans/${credited}/payments`, {
+      amount: 5000000,
+      method: 'bank_transfer',
+      reference: `${tag}-overpaid`,
+    });
     return {
+      servicedLoanId: serviced,
+      vaNumber: va.json.va_number as string,
+      qrString: qris.json.qr_string as string,
+      paymentLinkToken: String(link.json.url).split('/').pop() ?? '',
+      creditLoanId: credited,
       approvedUserId,
       loanUniqueId: loan.json.loanUniqueId as string,
       userId,
