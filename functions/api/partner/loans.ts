@@ -219,7 +219,9 @@ export async function loanView(loan: PartnerLoan, tenant?: Tenant) {
     loanUniqueId: loan.applicationId,
     userId: loan.borrowerId,
     type: loan.partner.type,
-    status: partnerLoanStatus(loan),
+    // The loan and its ledger are two reads; REPAID is written to both in one transaction, so a
+    // ledger read after the loan may already say what the loan read did not yet.
+    status: ledger?.ledger.status === 'REPAID' ? 'REPAID' : partnerLoanStatus(loan),
     reference_id: loan.partner.referenceId,
     currency: loan.currency,
     principal: loan.amount,
