@@ -298,7 +298,7 @@ describe('Idempotency-Key and retries', () => {
 
   it('retries a network error on a GET', async () => {
     let n = 0;
-    const fetch = (async (input: Request) => {
+    const fetch = (async () => {
       n++;
       if (n === 1) throw new TypeError('fetch failed');
       return json(200, { status: 'ok' });
