@@ -19,6 +19,7 @@ const BOOT = `Scalar.createApiReference('#reference', {
   mcp: { disabled: true },
   agent: { disabled: true },
   hideClientButton: false,
+  defaultOpenAllTags: true,
   documentDownloadType: 'json',
   defaultHttpClient: { targetKey: 'shell', clientKey: 'curl' },
 });`;
@@ -44,7 +45,7 @@ export function renderDocs(routes: readonly RouteDef[], serverUrl?: string): str
     )
     .join('');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>lendstack API reference</title></head>
+<title>lendstack API reference</title><link rel="icon" href="data:,"></head>
 <body><noscript><h1>lendstack API reference</h1><p>The interactive reference needs JavaScript. Machine-readable: <a href="openapi.json">openapi.json</a> (OpenAPI 3.1).</p>
 <h2>Sandbox magic values</h2>${magicTablesHtml()}<h2>Operations</h2><ul>${operations}</ul></noscript>
 <div id="reference"></div>
