@@ -42,6 +42,7 @@ function parameters(route: RouteDef) {
         in: where,
         required: where === 'path' || (json.required ?? []).includes(name),
         schema: prop,
+        example: exampleOf(prop, json, name),
         ...((prop as { description?: string }).description
           ? { description: (prop as { description: string }).description }
           : {}),

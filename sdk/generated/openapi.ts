@@ -1005,6 +1005,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example scalar-api-reference.js */
         file: 'scalar-api-reference.js';
       };
       cookie?: never;
@@ -1448,6 +1449,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example bor_01kbx4r3m9q2n7p5t8v6w1y0z3 */
         userId: string;
       };
       cookie?: never;
@@ -1836,12 +1838,16 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
-        /** @description KYC provider: izidata | VERIHUBS | ASLIRI | VIDA (case-insensitive) */
+        /**
+         * @description KYC provider: izidata | VERIHUBS | ASLIRI | VIDA (case-insensitive)
+         * @example VIDA
+         */
         'data-source': string;
         /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_01kbx4r3m9q2n7p5t8v6w1y0z3 */
         userId: string;
       };
       cookie?: never;
@@ -2046,6 +2052,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -2469,6 +2476,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -2902,6 +2910,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example loan_00000000000000000000000000 */
         uniqueId: string;
       };
       cookie?: never;
@@ -3433,6 +3442,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example loan_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -3711,6 +3721,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example loan_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -3997,12 +4008,16 @@ export interface operations {
     parameters: {
       query?: never;
       header: {
-        /** @description Credit bureaus to ask: afpi, clik, or both comma-separated (afpi,clik) in any order, case-insensitive */
+        /**
+         * @description Credit bureaus to ask: afpi, clik, or both comma-separated (afpi,clik) in any order, case-insensitive
+         * @example afpi,clik
+         */
         'credit-source': string;
         /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_01kbx4r3m9q2n7p5t8v6w1y0z3 */
         userId: string;
       };
       cookie?: never;
@@ -4204,7 +4219,9 @@ export interface operations {
   listWebhookEndpoints: {
     parameters: {
       query?: {
+        /** @example 20 */
         limit?: number;
+        /** @example 0 */
         offset?: number;
       };
       header?: never;
@@ -4467,6 +4484,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example whe_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -4575,11 +4593,14 @@ export interface operations {
   listWebhookDeliveries: {
     parameters: {
       query?: {
+        /** @example 20 */
         limit?: number;
+        /** @example 0 */
         offset?: number;
       };
       header?: never;
       path: {
+        /** @example whe_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -4701,7 +4722,9 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example whe_00000000000000000000000000 */
         id: string;
+        /** @example evt_00000000000000000000000000 */
         eventId: string;
       };
       cookie?: never;
@@ -4827,6 +4850,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example kyr_00000000000000000000000000 */
         referenceID: string;
       };
       cookie?: never;
@@ -5004,6 +5028,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -5239,6 +5264,7 @@ export interface operations {
         'Idempotency-Key'?: string;
       };
       path: {
+        /** @example bor_00000000000000000000000000 */
         id: string;
       };
       cookie?: never;
@@ -5477,20 +5503,30 @@ export interface operations {
       content: {
         /**
          * @example {
-         *       "principal": 1000000,
+         *       "principal": 10000000,
          *       "currency": "IDR",
          *       "method": "declining_equal_installment",
-         *       "interest_rate": 1,
+         *       "interest_rate": 12,
          *       "rate_period": "year",
          *       "term": {
-         *         "count": 1,
-         *         "frequency": "daily"
+         *         "count": 6,
+         *         "frequency": "monthly"
          *       },
-         *       "day_count": "364",
+         *       "day_count": "30/360",
          *       "disbursement_date": "2026-01-15",
-         *       "first_repayment_date": "2026-01-15",
-         *       "fees": [],
-         *       "product": "product_value"
+         *       "first_repayment_date": "2026-02-15",
+         *       "fees": [
+         *         {
+         *           "type": "processing",
+         *           "amount": 150000
+         *         },
+         *         {
+         *           "type": "processing",
+         *           "percent": 2.75,
+         *           "tax_percent": 18,
+         *           "deduct_from_principal": true
+         *         }
+         *       ]
          *     }
          */
         'application/json': {
@@ -6152,6 +6188,7 @@ export interface operations {
   journeyGetOffers: {
     parameters: {
       query: {
+        /** @example referenceID_value */
         referenceID: string;
       };
       header?: never;
@@ -6627,6 +6664,7 @@ export interface operations {
   journeyGetAgreement: {
     parameters: {
       query: {
+        /** @example referenceID_value */
         referenceID: string;
       };
       header?: never;
@@ -6839,6 +6877,7 @@ export interface operations {
   journeyGetDisbursal: {
     parameters: {
       query: {
+        /** @example referenceID_value */
         referenceID: string;
       };
       header?: never;
@@ -7175,7 +7214,10 @@ export interface operations {
   journeySessionPage: {
     parameters: {
       query?: {
-        /** @description The notice an action left for the page */
+        /**
+         * @description The notice an action left for the page
+         * @example kyc_started
+         */
         n?:
           | 'kyc_started'
           | 'otp_sent'
@@ -7191,6 +7233,7 @@ export interface operations {
       };
       header?: never;
       path: {
+        /** @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
         sessionId: string;
       };
       cookie?: never;
@@ -7224,6 +7267,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
         sessionId: string;
       };
       cookie?: never;
@@ -7276,6 +7320,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
         sessionId: string;
       };
       cookie?: never;
@@ -7328,6 +7373,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
         sessionId: string;
       };
       cookie?: never;
@@ -7380,6 +7426,7 @@ export interface operations {
       query?: never;
       header?: never;
       path: {
+        /** @example AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA */
         sessionId: string;
       };
       cookie?: never;
@@ -7550,6 +7597,7 @@ export interface operations {
   journeyGetBanking: {
     parameters: {
       query: {
+        /** @example referenceID_value */
         referenceID: string;
       };
       header?: never;
@@ -7998,6 +8046,7 @@ export interface operations {
   journeyGetKyc: {
     parameters: {
       query: {
+        /** @example referenceID_value */
         referenceID: string;
       };
       header?: never;
@@ -8081,6 +8130,7 @@ export interface operations {
   journeyBankList: {
     parameters: {
       query?: {
+        /** @example cust-0001 */
         customerID?: string;
       };
       header?: never;

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderDocs } from '../../functions/api/docs-page.ts';
 import { openApiDocument } from '../../functions/api/openapi.ts';
 import { routeList } from '../../functions/api/routes.ts';
+import type { RouteRequest } from '../../functions/http/route.ts';
 
 describe('the OpenAPI document', () => {
   const doc = openApiDocument(routeList) as ReturnType<typeof openApiDocument> & {
@@ -60,6 +61,31 @@ describe('the OpenAPI document', () => {
         const content = Object.values(r.content ?? {});
         expect(content.length, `${op.operationId} ${status}`).toBeGreaterThan(0);
         for (const c of content) expect(c.schema, `${op.operationId} ${status}`).toBeDefined();
+      }
+    }
+  });
+
+  it("has request examples the route's own zod schemas accept (refinements and transforms included)", () => {
+    for (const route of routeList) {
+      const op = (doc.paths[route.path] as any)[route.method.toLowerCase()];
+      const request: RouteRequest = route.request;
+      if (request.body) {
+        const example = op.requestBody.content['application/json'].example;
+        expect(request.body.safeParse(example).error?.issues, `${route.id} body`).toBeUndefined();
+      }
+      for (const [part, where] of [
+        ['params', 'path'],
+        ['query', 'query'],
+        ['headers', 'header'],
+      ] as const) {
+        const schema = request[part];
+        if (!schema) continue;
+        const example = Object.fromEntries(
+          op.parameters
+            .filter((p: any) => p.in === where && p.example !== undefined)
+            .map((p: any) => [p.name, String(p.example)]),
+        );
+        expect(schema.safeParse(example).error?.issues, `${route.id} ${part}`).toBeUndefined();
       }
     }
   });
