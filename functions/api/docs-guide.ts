@@ -59,7 +59,7 @@ curl -s -X POST "$BASE/api/core/users" -H "authorization: Bearer $TOKEN" \\
 \`\`\`
 
 \`\`\`ts
-import { Lendstack } from 'lendstack/sdk';
+import { Lendstack } from './sdk/index.ts'; // sdk/ of the lendstack repository
 const lendstack = new Lendstack({ baseUrl, partner: { clientId, clientSecret } });
 // The SDK gets the token, refreshes it before it expires, and adds an Idempotency-Key.
 const { data } = await lendstack.partner.POST('/api/core/users', { body: borrower });
