@@ -65,6 +65,18 @@ export interface RouteDef<Req extends RouteRequest = RouteRequest> {
    * Anything not listed falls back to the generic FBX codes.
    */
   errorCodes?: Record<string, string>;
+  /**
+   * The media type of the route's answers when it is not JSON (the docs and session pages are
+   * text/html): OpenAPI describes its responses, errors included, with it.
+   */
+  contentType?: string;
+  /**
+   * Files the function reads at run time, by the name it asks for -> their path from the
+   * project root (`node_modules/…`). The CDK copies each next to the function's bundle and the
+   * local runtime reads it where it is (functions/http/assets.ts), so a route can serve a
+   * package's browser bundle without a CDN and without esbuild inlining it.
+   */
+  files?: Record<string, string>;
 }
 
 /**

@@ -98,6 +98,7 @@ function addRoute(
     resources: api.resources,
     environment: functionEnvironment(api, route.surface),
     description: `${route.method} ${route.path}`,
+    files: route.files,
   });
   const resourceId = resourceIds[route.path];
   if (!resourceId) throw new Error(`No API resource for ${route.path}`);

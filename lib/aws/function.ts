@@ -39,6 +39,8 @@ export interface LendstackFunctionProps {
   memorySize?: number;
   environment?: Record<string, string>;
   description?: string;
+  /** Files to copy next to the bundle: name -> path from the project root (RouteDef.files). */
+  files?: Record<string, string>;
 }
 
 /** ESM bundles still meet CommonJS dependencies that call require(): give them one. */
@@ -78,10 +80,21 @@ export class LendstackFunction extends NodejsFunction {
         forceDockerBundling: false,
         // The AWS SDK v3 ships in the Lambda runtime; everything else is bundled.
         externalModules: ['@aws-sdk/*'],
+        ...(props.files && Object.keys(props.files).length ? { commandHooks: copyFiles(props.files) } : {}),
       },
     });
     grant(this, props.access, props.resources);
   }
+}
+
+/** Bundling hooks that copy a route's declared files next to its bundle (functions/http/assets.ts reads them there). */
+function copyFiles(files: Record<string, string>) {
+  return {
+    beforeBundling: () => [],
+    beforeInstall: () => [],
+    afterBundling: (_input: string, output: string) =>
+      Object.entries(files).map(([name, from]) => `cp "${resolve(root, from)}" "${output}/${name}"`),
+  };
 }
 
 /** Grants exactly what `access` names: item-level DynamoDB actions (never Scan), object-level S3, one workflow. */

@@ -42,6 +42,7 @@ const EXEMPT: Record<string, string> = {
   health: 'public; names nothing',
   openapi: 'public; names nothing',
   docs: 'public; names nothing',
+  docsAsset: "public; names a file of the package's, nothing of a tenant's",
   issueToken: 'takes the credentials themselves; names no object',
   refreshToken: 'the refresh token is a credential of its own partner and mode, not the id of an object',
   createUser: 'creates; names no object (its natural keys, NIK and phone, are per tenant: checked below)',

@@ -265,6 +265,7 @@ export const LOAN_QUOTE = {
 
 /** A valid request per route, for the tenant that owns `fx`. */
 const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
+  docsAsset: () => ({ params: { file: 'scalar-api-reference.js' } }),
   refreshToken: (fx) => ({ body: { refresh_token: fx.refreshToken } }),
   createUser: () => ({ body: personalBorrower() }),
   getUser: (fx) => ({ params: { userId: fx.userId } }),

@@ -9,6 +9,8 @@ export interface ReceivedWebhook {
   authKeyOk: boolean;
   signatureOk: boolean;
   answered: number;
+  /** The bytes and signature header as received, for receivers that verify themselves (the SDK's constructEvent). */
+  raw: { body: string; signature: string };
 }
 
 export async function startReceiver() {
@@ -38,6 +40,7 @@ export async function startReceiver() {
           Math.floor(Date.now() / 1000),
         ),
       answered: status,
+      raw: { body, signature: String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? '') },
     });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ received: status === 200 }));

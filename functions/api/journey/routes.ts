@@ -236,6 +236,7 @@ export const routes = {
     description:
       "Server-rendered HTML for a phone (360 px and up), no framework and nothing loaded from elsewhere. Shows each step (details, identity, offer, agreement, money) with its state and, for the step the application's workflow waits on, the form that completes it there: a selfie (and optionally the Aadhaar offline e-KYC XML) that starts KYC, the CKYC OTP, the agreement to read (its key facts, schedule and a link to the PDF) and the e-sign consent. A REJECTED or EXPIRED application says so and why, in plain language. The Continue link goes back to redirectURL. While lendstack works on a step the page reloads itself. Headers: no-store, no referrer (the link is a secret), a nonce'd CSP, no framing. The actions post below this path and come back with `?n=<notice>`. An unknown or expired link is a 404 page.",
     tags: ['Journey: session'],
+    contentType: 'text/html',
     request: { params: journey.sessionParams, query: sessionPage.sessionPageQuery },
     responses: { 200: { description: 'HTML page' }, 404: { description: 'Expired or unknown link (HTML)' } },
     unmetered: true,
@@ -252,6 +253,7 @@ export const routes = {
     description:
       'Form fields: `selfie` (JPEG or PNG, 5 MB) and optionally `digilocker_aadhaar_xml` (offline e-KYC XML). Stored as POST /v2/document/upload stores SELFIE and AADHAAR_XML, then the KYC run starts as POST /v2/kyc/ckyc starts it (the same run answers both; GET /v2/kyc/details polls it with the referenceID POST /v2/kyc/ckyc returns). Authorised by the live session in the path; a same-origin POST only (Origin / Sec-Fetch-Site; 403 page otherwise); 20 actions per link and minute (429 page). Answers 303 back to the page with a notice; a file that is not what it must be, a step that is not open, and the like come back as a notice too.',
     tags: ['Journey: session'],
+    contentType: 'text/html',
     request: { params: journey.sessionParams },
     responses: {
       303: { description: 'Back to the page (Location), with a notice' },
@@ -273,6 +275,7 @@ export const routes = {
     description:
       'Handed to the KYC run as POST /v2/kyc/ckyc/otp hands it. Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.',
     tags: ['Journey: session'],
+    contentType: 'text/html',
     request: { params: journey.sessionParams },
     responses: {
       303: { description: 'Back to the page (Location), with a notice' },
@@ -294,6 +297,7 @@ export const routes = {
     description:
       "When the application waits for its agreement (KYC approved, offer accepted), the agreement is made and sent for signing exactly as POST /v2/loan/agreement does (the partner's uploaded LOAN_AGREEMENT, else the generated PDF; a later POST /v2/loan/agreement answers the same referenceID). Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.",
     tags: ['Journey: session'],
+    contentType: 'text/html',
     request: { params: journey.sessionParams },
     responses: {
       303: { description: 'Back to the page (Location), with a notice' },
@@ -315,6 +319,7 @@ export const routes = {
     description:
       "A customer the partner sent to the session page (POST /v2/user/session) signs there: the workflow's e-sign step waits for this consent instead of the sandbox signer, and the consent completes it as the e-sign provider's callback would (the application is SIGNED, GET /v2/loan/agreement reads SUCCESS, the `loan` SIGNED event goes out). Kept with the consent: the agreement PDF's SHA-256, the time, the IP address, the browser and the session's digest. A customerID ending in `_sign_reject` still declines at once (sandbox). Same-origin, per-link limit and answers as POST /v2/session/{sessionId}/kyc.",
     tags: ['Journey: session'],
+    contentType: 'text/html',
     request: { params: journey.sessionParams },
     responses: {
       303: { description: 'Back to the page (Location), with a notice' },

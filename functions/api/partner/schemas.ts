@@ -133,6 +133,7 @@ export const kycHeaders = z.object({
   'data-source': z
     .string()
     .describe('KYC provider: izidata | VERIHUBS | ASLIRI | VIDA (case-insensitive)')
+    .meta({ examples: ['VIDA'] })
     .transform((value, ctx) => {
       const found = KYC_SOURCES.find((s) => s.toLowerCase() === value.toLowerCase());
       if (!found) {
@@ -153,6 +154,7 @@ export const creditScoreHeaders = z.object({
   'credit-source': z
     .string()
     .describe('Credit bureaus to ask: afpi, clik, or both comma-separated (afpi,clik) in any order, case-insensitive')
+    .meta({ examples: ['afpi,clik'] })
     .transform((value, ctx) => {
       const parsed = parseCreditSources(value);
       if (!parsed.ok) {
@@ -247,7 +249,22 @@ export const singlePaymentLoanBody = z
     ...loanCommon,
     tenor_days: z.number().int().min(1).max(730).describe('Days from the schedule start to the one due date'),
   })
-  .strict();
+  .strict()
+  // The OpenAPI example (functions/api/openapi-examples.ts): terms the sandbox accepts within the OJK caps.
+  .meta({
+    examples: [
+      {
+        principal: 1000000,
+        currency: 'IDR',
+        tenor_days: 30,
+        interest_rate: 0.1,
+        rate_period: 'day',
+        fees: [{ type: 'processing', percent: 2, deduct_from_principal: true }],
+        reference_id: 'order-1001',
+        disbursement_account: { bank_code: 'BCA', account_number: '1234567890', account_name: 'Siti Rahayu' },
+      },
+    ],
+  });
 
 export const bnplLoanBody = z
   .object({
@@ -263,7 +280,23 @@ export const bnplLoanBody = z
     merchant_reference: z.string().min(1).max(100).optional(),
     order_reference: z.string().min(1).max(100).optional(),
   })
-  .strict();
+  .strict()
+  .meta({
+    examples: [
+      {
+        principal: 3000000,
+        currency: 'IDR',
+        installments: 4,
+        frequency: 'weekly',
+        interest_rate: 2,
+        rate_period: 'month',
+        method: 'flat',
+        reference_id: 'order-1002',
+        merchant_reference: 'merchant-42',
+        disbursement_account: { bank_code: 'BCA', account_number: '1234567890', account_name: 'Siti Rahayu' },
+      },
+    ],
+  });
 
 /** The borrower in POST /api/core/loans/{id}[/bnpl]: `{id}` is the userId (API Gateway needs one name per path level). */
 export const loanBorrowerParams = z.object({

@@ -127,7 +127,27 @@ export const loanQuoteBody = z
         'Cap configuration: id-p2p-consumptive (default for IDR), id-p2p-productive, unregulated (default otherwise)',
       ),
   })
-  .strict();
+  .strict()
+  // The OpenAPI example: the README's quote (functions/api/openapi-examples.ts uses it).
+  .meta({
+    examples: [
+      {
+        principal: 10000000,
+        currency: 'IDR',
+        method: 'declining_equal_installment',
+        interest_rate: 12,
+        rate_period: 'year',
+        term: { count: 6, frequency: 'monthly' },
+        day_count: '30/360',
+        disbursement_date: '2026-01-15',
+        first_repayment_date: '2026-02-15',
+        fees: [
+          { type: 'processing', amount: 150000 },
+          { type: 'processing', percent: 2.75, tax_percent: 18, deduct_from_principal: true },
+        ],
+      },
+    ],
+  });
 
 const amount = z.number().describe('Major units of the currency, exact to its precision');
 
