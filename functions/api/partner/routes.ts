@@ -360,6 +360,7 @@ export const routes = {
     surface: 'partner',
     auth: 'none',
     handler: 'api/partner/payment-page',
+    contentType: 'text/html',
     summary: 'The hosted payment page (HTML) a payment link opens',
     tags: ['Partner: repayment'],
     request: {
@@ -382,6 +383,7 @@ export const routes = {
     surface: 'partner',
     auth: 'none',
     handler: 'api/partner/payment-page-pay',
+    contentType: 'text/html',
     summary: "Sandbox: the payment page's Pay button (a url-encoded form with `amount`)",
     description:
       'Pays through the sandbox gateway, which calls the callback route back, signed, as for POST /v1/sandbox/payments; answers 303 back to the page. Same-origin form posts only; live links have no button (404).',
