@@ -231,7 +231,7 @@ export interface paths {
     };
     /**
      * A loan with its status, status history, schedule, amounts and agreement link
-     * @description Statuses as the guide's table: PENDING (created, no agreement yet), SIGNING (agreement sent to the borrower), ACTIVE (signed, awaiting disbursement: `disbursement` says whether a transfer is PROCESSING or FAILED and may be triggered again), DISBURSED, REJECTED (before disbursement: signing declined or not done within 7 days, POST …/reject, or no disbursement within 14 days of signing), REPAID (with repayments, a later release). `agreement_url` is a presigned link valid 15 minutes. The account number is masked to its last four digits. Another partner's or mode's loan is 404.
+     * @description Statuses as the guide's table: PENDING (created, no agreement yet), SIGNING (agreement sent to the borrower), ACTIVE (signed, awaiting disbursement: `disbursement` says whether a transfer is PROCESSING or FAILED and may be triggered again), DISBURSED, REJECTED (before disbursement: signing declined or not done within 7 days, POST …/reject, or no disbursement within 14 days of signing), REPAID (nothing owed: the last payment or an early settlement). From DISBURSED on, `repayment` is the loan's ledger. `agreement_url` is a presigned link valid 15 minutes. The account number is masked to its last four digits. Another partner's or mode's loan is 404.
      */
     get: operations['getLoan'];
     put?: never;
@@ -324,6 +324,123 @@ export interface paths {
      *     Sandbox magic values, last four digits of the NIK: 7001 thin file; 7002 delinquent, over 90 days past due (E); 7003 grade B; 7004 grade C; 7005 grade D; 7006 AFPI down (afpi FAILED, CLIK kept); 7007 CLIK down; 7008 both down (FAILED); anything else a good borrower (808, A).
      */
     post: operations['startCreditScore'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/loans/{id}/virtual-account': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A virtual account (bank transfer) for what the loan has due now
+     * @description Banks: BCA, BNI, BRI, MANDIRI, PERMATA, CIMB. The number follows SNAP BI (`partner_service_id`, the bank's prefix padded to 8 characters, + `customer_no`, whose last digit is a Luhn check digit); `va_number` is what the borrower types. Closed amount: `amount` is what is due now (overdue included, or the next installment). The loan keeps one number per bank for good; asking again answers the same live VA (its amount and expiry renewed when they moved). Valid 3 days. The payment arrives as a gateway callback and is applied to the ledger; the partner hears `payment_gateway` PAID and the loan's changes. A loan not yet DISBURSED, or REPAID, is 409. Live mode answers 503 (not_configured) until a gateway adapter that opens VAs at the bank is configured.
+     */
+    post: operations['createLoanVirtualAccount'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/loans/{id}/qris': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A dynamic QRIS for what the loan has due now, with a PNG of it
+     * @description EMVCo merchant-presented mode: tag 01 `12` (dynamic), 26 `ID.CO.QRIS.WWW` with the merchant PAN, 52 MCC 6012, 53 `360`, 54 the amount, 58 `ID`, 59/60 merchant name and city, 62.01 our reference (the bill number the acquirer echoes), 63 CRC-16/CCITT-FALSE. QRIS takes at most Rp10,000,000 per transaction (400 above). Valid 30 minutes; asking again while it is live answers it. `qr_image_url` is a presigned PNG link. Live mode answers 503 (not_configured) until an acquiring gateway adapter is configured.
+     */
+    post: operations['createLoanQris'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/loans/{id}/payment-link': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A hosted payment page the borrower opens in a browser
+     * @description The page (phone width) shows what is due now, the schedule, the loan's virtual accounts and live QRIS; in sandbox it has a Pay button that pays through the sandbox gateway. Valid 24 hours; asking again while it is live answers it.
+     */
+    post: operations['createLoanPaymentLink'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/payment-links/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The hosted payment page (HTML) a payment link opens */
+    get: operations['paymentLinkPage'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/payment-links/{token}/pay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sandbox: the payment page's Pay button (a url-encoded form with `amount`)
+     * @description Pays through the sandbox gateway, which calls the callback route back, signed, as for POST /v1/sandbox/payments; answers 303 back to the page. Same-origin form posts only; live links have no button (404).
+     */
+    post: operations['paymentLinkPay'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/core/payment-gateway/{provider}/status': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A payment gateway's notification (the guide's callback path): verified, then applied once
+     * @description Providers: `sandbox` (header `x-lendstack-gateway-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` with the account's secret from GET /v1/sandbox/payment-gateway, and `x-lendstack-gateway-account: <account_id>`), `xendit` (`x-callback-token`, env XENDIT_CALLBACK_TOKEN) and `midtrans` (`signature_key` in the body, env MIDTRANS_SERVER_KEY). The signature is checked before the body is read: 401 and nothing stored otherwise; a provider not configured is 501. A PAID payment is applied to the loan its VA, QRIS reference or link names, once per the provider's payment id (duplicates and retries answer `duplicate`); other statuses change nothing (`ignored`); a payment naming no channel is kept as a payment exception (GET /v1/payment-exceptions).
+     */
+    post: operations['paymentGatewayCallback'];
     delete?: never;
     options?: never;
     head?: never;
@@ -479,6 +596,191 @@ export interface paths {
      * @description Nothing is stored. Amounts are JSON numbers in major units at the currency precision (IDR 0 decimals, INR and USD 2); the last installment absorbs rounding and principal parts always sum to the principal. A regular period is charged interest_rate for its length under day_count (30/360 makes every month exactly 1/12 of a year); a broken first period (first_repayment_date) is charged for its actual length. A quote that breaks a cap of its product is refused with 422 naming the cap.
      */
     post: operations['createLoanQuote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Serviced loans (disbursed onward), newest first, with their ledgers
+     * @description Every surface's loan (journey application `app_…`, partner loan `loan_…`) once disbursed. Filters: `status` (DISBURSED, REPAID), `delinquency_bucket` (CURRENT, 1-30, 31-60, 61-90, 90+), `borrower_id`. `meta.total` is exact: counters kept in the same transactions as the loans (one filter or none), or a count over the matching loans (a borrower, or two filters).
+     */
+    get: operations['listLoans'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A serviced loan's ledger: installments due and paid per component, delinquency, credit */
+    get: operations['getServicedLoan'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Record a manual payment (cash, bank transfer) and apply it
+     * @description Allocated as every payment is (penalties, fees, interest, principal; oldest installment first); more than is owed is kept as the borrower's credit. Idempotent by `reference` (per tenant) and by Idempotency-Key: the same reference again answers 200 with the payment first recorded.
+     */
+    post: operations['createLoanPayment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Payments applied, newest first
+     * @description Filters: `loan_id`, `channel` (virtual_account, qris, payment_link, cash, bank_transfer), `status`.
+     */
+    get: operations['listPayments'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}/settlement-quote': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** What settles the loan early on a date: interest to that date only */
+    post: operations['createSettlementQuote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}/refunds': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Pay a borrower's credit (an overpayment) back */
+    post: operations['refundLoanCredit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/payment-exceptions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Payments a gateway reported that match no loan, kept for ops */
+    get: operations['listPaymentExceptions'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sandbox/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sandbox: pay a VA, QRIS or payment link as a borrower would
+     * @description The sandbox gateway answers at once and calls POST /api/core/payment-gateway/sandbox/status back asynchronously, signed, as Xendit or Midtrans would. Give `va_number`, `qr_string` or `url` for the channel. Magic amounts (the last three digits of the rupiah amount): `991` the callback arrives late (15 s), `992` the same callback three times at once, `993` out of order (PAID, then a stale PENDING). A number that matches no VA ends as a payment exception. Sandbox keys only (live keys: 404).
+     */
+    post: operations['createSandboxPayment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sandbox/payment-gateway': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Sandbox: this account's gateway secret and callback URL, to sign callbacks of your own */
+    get: operations['getSandboxGateway'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/sandbox/loans/{id}/advance-time': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Sandbox: move a loan's clock forward and service every day passed
+     * @description A test clock per loan, as Stripe's test clocks: due dates pass, installments turn OVERDUE, late fees accrue, buckets move and their webhooks go out, in seconds. `days` 0 services today again (which changes nothing). Sandbox keys only (live keys: 404).
+     */
+    post: operations['advanceLoanTime'];
     delete?: never;
     options?: never;
     head?: never;
@@ -2195,6 +2497,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -2270,6 +2608,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -2632,6 +3026,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -2707,6 +3137,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -2976,6 +3462,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -3051,6 +3573,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -3229,6 +3807,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -3304,6 +3918,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -3508,6 +4178,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -3583,6 +4289,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -3799,6 +4561,42 @@ export interface operations {
            *           "at": "at_value"
            *         }
            *       ],
+           *       "repayment": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ]
+           *       },
            *       "created_at": "2026-01-15T08:30:00.000Z"
            *     }
            */
@@ -3874,6 +4672,62 @@ export interface operations {
               at: string;
               reason?: string;
             }[];
+            /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+            repayment: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+            } | null;
             created_at: string;
           };
         };
@@ -4212,6 +5066,752 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createLoanVirtualAccount: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "bank_code": "BCA"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description The bank the VA is opened at
+           * @enum {string}
+           */
+          bank_code: 'BCA' | 'BNI' | 'BRI' | 'MANDIRI' | 'PERMATA' | 'CIMB';
+        };
+      };
+    };
+    responses: {
+      /** @description The live VA */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "va_number": "va_number_value",
+           *       "bank_code": "BCA",
+           *       "amount": 1000000,
+           *       "expires_at": "2026-01-15T08:30:00.000Z",
+           *       "partner_service_id": "partner_service_id_value",
+           *       "customer_no": "customer_no_value",
+           *       "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3"
+           *     }
+           */
+          'application/json': {
+            /** @description The digits the borrower pays to (bank prefix + customer number) */
+            va_number: string;
+            /** @enum {string} */
+            bank_code: 'BCA' | 'BNI' | 'BRI' | 'MANDIRI' | 'PERMATA' | 'CIMB';
+            /** @description What is due now (closed amount) */
+            amount: number;
+            expires_at: string;
+            /** @description SNAP BI partnerServiceId: the bank's prefix, 8 characters left-padded with spaces */
+            partner_service_id: string;
+            /** @description SNAP BI customerNo */
+            customer_no: string;
+            loanUniqueId: string;
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan for this partner and mode */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description The loan is not disbursed, or is REPAID */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 3,000 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createLoanQris: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The QRIS */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "qr_string": "qr_string_value",
+           *       "qr_image_url": "qr_image_url_value",
+           *       "amount": 1000000,
+           *       "expires_at": "2026-01-15T08:30:00.000Z",
+           *       "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3"
+           *     }
+           */
+          'application/json': {
+            /** @description Dynamic QRIS (EMVCo merchant-presented): tag 54 the amount, 62.01 our reference, 63 the CRC */
+            qr_string: string;
+            /** @description PNG of the QR, a presigned link valid until expires_at */
+            qr_image_url: string;
+            /** @description Major units (rupiah): exact at the currency precision */
+            amount: number;
+            expires_at: string;
+            loanUniqueId: string;
+          };
+        };
+      };
+      /** @description The amount is over the QRIS limit */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description The loan is not disbursed, or is REPAID */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 3,000 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createLoanPaymentLink: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The link */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "url": "url_value",
+           *       "amount": 1000000,
+           *       "expires_at": "2026-01-15T08:30:00.000Z",
+           *       "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3"
+           *     }
+           */
+          'application/json': {
+            /** @description The hosted payment page (works on a phone); what is due is shown when opened */
+            url: string;
+            /** @description Major units (rupiah): exact at the currency precision */
+            amount: number;
+            expires_at: string;
+            loanUniqueId: string;
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description The loan is not disbursed, or is REPAID */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 3,000 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  paymentLinkPage: {
+    parameters: {
+      query?: {
+        /** @example 0 */
+        paid?: string;
+      };
+      header?: never;
+      path: {
+        /** @example pl_AAAAAAAAAAAAAAAAAAAA */
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description HTML page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html>… */
+          'text/html': string;
+        };
+      };
+      /** @description Expired or unknown link (HTML) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html><p>…</p> */
+          'text/html': string;
+        };
+      };
+    };
+  };
+  paymentLinkPay: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example pl_AAAAAAAAAAAAAAAAAAAA */
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Back to the page */
+      303: {
+        headers: {
+          /** @description Where to go next */
+          Location?: string;
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Expired, unknown or live link (HTML) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html><p>…</p> */
+          'text/html': string;
+        };
+      };
+      /** @description Rate limit exceeded: 3,000 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html><p>…</p> */
+          'text/html': string;
+        };
+      };
+    };
+  };
+  paymentGatewayCallback: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example aa */
+        provider: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Received */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "received": true,
+           *       "outcome": "applied"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            received: true;
+            /** @enum {string} */
+            outcome: 'applied' | 'duplicate' | 'ignored' | 'exception';
+          };
+        };
+      };
+      /** @description Not signed by the gateway */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Unknown gateway */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
         };
       };
     };
@@ -5731,6 +7331,2034 @@ export interface operations {
       };
       /** @description The loan breaks a regulatory cap (named) */
       422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listLoans: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+        /** @example DISBURSED */
+        status?: 'DISBURSED' | 'REPAID';
+        /** @example CURRENT */
+        delinquency_bucket?: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+        /** @example bor_00000000000000000000000000 */
+        borrower_id?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of loans */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "status": "DISBURSED",
+           *           "outstanding": 1,
+           *           "amount_due": 1,
+           *           "days_past_due": 1,
+           *           "delinquency_bucket": "CURRENT",
+           *           "credit": 1,
+           *           "refunded": 1,
+           *           "paid_total": 1,
+           *           "late_fees_charged": 1,
+           *           "late_fee_cap_reached": true,
+           *           "serviced_through": "serviced_through_value",
+           *           "today": "today_value",
+           *           "settled_on": "settled_on_value",
+           *           "installments": [
+           *             {
+           *               "number": 1,
+           *               "due_date": "due_date_value",
+           *               "status": "DUE",
+           *               "due": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "paid": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "outstanding": 1,
+           *               "paid_on": "paid_on_value"
+           *             }
+           *           ],
+           *           "id": "id_value",
+           *           "borrower_id": "borrower_id_value",
+           *           "origin": "journey",
+           *           "type": "SINGLE_PAYMENT",
+           *           "reference": "reference_value",
+           *           "product": "product_value",
+           *           "currency": "currency_value",
+           *           "principal": 1000000,
+           *           "disbursement_date": "disbursement_date_value",
+           *           "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *           "clock_offset_days": 1
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+              id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner' | 'app';
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL' | 'INSTALLMENT';
+              reference: string | null;
+              product: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              principal: number;
+              disbursement_date: string;
+              disbursed_at: string;
+              /** @description Sandbox: days this loan's clock runs ahead */
+              clock_offset_days: number;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getServicedLoan: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The loan */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ],
+           *         "id": "id_value",
+           *         "borrower_id": "borrower_id_value",
+           *         "origin": "journey",
+           *         "type": "SINGLE_PAYMENT",
+           *         "reference": "reference_value",
+           *         "product": "product_value",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "disbursement_date": "disbursement_date_value",
+           *         "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *         "clock_offset_days": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+              id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner' | 'app';
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL' | 'INSTALLMENT';
+              reference: string | null;
+              product: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              principal: number;
+              disbursement_date: string;
+              disbursed_at: string;
+              /** @description Sandbox: days this loan's clock runs ahead */
+              clock_offset_days: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such serviced loan (not disbursed, or another tenant's) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createLoanPayment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "amount": 1000000,
+         *       "method": "cash",
+         *       "reference": "reference_value"
+         *     }
+         */
+        'application/json': {
+          /** @description Major units (rupiah) */
+          amount: number | string;
+          /** @enum {string} */
+          method: 'cash' | 'bank_transfer';
+          /** @description The receipt or transfer reference: a second payment with the same reference is the same payment */
+          reference: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Already recorded with this reference */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "id_value",
+           *         "loan_id": "loan_id_value",
+           *         "borrower_id": "borrower_id_value",
+           *         "status": "APPLIED",
+           *         "channel": "virtual_account",
+           *         "provider": "sandbox",
+           *         "provider_payment_id": "provider_payment_id_value",
+           *         "currency": "currency_value",
+           *         "amount": 1000000,
+           *         "to_credit": 1,
+           *         "applied_on": "applied_on_value",
+           *         "received_at": "2026-01-15T08:30:00.000Z",
+           *         "reference": "reference_value",
+           *         "allocations": [
+           *           {
+           *             "installment": 1,
+           *             "component": "component_value",
+           *             "amount": 1000000
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              loan_id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              status: 'APPLIED';
+              /** @enum {string} */
+              channel: 'virtual_account' | 'qris' | 'payment_link' | 'cash' | 'bank_transfer';
+              /** @enum {string} */
+              provider: 'sandbox' | 'xendit' | 'midtrans' | 'manual';
+              provider_payment_id: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              amount: number;
+              /** @description The part that went to the borrower's credit */
+              to_credit: number;
+              applied_on: string;
+              received_at: string;
+              reference: string | null;
+              allocations: {
+                installment: number;
+                component: string;
+                /** @description Major units (rupiah): exact at the currency precision */
+                amount: number;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Applied */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "id_value",
+           *         "loan_id": "loan_id_value",
+           *         "borrower_id": "borrower_id_value",
+           *         "status": "APPLIED",
+           *         "channel": "virtual_account",
+           *         "provider": "sandbox",
+           *         "provider_payment_id": "provider_payment_id_value",
+           *         "currency": "currency_value",
+           *         "amount": 1000000,
+           *         "to_credit": 1,
+           *         "applied_on": "applied_on_value",
+           *         "received_at": "2026-01-15T08:30:00.000Z",
+           *         "reference": "reference_value",
+           *         "allocations": [
+           *           {
+           *             "installment": 1,
+           *             "component": "component_value",
+           *             "amount": 1000000
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              loan_id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              status: 'APPLIED';
+              /** @enum {string} */
+              channel: 'virtual_account' | 'qris' | 'payment_link' | 'cash' | 'bank_transfer';
+              /** @enum {string} */
+              provider: 'sandbox' | 'xendit' | 'midtrans' | 'manual';
+              provider_payment_id: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              amount: number;
+              /** @description The part that went to the borrower's credit */
+              to_credit: number;
+              applied_on: string;
+              received_at: string;
+              reference: string | null;
+              allocations: {
+                installment: number;
+                component: string;
+                /** @description Major units (rupiah): exact at the currency precision */
+                amount: number;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such serviced loan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listPayments: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+        /** @example loan_00000000000000000000000000 */
+        loan_id?: string;
+        /** @example virtual_account */
+        channel?: 'virtual_account' | 'qris' | 'payment_link' | 'cash' | 'bank_transfer';
+        /** @example APPLIED */
+        status?: 'APPLIED';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of payments */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id_value",
+           *           "loan_id": "loan_id_value",
+           *           "borrower_id": "borrower_id_value",
+           *           "status": "APPLIED",
+           *           "channel": "virtual_account",
+           *           "provider": "sandbox",
+           *           "provider_payment_id": "provider_payment_id_value",
+           *           "currency": "currency_value",
+           *           "amount": 1000000,
+           *           "to_credit": 1,
+           *           "applied_on": "applied_on_value",
+           *           "received_at": "2026-01-15T08:30:00.000Z",
+           *           "reference": "reference_value",
+           *           "allocations": [
+           *             {
+           *               "installment": 1,
+           *               "component": "component_value",
+           *               "amount": 1000000
+           *             }
+           *           ]
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              loan_id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              status: 'APPLIED';
+              /** @enum {string} */
+              channel: 'virtual_account' | 'qris' | 'payment_link' | 'cash' | 'bank_transfer';
+              /** @enum {string} */
+              provider: 'sandbox' | 'xendit' | 'midtrans' | 'manual';
+              provider_payment_id: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              amount: number;
+              /** @description The part that went to the borrower's credit */
+              to_credit: number;
+              applied_on: string;
+              received_at: string;
+              reference: string | null;
+              allocations: {
+                installment: number;
+                component: string;
+                /** @description Major units (rupiah): exact at the currency precision */
+                amount: number;
+              }[];
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSettlementQuote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "date": "0000-00-00"
+         *     }
+         */
+        'application/json': {
+          /** @description The settlement date on the loan's clock (default: its today) */
+          date?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The quote */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "loan_id": "loan_id_value",
+           *         "date": "date_value",
+           *         "amount": 1000000,
+           *         "principal": 1000000,
+           *         "accrued_interest": 1,
+           *         "fees": 1,
+           *         "penalties": 1,
+           *         "waived_interest": 1,
+           *         "waived_fees": 1,
+           *         "credit": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              loan_id: string;
+              date: string;
+              /** @description What settles the loan on the date, after the credit held */
+              amount: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              principal: number;
+              /** @description Interest to the date only */
+              accrued_interest: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              fees: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              penalties: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              waived_interest: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              waived_fees: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              credit: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid date */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such serviced loan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  refundLoanCredit: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "amount": 1000000,
+         *       "reason": "reason_value"
+         *     }
+         */
+        'application/json': {
+          amount: number | string;
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Refunded: the loan after it */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ],
+           *         "id": "id_value",
+           *         "borrower_id": "borrower_id_value",
+           *         "origin": "journey",
+           *         "type": "SINGLE_PAYMENT",
+           *         "reference": "reference_value",
+           *         "product": "product_value",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "disbursement_date": "disbursement_date_value",
+           *         "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *         "clock_offset_days": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+              id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner' | 'app';
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL' | 'INSTALLMENT';
+              reference: string | null;
+              product: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              principal: number;
+              disbursement_date: string;
+              disbursed_at: string;
+              /** @description Sandbox: days this loan's clock runs ahead */
+              clock_offset_days: number;
+            };
+          };
+        };
+      };
+      /** @description More than the credit held */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such serviced loan */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listPaymentExceptions: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of exceptions */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id_value",
+           *           "reason": "reason_value",
+           *           "message": "Created",
+           *           "provider": "provider_value",
+           *           "provider_payment_id": "provider_payment_id_value",
+           *           "channel": "channel_value",
+           *           "amount": 1000000,
+           *           "currency": "currency_value",
+           *           "reference": "reference_value",
+           *           "received_at": "2026-01-15T08:30:00.000Z",
+           *           "status": "status_value"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              reason: string;
+              message: string;
+              provider: string;
+              provider_payment_id: string;
+              channel: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              amount: number;
+              currency: string;
+              reference: string | null;
+              received_at: string;
+              status: string;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createSandboxPayment: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "channel": "virtual_account",
+         *       "va_number": "va_number_value",
+         *       "qr_string": "qr_string_value",
+         *       "url": "url_value",
+         *       "amount": 1000000
+         *     }
+         */
+        'application/json': {
+          /** @enum {string} */
+          channel: 'virtual_account' | 'qris' | 'payment_link';
+          va_number?: string;
+          qr_string?: string;
+          url?: string;
+          /** @description Rupiah. Magic last three digits: 991 late callback, 992 duplicated, 993 out of order */
+          amount: number | string;
+        };
+      };
+    };
+    responses: {
+      /** @description Taken; callbacks follow */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "id_value",
+           *         "status": "PENDING",
+           *         "callbacks": 1,
+           *         "callback_url": "callback_url_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              /** @constant */
+              status: 'PENDING';
+              callbacks: number;
+              callback_url: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid channel reference or amount */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A live key */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getSandboxGateway: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The account */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "account_id": "account_id_value",
+           *         "secret": "secret_value",
+           *         "callback_url": "callback_url_value",
+           *         "signature_header": "signature_header_value",
+           *         "account_header": "account_header_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              account_id: string;
+              secret: string;
+              callback_url: string;
+              signature_header: string;
+              account_header: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description A live key */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  advanceLoanTime: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "days": 1
+         *     }
+         */
+        'application/json': {
+          /** @description Days to move the loan's clock forward (0 services today again) */
+          days: number;
+        };
+      };
+    };
+    responses: {
+      /** @description The loan after the days passed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "status": "DISBURSED",
+           *         "outstanding": 1,
+           *         "amount_due": 1,
+           *         "days_past_due": 1,
+           *         "delinquency_bucket": "CURRENT",
+           *         "credit": 1,
+           *         "refunded": 1,
+           *         "paid_total": 1,
+           *         "late_fees_charged": 1,
+           *         "late_fee_cap_reached": true,
+           *         "serviced_through": "serviced_through_value",
+           *         "today": "today_value",
+           *         "settled_on": "settled_on_value",
+           *         "installments": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "DUE",
+           *             "due": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "paid": {
+           *               "principal": 1000000,
+           *               "interest": 1,
+           *               "fee": 1,
+           *               "penalty": 1
+           *             },
+           *             "outstanding": 1,
+           *             "paid_on": "paid_on_value"
+           *           }
+           *         ],
+           *         "id": "id_value",
+           *         "borrower_id": "borrower_id_value",
+           *         "origin": "journey",
+           *         "type": "SINGLE_PAYMENT",
+           *         "reference": "reference_value",
+           *         "product": "product_value",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "disbursement_date": "disbursement_date_value",
+           *         "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *         "clock_offset_days": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              status: 'DISBURSED' | 'REPAID';
+              /** @description Everything charged and not yet paid */
+              outstanding: number;
+              /** @description Due today (overdue included), or the next installment when nothing is due yet */
+              amount_due: number;
+              days_past_due: number;
+              /** @enum {string} */
+              delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+              /** @description Overpayments kept for the borrower (refundable by ops) */
+              credit: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              refunded: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              paid_total: number;
+              /** @description Major units (rupiah): exact at the currency precision */
+              late_fees_charged: number;
+              /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+              late_fee_cap_reached: boolean;
+              /** @description The last day servicing ran for, on the loan's clock */
+              serviced_through: string;
+              /** @description The loan's today (the sandbox clock moves it) */
+              today: string;
+              settled_on: string | null;
+              installments: {
+                number: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                due: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                paid: {
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  principal: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  interest: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  fee: number;
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  penalty: number;
+                };
+                /** @description Major units (rupiah): exact at the currency precision */
+                outstanding: number;
+                paid_on: string | null;
+              }[];
+              id: string;
+              borrower_id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner' | 'app';
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL' | 'INSTALLMENT';
+              reference: string | null;
+              product: string;
+              currency: string;
+              /** @description Major units (rupiah): exact at the currency precision */
+              principal: number;
+              disbursement_date: string;
+              disbursed_at: string;
+              /** @description Sandbox: days this loan's clock runs ahead */
+              clock_offset_days: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such serviced loan, or a live key */
+      404: {
         headers: {
           [name: string]: unknown;
         };

@@ -14,7 +14,13 @@ export type PartnerPath =
   | '/api/core/loans/signing/initiate'
   | '/api/core/loans/{id}/disbursement'
   | '/api/core/loans/{id}/reject'
-  | '/api/core/users/{userId}/credit-score';
+  | '/api/core/users/{userId}/credit-score'
+  | '/api/core/loans/{id}/virtual-account'
+  | '/api/core/loans/{id}/qris'
+  | '/api/core/loans/{id}/payment-link'
+  | '/api/core/payment-links/{token}'
+  | '/api/core/payment-links/{token}/pay'
+  | '/api/core/payment-gateway/{provider}/status';
 export type JourneyPath =
   | '/v2/user/create'
   | '/v2/user/details/update'
@@ -42,7 +48,17 @@ export type PlatformPath =
   | '/v1/kyc-reviews/{referenceID}'
   | '/v1/borrowers/{id}/block'
   | '/v1/borrowers/{id}/unblock'
-  | '/v1/loan-quotes';
+  | '/v1/loan-quotes'
+  | '/v1/loans'
+  | '/v1/loans/{id}'
+  | '/v1/loans/{id}/payments'
+  | '/v1/payments'
+  | '/v1/loans/{id}/settlement-quote'
+  | '/v1/loans/{id}/refunds'
+  | '/v1/payment-exceptions'
+  | '/v1/sandbox/payments'
+  | '/v1/sandbox/payment-gateway'
+  | '/v1/sandbox/loans/{id}/advance-time';
 export type SystemPath = '/health' | '/openapi.json' | '/docs' | '/docs/assets/{file}';
 
 /** "METHOD /path" of every operation that honours Idempotency-Key. */
@@ -56,11 +72,18 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /api/core/loans/{id}/disbursement',
   'POST /api/core/loans/{id}/reject',
   'POST /api/core/users/{userId}/credit-score',
+  'POST /api/core/loans/{id}/virtual-account',
+  'POST /api/core/loans/{id}/qris',
+  'POST /api/core/loans/{id}/payment-link',
   'POST /v1/webhook-endpoints',
   'POST /v1/webhook-endpoints/{id}/deliveries/{eventId}/replay',
   'POST /v1/kyc-reviews/{referenceID}',
   'POST /v1/borrowers/{id}/block',
   'POST /v1/borrowers/{id}/unblock',
+  'POST /v1/loans/{id}/payments',
+  'POST /v1/loans/{id}/refunds',
+  'POST /v1/sandbox/payments',
+  'POST /v1/sandbox/loans/{id}/advance-time',
   'POST /v2/user/create',
   'POST /v2/user/details/update',
   'POST /v2/user/offers',
@@ -75,5 +98,11 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** GET paths that page with limit/offset and answer { data, meta: { total, limit, offset } }. */
-export const PAGINATED_PATHS = ['/v1/webhook-endpoints', '/v1/webhook-endpoints/{id}/deliveries'] as const;
+export const PAGINATED_PATHS = [
+  '/v1/webhook-endpoints',
+  '/v1/webhook-endpoints/{id}/deliveries',
+  '/v1/loans',
+  '/v1/payments',
+  '/v1/payment-exceptions',
+] as const;
 export type PaginatedPath = (typeof PAGINATED_PATHS)[number];
