@@ -6,6 +6,7 @@
  * tables are HTML blocks inside the Markdown, generated from the providers' own tables, so a
  * new magic value is documented where it is defined.
  */
+import { SANDBOX_GATEWAY_DEFAULT, SANDBOX_GATEWAY_MAGIC } from '#core/repayment/sandbox-gateway';
 import { escapeHtml } from '#http/html';
 import { SANDBOX_BUREAU_MAGIC } from '#providers/bureau';
 import { SANDBOX_CREDIT_DEFAULT, SANDBOX_CREDIT_MAGIC } from '#providers/credit-bureaus';
@@ -38,6 +39,8 @@ export function magicTablesHtml(): string {
       suffix(PARTNER_LOAN_MAGIC),
       'signed at once (SIGNING -> ACTIVE); disbursed within moments',
     ),
+    "<p>Sandbox payments (POST /v1/sandbox/payments, the payment page's Pay button) by the last three digits of the rupiah amount; a VA number that exists nowhere ends as a payment exception:</p>",
+    table(['amount ends in', 'the sandbox gateway'], suffix(SANDBOX_GATEWAY_MAGIC), SANDBOX_GATEWAY_DEFAULT),
     '<p>Journey API BRE by the four digits of the PAN (AAAAA<b>9999</b>A); a PIN code starting 99 is not serviceable, an age outside 21-60 is rejected before the bureau:</p>',
     table(['PAN digits', 'outcome'], Object.entries(SANDBOX_BUREAU_MAGIC), 'score 760: SUCCESS with offers'),
     '<p>Journey API KYC by the four digits of the PAN; an uploaded Aadhaar XML whose name or date of birth differs from the details is NAME_MISMATCH or PAN_DATA_MISMATCH:</p>',
