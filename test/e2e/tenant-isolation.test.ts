@@ -64,6 +64,9 @@ const EXEMPT: Record<string, string> = {
   listLoans: "lists the caller's own serviced loans (checked below, filtered by A's borrower too)",
   listPayments: "lists the caller's own payments (checked below, filtered by A's loans too)",
   listPaymentExceptions: "lists the caller's own payment exceptions (checked below)",
+  createClient:
+    'creates; names no object (its natural keys, NIK and phone, are per tenant: as createUser, checked below)',
+  listClients: "lists the caller's own clients (checked below, searched by A's phone and NIK too)",
 };
 
 /**
@@ -259,6 +262,18 @@ describe("natural keys and listings are per tenant: another tenant's never colli
       expect(created.status, created.text).toBe(201);
     }
     expect(changedKeys(before, await itemsOfA())).toEqual([]);
+  });
+
+  it("A's clients are not in another tenant's list, even searched by A's phone and NIK", async () => {
+    const own = await as(a, 'apiKeyBearer')('GET', `/v1/clients?nik=${fx.nik}`);
+    expect(own.text, 'A finds its own client by NIK').toContain(fx.userId);
+    for (const caller of callers) {
+      for (const query of ['limit=100', `phone=${encodeURIComponent(fx.phone)}`, `nik=${fx.nik}`]) {
+        const list = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/clients?${query}`);
+        expect(list.status, `${caller.name} ${query}: ${list.text}`).toBe(200);
+        expect(list.text).not.toContain(fx.userId);
+      }
+    }
   });
 
   it("A's webhook endpoints are not in another tenant's list", async () => {

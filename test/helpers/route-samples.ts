@@ -130,6 +130,14 @@ export const FORM_ID_FIELDS: Record<string, string[]> = {
   journeyTriggerBanking: ['customerID'],
 };
 
+/**
+ * Snake-case body fields that name an object (the platform API's style), per route: ID_FIELD
+ * leaves snake case out because most `_id` fields are the partner's own keys (`reference_id`).
+ */
+export const BODY_SNAKE_ID_FIELDS: Record<string, string[]> = {
+  createPaymentLink: ['loan_id'],
+};
+
 /** A field that names an object: `id`, `userId`, `customerID`, `referenceID`, … */
 const ID_FIELD = /^id$|Id$|ID$/;
 
@@ -143,7 +151,8 @@ export function idFields(route: RouteDef): { field: string; in: 'path' | 'query'
     .filter((f) => ID_FIELD.test(f))
     .map((field) => ({ field, in: 'body' as const }));
   const form = (FORM_ID_FIELDS[route.id] ?? []).map((field) => ({ field, in: 'form' as const }));
-  return [...path, ...query, ...body, ...form];
+  const snake = (BODY_SNAKE_ID_FIELDS[route.id] ?? []).map((field) => ({ field, in: 'body' as const }));
+  return [...path, ...query, ...body, ...form, ...snake];
 }
 
 /**
@@ -170,6 +179,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
   if (field === 'id' && route.id === 'refundLoanCredit') return fx.creditLoanId;
   if (field === 'id' && SERVICED_LOAN.has(route.id)) return fx.servicedLoanId;
   if (field === 'token') return fx.paymentLinkToken;
+  if (field === 'loan_id') return fx.servicedLoanId;
   if (field === 'id') {
     // A bare `{id}` names an object of the collection before it: `/v1/borrowers/{id}/block`.
     const collection = /\/([\w-]+)\/\{id\}/.exec(route.path)?.[1] ?? '';
@@ -191,6 +201,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
 const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   'webhook-endpoints': 'endpointId',
   borrowers: 'userId',
+  clients: 'userId',
   users: 'userId',
   loans: 'loanUniqueId',
 };
@@ -372,6 +383,17 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   listPaymentExceptions: () => ({ query: { limit: '10', offset: '0' } }),
   createSandboxPayment: (fx) => ({ body: { channel: 'virtual_account', va_number: fx.vaNumber, amount: 1000 } }),
   advanceLoanTime: (fx) => ({ params: { id: fx.servicedLoanId }, body: { days: 1 } }),
+  createClient: () => ({ body: personalBorrower() }),
+  listClients: () => ({ query: { limit: '10', offset: '0' } }),
+  getClient: (fx) => ({ params: { id: fx.userId } }),
+  updateClient: (fx) => ({ params: { id: fx.userId }, body: { email: 'changed@example.com' } }),
+  approveLoan: (fx) => ({ params: { id: fx.loanUniqueId } }),
+  rejectLoanBackOffice: (fx) => ({
+    params: { id: fx.loanUniqueId },
+    body: { reason: 'checked by the isolation suite' },
+  }),
+  disburseLoanBackOffice: (fx) => ({ params: { id: fx.loanUniqueId } }),
+  createPaymentLink: (fx) => ({ body: { loan_id: fx.servicedLoanId } }),
 };
 
 /**
