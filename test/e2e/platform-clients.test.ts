@@ -14,6 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { nik, personalBorrower, phone } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
+import { indianMobile, journeyDetails, panWith } from '../helpers/route-samples.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
@@ -187,6 +188,30 @@ describe('GET /v1/clients', () => {
     // A search combined with a filter that the client does not meet finds nothing.
     const filtered = await platform('GET', `/v1/clients?phone=${body.phone}&status=APPROVED`);
     expect(filtered.body.meta.total).toBe(0);
+  });
+
+  it("finds a journey customer by its PAN and Indian mobile through the dedupe index, the customer's name and KYC shown", async () => {
+    const journey = client(runtime.baseUrl, { 'x-api-key': runtime.credentials.apiKey });
+    const customerID = `clients-journey-${Date.now()}`;
+    const mobile = indianMobile();
+    const pan = panWith();
+    expect((await journey('POST', '/v2/user/create', { body: { customerID, mobile } })).status).toBe(200);
+    expect((await journey('POST', '/v2/user/details/update', { body: journeyDetails(customerID, pan) })).status).toBe(
+      200,
+    );
+    commands.length = 0;
+    recording = true;
+    const byPan = await platform('GET', `/v1/clients?pan=${pan}`);
+    const byMobile = await platform('GET', `/v1/clients?phone=${encodeURIComponent(`+91${mobile}`)}`);
+    recording = false;
+    expect(commands).not.toContain('ScanCommand');
+    expect(byPan.body.meta.total).toBe(1);
+    expect(byMobile.body.data.map((c: { id: string }) => c.id)).toEqual([byPan.body.data[0].id]);
+    expect(byPan.body.data[0]).toMatchObject({ name: 'Test User', kyc_status: 'NOT_STARTED' });
+    // Its identity belongs to the journey API.
+    const patch = await platform('PATCH', `/v1/clients/${byPan.body.data[0].id}`, { body: { name: 'Someone Else' } });
+    expect(patch.status).toBe(409);
+    expect(patch.body.error.code).toBe('client_field_locked');
   });
 
   it('pages a created range with exact totals, filtered by type, status and KYC status', async () => {

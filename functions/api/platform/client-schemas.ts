@@ -3,7 +3,7 @@
  * the partner API's borrower: the create body is the partner API's, as it is.
  */
 import * as z from 'zod';
-import { parseNik } from '#core/identity';
+import { normaliseMobile, parseNik } from '#core/identity';
 import { mobileNumber } from '../fields.ts';
 import * as partner from '../partner/schemas.ts';
 import { meta, pagination } from './schemas.ts';
@@ -35,7 +35,20 @@ export const listClientsQuery = pagination.extend({
   kyc_status: z.enum(KYC_STATUSES).optional().describe('NOT_STARTED until the first KYC run'),
   created_from: instant.optional().describe('Created at or after (inclusive)'),
   created_to: instant.optional().describe('Created at or before (inclusive; a date alone covers the whole day)'),
-  phone: mobileNumber('ID', 'Exact mobile number (08…, 628… or +628…); never logged').optional(),
+  phone: z
+    .string()
+    .describe(
+      'Exact mobile number: Indonesian (08…, 628…, +628…) or, for journey customers, Indian (+91…); never logged',
+    )
+    .transform((value, ctx) => {
+      const e164 = normaliseMobile(value, 'ID') ?? normaliseMobile(value, 'IN');
+      if (!e164) {
+        ctx.addIssue({ code: 'custom', message: 'is not a valid Indonesian or Indian mobile number' });
+        return z.NEVER;
+      }
+      return e164;
+    })
+    .optional(),
   nik: nik.optional().describe('Exact NIK; never logged'),
   pan: z
     .string()
