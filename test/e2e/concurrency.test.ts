@@ -781,6 +781,45 @@ const CASES: Record<string, Case> = {
       expect((await ledgerOf(t, String(p.sample.params?.id))).clock_offset_days).toBe(1);
     },
   },
+
+  // Platform API clients and back-office loan actions (issue 12).
+  createClient: { prepare: async () => ({ sample: { body: personalBorrower() } }) },
+  updateClient: {
+    prepare: async (t) => {
+      const userId = (await as(t, 'partnerJwt')('POST', '/api/core/users', personalBorrower())).json.userId as string;
+      return { sample: { params: { id: userId }, body: { email: 'changed@example.com' } }, names: { userId } };
+    },
+  },
+  approveLoan: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await loanOf(t, 'PENDING');
+      return { sample: { params: { id: loanUniqueId } }, names };
+    },
+    // As initiateLoanSigning: the answer is the loan as it stands, which the sandbox signer moves on.
+    withoutKey: 'one effect',
+  },
+  rejectLoanBackOffice: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await loanOf(t, 'PENDING');
+      return { sample: { params: { id: loanUniqueId }, body: { reason: 'the order was cancelled' } }, names };
+    },
+    withoutKey: 'one effect',
+  },
+  disburseLoanBackOffice: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await loanOf(t, 'ACTIVE');
+      return { sample: { params: { id: loanUniqueId } }, names };
+    },
+    withoutKey: 'one effect',
+  },
+  createPaymentLink: {
+    prepare: async (t) => {
+      const { loanUniqueId, names } = await servicedLoan(t);
+      return { sample: { body: { loan_id: loanUniqueId } }, names };
+    },
+    // The partner's issuePaymentLink: asking again while the link is live answers it.
+    withoutKey: 'same answer',
+  },
 };
 
 // ------------------------------------------------------------------------- effects and answers
