@@ -248,6 +248,8 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   deleteWebhookEndpoint: (fx) => ({ params: { id: fx.endpointId } }),
   listWebhookDeliveries: (fx) => ({ params: { id: fx.endpointId }, query: { limit: '10', offset: '0' } }),
   replayWebhookDelivery: (fx) => ({ params: { id: fx.endpointId, eventId: fx.eventId } }),
+  listEvents: (fx) => ({ query: { limit: '10', offset: '0', object_id: fx.userId } }),
+  getEvent: (fx) => ({ params: { id: fx.eventId } }),
   resolveKycReview: (fx) => ({
     params: { referenceID: fx.kycReviewReference },
     body: { decision: 'APPROVED', note: 'documents checked by hand' },
