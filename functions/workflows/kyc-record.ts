@@ -5,6 +5,7 @@
 import { borrowerStatusAfterKyc, decideKyc, type KycCheck, type KycResult } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { recordKycWhileBlocked } from '#store/borrower-blocks';
 import { transitionBorrower } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
@@ -54,5 +55,6 @@ export const handler = async (input: KycWorkflowInput): Promise<{ status: string
     throw error;
   }
   logger.info('KYC recorded', { borrowerId: input.borrowerId, kycId: input.kycId, status: kyc.status });
+  countMetric('KycOutcomes', kyc.status);
   return { status: kyc.status };
 };

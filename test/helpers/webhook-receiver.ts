@@ -9,6 +9,8 @@ export interface ReceivedWebhook {
   authKeyOk: boolean;
   signatureOk: boolean;
   answered: number;
+  /** The Lendstack-Correlation-Id header: the request id that caused the event. */
+  correlationId?: string;
 }
 
 export async function startReceiver() {
@@ -38,6 +40,7 @@ export async function startReceiver() {
           Math.floor(Date.now() / 1000),
         ),
       answered: status,
+      correlationId: req.headers['lendstack-correlation-id'] as string | undefined,
     });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ received: status === 200 }));
