@@ -3,8 +3,8 @@
  * Metrics): no PutMetricData call, no latency, nothing to grant. The CDK's alarms and dashboard
  * (lib/aws/monitoring.ts) read the very names and dimensions declared here.
  *
- * Each count is published at once as its own EMF line (a "single metric"), so a handler does
- * not need a flush middleware and a count survives the invocation failing afterwards.
+ * Each count is published at once as EMF lines of its own (Powertools' "single metric"), so a
+ * handler needs no flush middleware and a count survives the invocation failing afterwards.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { correlationId } from '#core/correlation';
@@ -50,12 +50,17 @@ const metrics = new Metrics({ serviceName: METRICS_SERVICE });
  */
 export function countMetric(name: MetricName, value: string, count = 1): void {
   try {
-    const single = metrics.singleMetric();
-    single.addDimension(METRICS[name], value);
     const correlation = correlationId();
-    // Metadata is not a dimension: it lands in the EMF log line, where the correlation id is greppable.
-    if (correlation) single.addMetadata('correlationId', correlation);
-    single.addMetric(name, MetricUnit.Count, count);
+    // Two series: split by the dimension (the dashboard), and the total over every value (what an
+    // alarm on "any payment exception" needs: CloudWatch alarms cannot sum a SEARCH).
+    for (const split of [true, false]) {
+      const single = metrics.singleMetric();
+      if (split) single.addDimension(METRICS[name], value);
+      // Metadata is not a dimension: it lands in the EMF log line, where the correlation id is greppable.
+      if (correlation) single.addMetadata('correlationId', correlation);
+      if (!split) single.addMetadata(METRICS[name], value);
+      single.addMetric(name, MetricUnit.Count, count);
+    }
   } catch (error) {
     logger.warn('metric not published', { metric: name, error });
   }

@@ -28,9 +28,11 @@ function emitted(fn: () => void): Record<string, unknown>[] {
 }
 
 describe('countMetric', () => {
-  it('publishes one EMF count at once, in the stage namespace, split by service and its dimension', () => {
-    const [line, ...more] = emitted(() => countMetric('WebhookDeliveries', 'DEAD'));
+  it('publishes the count at once in the stage namespace, split by its dimension and as a total', () => {
+    const [line, total, ...more] = emitted(() => countMetric('WebhookDeliveries', 'DEAD'));
     expect(more).toEqual([]);
+    expect(total?._aws).toMatchObject({ CloudWatchMetrics: [{ Dimensions: [['service']] }] });
+    expect(total).toMatchObject({ service: 'lendstack', WebhookDeliveries: 1 });
     expect(line).toMatchObject({
       _aws: {
         CloudWatchMetrics: [
