@@ -177,6 +177,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
 /** The fixture a bare `{id}` names, by the collection its path puts it in. */
 const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   'webhook-endpoints': 'endpointId',
+  events: 'eventId',
   borrowers: 'userId',
   users: 'userId',
   loans: 'loanUniqueId',
