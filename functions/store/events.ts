@@ -34,10 +34,13 @@ export const EVENT_RETENTION_SECONDS = 30 * 24 * 3600;
  */
 export const EVENT_OBJECT_FIELDS = [
   'paymentId',
+  'payment_id',
+  'loanUniqueId',
   'loanId',
-  'loan_unique_id',
+  'loan_id',
   'applicationId',
   'referenceID',
+  'reference_id',
   'userId',
   'customerID',
 ] as const;

@@ -18,7 +18,8 @@ export const listEventsQuery = pagination.extend({
     .describe('Only events of this type: user_created, user_verify, user_credit_score, loan, bnpl, …'),
   object_id: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,128}$/, 'is not an id')
+    // Partners choose customerIDs and loan references: any printable id, no spaces.
+    .regex(/^[\x21-\x7e]{1,128}$/, 'is not an id')
     .optional()
     .describe('Only events whose data names this object: a userId, loan id, applicationId, referenceID or customerID'),
   'created[gte]': instant.optional().describe('Created at or after this instant (ISO 8601 or Unix seconds)'),
