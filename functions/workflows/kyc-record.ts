@@ -9,9 +9,10 @@ import { countMetric } from '#http/metrics';
 import { recordKycWhileBlocked } from '#store/borrower-blocks';
 import { transitionBorrower } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
+import { correlated } from './correlated.ts';
 import type { KycWorkflowInput } from './kyc-types.ts';
 
-export const handler = async (input: KycWorkflowInput): Promise<{ status: string }> => {
+export const handler = correlated(async (input: KycWorkflowInput): Promise<{ status: string }> => {
   const tenant = { partnerId: input.partnerId, mode: input.mode };
   const checks = (['ocr', 'liveness', 'face_match'] as const)
     .map((name) => input.checks?.[name])
@@ -57,4 +58,4 @@ export const handler = async (input: KycWorkflowInput): Promise<{ status: string
   logger.info('KYC recorded', { borrowerId: input.borrowerId, kycId: input.kycId, status: kyc.status });
   countMetric('KycOutcomes', kyc.status);
   return { status: kyc.status };
-};
+});

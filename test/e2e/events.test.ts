@@ -90,10 +90,32 @@ describe('GET /v1/events', () => {
     const rest = await platform('GET', `/v1/events?type=user_created&limit=2&offset=2&created[gte]=${before}`);
     expect(rest.body.data.map((e: { data: { userId: string } }) => e.data.userId)).toEqual([ids[0]]);
 
-    const none = await platform('GET', '/v1/events?type=user_verify&created[gte]=' + before);
+    const none = await platform('GET', `/v1/events?type=user_verify&created[gte]=${before}`);
     expect(none.body).toEqual({ data: [], meta: { total: 0, limit: 20, offset: 0 } });
     const future = Math.floor(Date.now() / 1000) + 3600;
     expect((await platform('GET', `/v1/events?created[gte]=${future}`)).body.meta.total).toBe(0);
+  });
+
+  it('gives the KYC result, written by the workflow, the id of the request that started the run', async () => {
+    const userId: string = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
+    for (const type of ['KTP', 'SELFIE']) {
+      const doc = await partner('POST', '/api/documents', {
+        body: { userId, document_type: type, content_type: 'image/jpeg' },
+      });
+      const put = await fetch(doc.body.upload_url, {
+        method: 'PUT',
+        headers: { 'content-type': 'image/jpeg' },
+        body: new Uint8Array([0xff, 0xd8, 0xff, 1, 2, 3]),
+      });
+      expect(put.status).toBe(200);
+    }
+    const kyc = await partner('POST', `/api/core/users/${userId}/kyc`, { headers: { 'data-source': 'VIDA' } });
+    expect(kyc.status).toBe(202);
+    const verified = await eventually(async () => {
+      const page = await platform('GET', `/v1/events?type=user_verify&object_id=${userId}`);
+      return page.body.meta.total > 0 && page.body.data[0];
+    });
+    expect(verified).toMatchObject({ object_id: userId, correlation_id: kyc.headers.get('x-request-id') });
   });
 
   it('answers 400 naming a bad filter, and 404 for an unknown event id', async () => {
