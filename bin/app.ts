@@ -30,6 +30,8 @@ new LendstackStack(app, `lendstack-${stage}`, {
   rateLimits: stageRateLimits(app.node.tryGetContext('rateLimits')),
   throttle: jsonContext('apiThrottle'),
   perIpRequestsPer5Minutes: jsonContext('wafPerIpRequestsPer5Minutes'),
+  // Alarm subscribers: -c alarmEmails='["ops@example.com"]'.
+  alarmEmails: jsonContext('alarmEmails'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `lendstack (${stage}): lending infrastructure`,
 });

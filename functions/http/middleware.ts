@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { enterCorrelation } from '#core/correlation';
 import {
   type FieldIssue,
   IdempotencyInProgressError,
@@ -91,7 +92,9 @@ function observe(route: RouteDef): MiddlewareObj {
       request.internal.requestId = requestId;
       // Keys from the previous invocation of this instance must not leak into this one.
       logger.resetKeys();
-      logger.appendKeys({ requestId, route: route.id });
+      logger.appendKeys({ requestId, correlationId: requestId, route: route.id });
+      // The request id is the correlation id of everything this request starts (#core/correlation).
+      enterCorrelation(requestId);
       addHeaders(request, { 'x-request-id': requestId });
     },
     after: (req) => log(req as HttpRequest),

@@ -119,6 +119,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       S3_FORCE_PATH_STYLE: 'true',
       ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // EMF metric lines mean nothing without CloudWatch; POWERTOOLS_METRICS_DISABLED=false shows them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     for (const name of Object.keys(workflows) as WorkflowName[]) {
       process.env[workflowArnVariable(name)] = stepFunctions.arns[name];

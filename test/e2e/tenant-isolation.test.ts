@@ -48,6 +48,7 @@ const EXEMPT: Record<string, string> = {
   createUser: 'creates; names no object (its natural keys, NIK and phone, are per tenant: checked below)',
   createWebhookEndpoint: 'creates; names no object',
   listWebhookEndpoints: "lists the caller's own endpoints (another tenant's never appear: checked below)",
+  listEvents: "lists the caller's own events (another tenant's never appear, even filtered by A's ids: checked below)",
   createLoanQuote: 'stores nothing and names nothing',
   journeyCreateUser:
     "customerID is the partner's own key for a new customer: under another tenant it is another customer (checked below)",
@@ -259,6 +260,22 @@ describe("natural keys and listings are per tenant: another tenant's never colli
       expect(created.status, created.text).toBe(201);
     }
     expect(changedKeys(before, await itemsOfA())).toEqual([]);
+  });
+
+  it("A's events are not in another tenant's list, even asked for by A's own object id", async () => {
+    const own = await as(a, 'apiKeyBearer')('GET', `/v1/events?object_id=${fx.userId}`);
+    expect(own.status).toBe(200);
+    expect(own.json.meta.total, own.text).toBeGreaterThan(0);
+    for (const caller of callers) {
+      for (const query of [`?object_id=${fx.userId}`, '?limit=100']) {
+        const list = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/events${query}`);
+        expect(list.status).toBe(200);
+        expect(list.text).not.toContain(fx.userId);
+        expect(list.text).not.toContain(fx.eventId);
+      }
+      const filtered = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/events?object_id=${fx.userId}`);
+      expect(filtered.json.meta.total).toBe(0);
+    }
   });
 
   it("A's webhook endpoints are not in another tenant's list", async () => {

@@ -190,6 +190,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
 /** The fixture a bare `{id}` names, by the collection its path puts it in. */
 const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   'webhook-endpoints': 'endpointId',
+  events: 'eventId',
   borrowers: 'userId',
   users: 'userId',
   loans: 'loanUniqueId',
@@ -277,6 +278,8 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   deleteWebhookEndpoint: (fx) => ({ params: { id: fx.endpointId } }),
   listWebhookDeliveries: (fx) => ({ params: { id: fx.endpointId }, query: { limit: '10', offset: '0' } }),
   replayWebhookDelivery: (fx) => ({ params: { id: fx.endpointId, eventId: fx.eventId } }),
+  listEvents: (fx) => ({ query: { limit: '10', offset: '0', object_id: fx.userId } }),
+  getEvent: (fx) => ({ params: { id: fx.eventId } }),
   resolveKycReview: (fx) => ({
     params: { referenceID: fx.kycReviewReference },
     body: { decision: 'APPROVED', note: 'documents checked by hand' },

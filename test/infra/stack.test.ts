@@ -249,6 +249,137 @@ describe('the lendstack stack', () => {
   });
 });
 
+describe('operating a stage', () => {
+  let template: Template;
+  let all: ReturnType<typeof templates>;
+  const alarms = () => template.findResources('AWS::CloudWatch::Alarm');
+  /** The one alarm whose name ends in `suffix`. */
+  const alarmNamed = (suffix: string) => {
+    const found = Object.values(alarms()).filter((a) => String(a.Properties.AlarmName).endsWith(`-${suffix}`));
+    expect(found, suffix).toHaveLength(1);
+    return found[0]?.Properties;
+  };
+
+  beforeAll(() => {
+    const { app, stack } = synth(routeList, { 'aws:cdk:bundling-stacks': [] });
+    template = Template.fromStack(stack);
+    all = templates(app);
+  });
+
+  it('sends every alarm, and its return to OK, to one KMS-encrypted, TLS-only SNS topic', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const list = Object.values(alarms());
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    for (const a of list) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms on any message in the dead-letter queue', () => {
+    expect(alarmNamed('EventsNotEmpty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms on failed and timed-out executions of every state machine', () => {
+    for (const name of Object.keys(workflows)) {
+      const Name = name.charAt(0).toUpperCase() + name.slice(1);
+      for (const [suffix, metric] of [
+        ['ExecutionsFailed', 'ExecutionsFailed'],
+        ['ExecutionsTimedOut', 'ExecutionsTimedOut'],
+      ]) {
+        const alarm = alarmNamed(`${Name}${suffix}`);
+        expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: metric, Statistic: 'Sum', Threshold: 1 });
+        expect(alarm?.Dimensions).toEqual([expect.objectContaining({ Name: 'StateMachineArn' })]);
+      }
+    }
+  });
+
+  it("alarms on the API stage's 5xx rate and p99 latency", () => {
+    const stageId = Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0];
+    const dims = expect.arrayContaining([
+      { Name: 'ApiName', Value: 'lendstack-test' },
+      { Name: 'Stage', Value: { Ref: stageId } },
+    ]);
+    expect(alarmNamed('Api5xxRate')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Statistic: 'Average',
+      Threshold: 0.05,
+      Dimensions: dims,
+    });
+    expect(alarmNamed('ApiP99Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 3000,
+      EvaluationPeriods: 3,
+      Dimensions: dims,
+    });
+  });
+
+  it('alarms on read and write throttles of the table and of every index', () => {
+    const metrics = alarmNamed('TableThrottles')?.Metrics as { Expression?: string; MetricStat?: any }[];
+    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(stats.map((m) => m.MetricName).sort()).toEqual([
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    expect(stats.every((m) => m.Namespace === 'AWS/DynamoDB')).toBe(true);
+    expect(stats.some((m) => m.Dimensions.some((d: { Name: string }) => d.Name === 'GlobalSecondaryIndexName'))).toBe(
+      true,
+    );
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('r0 + w0 + r1 + w1');
+  });
+
+  it('alarms on DEAD webhook deliveries and on payment exceptions, from the EMF metrics the code emits', () => {
+    expect(alarmNamed('WebhookDeliveriesDead')).toMatchObject({
+      Namespace: 'Lendstack/test',
+      MetricName: 'WebhookDeliveries',
+      Statistic: 'Sum',
+      Threshold: 1,
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'lendstack' },
+        { Name: 'result', Value: 'DEAD' },
+      ]),
+    });
+    expect(alarmNamed('PaymentExceptions')).toMatchObject({
+      Namespace: 'Lendstack/test',
+      MetricName: 'PaymentExceptions',
+      Dimensions: [{ Name: 'service', Value: 'lendstack' }],
+      Threshold: 1,
+    });
+  });
+
+  it('gives every function, nested stacks included, the stage metrics namespace, and has one dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const functions = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::Lambda::Function'),
+    );
+    const ours = functions.filter((f) => f.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'lendstack');
+    expect(ours.length).toBeGreaterThan(20);
+    for (const f of ours)
+      expect(f.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Lendstack/test');
+  });
+});
+
 describe('the resource budget', () => {
   it('stays under 500 resources per stack with 80 routes', () => {
     const base = routeList.find((r) => r.id === 'getUser') as RouteDef;
