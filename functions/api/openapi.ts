@@ -7,6 +7,9 @@ const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[] | undefined>
   partnerJwt: [{ partnerJwt: [] }],
   apiKeyBearer: [{ apiKeyBearer: [] }],
   apiKeyHeader: [{ apiKeyHeader: [] }],
+  appOnboarding: [{ appOnboarding: [] }],
+  appLogin: [{ appLogin: [] }],
+  appJwt: [{ appJwt: [] }],
   basic: [{ clientCredentials: [] }],
   none: [],
 };
@@ -130,6 +133,27 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
         },
         apiKeyBearer: { type: 'http', scheme: 'bearer', description: 'Authorization: Bearer <apiKey>' },
         apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        appOnboarding: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Borrower app: the onboarding-only access_token of POST /api/v1/onboarding/verify-otp, with the X-Device-ID it was issued to',
+        },
+        appLogin: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Borrower app: the access_token of POST /api/v1/auth/login/verify-otp (good for verify-pin only), with its X-Device-ID',
+        },
+        appJwt: {
+          type: 'http',
+          scheme: 'bearer',
+          bearerFormat: 'JWT',
+          description:
+            'Borrower app: a session access_token (verify-pin, biometric login or refresh; 1 hour), with the X-Device-ID it is bound to',
+        },
       },
     },
     paths,

@@ -21,6 +21,11 @@ export type IdPrefix =
   | 'bnk' // bank statement analysis
   | 'kyr' // journey KYC run (CKYC/OKYC)
   | 'csr' // credit score run (partner API)
+  | 'msg' // sandbox message (borrower app OTP delivery)
+  | 'otp' // borrower app OTP (otp_log_id)
+  | 'ch' // borrower app biometric challenge
+  | 'bio' // borrower app biometric registration
+  | 'lim' // borrower app credit limit application
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

@@ -22,6 +22,8 @@ export interface LendstackStackProps extends StackProps {
   throttle?: { rateLimit: number; burstLimit: number };
   /** WAF's per-IP rule (default 30,000 requests per 5 minutes). */
   perIpRequestsPer5Minutes?: number;
+  /** The borrower app's tenant: which partner's borrowers, in which mode, the app's users are. */
+  appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
 }
 
 export class LendstackStack extends Stack {
@@ -43,6 +45,7 @@ export class LendstackStack extends Stack {
       rateLimits: stageRateLimits(props.rateLimits),
       throttle: props.throttle,
       perIpRequestsPer5Minutes: props.perIpRequestsPer5Minutes,
+      appTenant: props.appTenant,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.urlForPath('/') });

@@ -107,6 +107,8 @@ export interface Tenant {
   apiKey: string;
   /** Partner API access token (from the Basic token exchange). */
   accessToken: string;
+  /** A borrower-app user of this tenant, signed in (only for the app tenant). */
+  app?: { accessToken: string; deviceId: string };
 }
 
 /** One request as the harness sends it: raw bytes, nothing normalised on the way. */
@@ -154,6 +156,13 @@ export function authHeaders(tenant: Tenant, scheme: AuthScheme): Record<string, 
       return { authorization: `Basic ${Buffer.from(`${tenant.clientId}:${tenant.clientSecret}`).toString('base64')}` };
     case 'none':
       return {};
+    case 'appOnboarding':
+    case 'appLogin':
+    case 'appJwt':
+      // A borrower-app user's token, bound to its device (#helpers/app-user).
+      return tenant.app
+        ? { authorization: `Bearer ${tenant.app.accessToken}`, 'x-device-id': tenant.app.deviceId }
+        : {};
   }
 }
 
