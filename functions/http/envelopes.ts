@@ -170,7 +170,10 @@ function appErrorBody(error: LendstackError, lang: AppLang) {
         ? 'NOT_FOUND'
         : 'METHOD_NOT_ALLOWED'
       : generic.code;
-  const details = error.details.map((d) => ({
+  // One problem per field, the first found (the spec's samples name each field once).
+  const seen = new Set<string>();
+  const first = error.details.filter((d) => !seen.has(d.field) && seen.add(d.field));
+  const details = first.map((d) => ({
     field: d.field,
     value: d.value ?? null,
     message:

@@ -87,7 +87,7 @@ export const personalInfoBody = z
     nik: z
       .string({ error: m('NIK harus terdiri dari 16 digit angka.', 'The NIK must be 16 digits.') })
       .regex(/^\d{16}$/, { error: m('NIK harus terdiri dari 16 digit angka.', 'The NIK must be 16 digits.') })
-      .refine((v) => parseNik(v).ok, { error: m('NIK tidak valid.', 'The NIK is not valid.') }),
+      .refine((v) => !/^\d{16}$/.test(v) || parseNik(v).ok, { error: m('NIK tidak valid.', 'The NIK is not valid.') }),
     full_name: text('Nama lengkap', 'Full name', 2, 100),
     birth_place: text('Tempat lahir', 'Birth place', 2, 100),
     birth_date: isoDate('Tanggal lahir', 'Birth date'),
@@ -116,7 +116,7 @@ export const personalInfoBody = z
     security_pin: z
       .string({ error: PIN_FORMAT })
       .regex(/^\d{6}$/, { error: PIN_FORMAT })
-      .refine((v) => weakPinReason(v) === null, { error: PIN_WEAK })
+      .refine((v) => !/^\d{6}$/.test(v) || weakPinReason(v) === null, { error: PIN_WEAK })
       .describe('6 digits, not one digit repeated nor a straight run; stored with scrypt only, never logged'),
     emergency_contacts: z
       .array(
