@@ -50,6 +50,8 @@ const EXEMPT: Record<string, string> = {
   journeyCreateUser:
     "customerID is the partner's own key for a new customer: under another tenant it is another customer (checked below)",
   journeyBankList: 'customerID is optional and never looked up: the list is the same for everyone',
+  listSandboxMessages:
+    "reads the caller's own tenant's outbox by phone (a phone is not an object id; another tenant's outbox is under its own key: checked in app-api.test.ts)",
 };
 
 /**
@@ -61,6 +63,9 @@ const isSessionLink = (route: RouteDef) =>
 
 function exemption(route: RouteDef): string | undefined {
   if (EXEMPT[route.id]) return EXEMPT[route.id];
+  if (route.surface === 'app') {
+    return "the borrower app's tenant is the stage's configuration, not the caller's credential: there is no other partner or mode to call it as. Its routes act on the signed-in user's own records (the user comes from the token, never from the request); one user reaching another's biometric_id or refresh token is checked in app-api.test.ts";
+  }
   if (isSessionLink(route))
     return 'the session id in the URL is the credential (auth none): no other tenant to call it as';
   return undefined;

@@ -107,8 +107,8 @@ export interface Tenant {
   apiKey: string;
   /** Partner API access token (from the Basic token exchange). */
   accessToken: string;
-  /** A borrower-app user of this tenant, signed in (only for the app tenant). */
-  app?: { accessToken: string; deviceId: string };
+  /** Borrower-app users of this tenant (the app tenant only): a token per app scheme, each with its device. */
+  app?: Partial<Record<'appOnboarding' | 'appLogin' | 'appJwt', { accessToken: string; deviceId: string }>>;
 }
 
 /** One request as the harness sends it: raw bytes, nothing normalised on the way. */
@@ -158,11 +158,11 @@ export function authHeaders(tenant: Tenant, scheme: AuthScheme): Record<string, 
       return {};
     case 'appOnboarding':
     case 'appLogin':
-    case 'appJwt':
+    case 'appJwt': {
       // A borrower-app user's token, bound to its device (#helpers/app-user).
-      return tenant.app
-        ? { authorization: `Bearer ${tenant.app.accessToken}`, 'x-device-id': tenant.app.deviceId }
-        : {};
+      const user = tenant.app?.[scheme];
+      return user ? { authorization: `Bearer ${user.accessToken}`, 'x-device-id': user.deviceId } : {};
+    }
   }
 }
 
