@@ -802,4 +802,68 @@ describe('the sandbox outbox', () => {
   });
 });
 
+describe('one user never reaches another', () => {
+  it("answers 404 for another user's biometric_id, and leaves it working", async () => {
+    const owner = await app.signedIn();
+    const other = await app.signedIn();
+    const { publicKey, privateKey } = keyPair();
+    const ch = (await http('GET', '/api/v1/biometric/challenge', { headers: app.as(owner.deviceId) })).body.data
+      .challenge_id;
+    const reg = await http('POST', '/api/v1/biometric/register', {
+      body: { challenge_id: ch, public_key: spki(publicKey), biometric_type: 'FACE_ID' },
+      headers: app.as(owner.deviceId, owner.accessToken),
+    });
+    const stolen = await http('DELETE', `/api/v1/biometric/${reg.body.data.biometric_id}`, {
+      headers: app.as(other.deviceId, other.accessToken),
+    });
+    expectAppError(stolen, 404, 'BIOMETRIC_NOT_FOUND');
+    const ch2 = (await http('GET', '/api/v1/biometric/challenge', { headers: app.as(owner.deviceId) })).body.data
+      .challenge_id;
+    const login = await http('POST', '/api/v1/auth/login/biometric', {
+      body: { challenge_id: ch2, signature: signChallenge(privateKey, ch2) },
+      headers: app.as(owner.deviceId),
+    });
+    expect(login.status).toBe(200);
+  });
+
+  it('rotates a refresh token once when it is sent 20 times at once; the others revoke the session', async () => {
+    const user = await app.signedIn();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        http('POST', '/api/v1/auth/refresh', {
+          body: { refresh_token: user.refreshToken },
+          headers: app.as(user.deviceId),
+        }),
+      ),
+    );
+    const rotated = answers.filter((a) => a.status === 201);
+    expect(rotated).toHaveLength(1);
+    for (const a of answers.filter((x) => x.status !== 201)) expectAppError(a, 401, 'INVALID_REFRESH_TOKEN');
+    expectAppError(
+      await http('POST', '/api/v1/auth/refresh', {
+        body: { refresh_token: rotated[0]?.body.data.refresh_token },
+        headers: app.as(user.deviceId),
+      }),
+      401,
+      'INVALID_REFRESH_TOKEN',
+    );
+  });
+
+  it("shows another tenant's platform key nothing of the app tenant's sandbox outbox", async () => {
+    const phone = appPhone();
+    await http('POST', '/api/v1/onboarding/register-phone', {
+      body: { phone_number: phone },
+      headers: app.as(newDeviceId()),
+    });
+    const { createPartner, issueCredential } = await import('#store/partners');
+    const other = await issueCredential((await createPartner('Another partner')).partnerId, 'sandbox');
+    const res = await http('GET', `/v1/sandbox/messages?to=${phone}`, {
+      headers: { authorization: `Bearer ${other.apiKey}` },
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.data).toEqual([]);
+    expect(await app.otpOf(phone)).toMatch(/^\d{6}$/);
+  });
+});
+
 void APP_JPEG;
