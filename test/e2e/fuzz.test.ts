@@ -49,7 +49,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   h = await startHarness();
   fx = await buildFixtures(h, h.sandbox, receiver.url('/hooks/fuzz'), 'fuzz');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   const statuses = [...tally.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);

@@ -102,7 +102,7 @@ beforeAll(async () => {
     h.tenant('live', a.partnerId),
   ]);
   fxLive = await buildLiveFixtures(h, aLive, 'iso');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   console.log(
