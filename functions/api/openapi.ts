@@ -118,7 +118,7 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
       title: 'lendstack',
       version: '0.1.0',
       description:
-        'Open-source lending infrastructure. Four surfaces on one core: the partner API (/api/…), the journey API (/v2/…), the borrower app API (/api/v1/…) and the platform API (/v1/…). The mode (sandbox or live) comes from the credential: sk_sandbox_… or sk_prod_…. ' +
+        "Open-source lending infrastructure. Four surfaces on one core: the partner API (/api/…), the journey API (/v2/…), the borrower app API (/api/v1/…) and the platform API (/v1/…). The mode (sandbox or live) comes from the credential: sk_sandbox_… or sk_prod_…. The borrower app API has no partner key: its tenant (partner and mode) is configuration of the stage (CDK context appTenant; `npm start` uses its sandbox partner), its tokens are bound to X-Device-ID, and two of the spec's URLs are fixed (verify OTP login at /api/v1/auth/login/verify-otp, personal information at /api/v1/profile/personal-info). " +
         RATE_LIMITS_TEXT,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
