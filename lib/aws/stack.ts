@@ -25,6 +25,8 @@ export interface LendstackStackProps extends StackProps {
   perIpRequestsPer5Minutes?: number;
   /** Subscribed to the stage's alarm topic. */
   alarmEmails?: readonly string[];
+  /** The borrower app's tenant: which partner's borrowers, in which mode, the app's users are. */
+  appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
 }
 
 export class LendstackStack extends Stack {
@@ -51,6 +53,7 @@ export class LendstackStack extends Stack {
       rateLimits: stageRateLimits(props.rateLimits),
       throttle: props.throttle,
       perIpRequestsPer5Minutes: props.perIpRequestsPer5Minutes,
+      appTenant: props.appTenant,
     });
 
     // Last: it sets the metrics namespace on every function made above.

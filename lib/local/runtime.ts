@@ -138,6 +138,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions.resume();
 
     const credentials = await ensureSandboxPartner(baseUrl, dataDir);
+    // The borrower app's tenant (functions/http/app-tenant.ts): locally, the sandbox partner in sandbox mode.
+    process.env.APP_PARTNER_ID = credentials.partnerId;
+    process.env.APP_MODE = 'sandbox';
     const credentialsDir = resolve(options.credentialsDir ?? '.lendstack');
     mkdirSync(credentialsDir, { recursive: true });
     const { partnerId: _p, ...forFile } = credentials;

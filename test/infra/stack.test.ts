@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/api/routes.ts';
 import type { RouteDef } from '../../functions/http/route.ts';
 import { LendstackStack } from '../../lib/aws/stack.ts';
-import { type FunctionSpec, workflows } from '../../lib/model.ts';
+import { authorizers, type FunctionSpec, workflows } from '../../lib/model.ts';
 
 function synth(routes: readonly RouteDef[], context: Record<string, unknown> = {}) {
   const app = new App({ context });
@@ -145,13 +145,13 @@ describe('the lendstack stack', () => {
     );
     const described = functions.map((f) => f.Properties.Description);
     for (const route of routeList) expect(described).toContain(`${route.method} ${route.path}`);
-    // Routes + 3 authorizers + one per workflow task export + the outbox enrichment + the no-route answer.
+    // Routes + one per authorizer scheme + one per workflow task export + the outbox enrichment + the no-route answer.
     const tasks = new Set(
       Object.values(workflows).flatMap((w) =>
         Object.values(w.tasks as Record<string, FunctionSpec>).map((t) => `${t.module}#${t.export ?? 'handler'}`),
       ),
     );
-    expect(functions).toHaveLength(routeList.length + 3 + tasks.size + 1 + 1);
+    expect(functions).toHaveLength(routeList.length + Object.keys(authorizers).length + tasks.size + 1 + 1);
     for (const f of functions) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -171,7 +171,7 @@ describe('the lendstack stack', () => {
     expect(methods).toHaveLength(routeList.length);
     const protectedRoutes = routeList.filter((r) => r.auth !== 'none' && r.auth !== 'basic').length;
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(protectedRoutes);
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 3);
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', Object.keys(authorizers).length);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
   });
 

@@ -5,6 +5,7 @@ import { pagination } from './schemas.ts';
 /** An instant as ISO 8601 (`2026-12-01T10:00:00Z`) or Unix seconds (Stripe's habit), normalised to ISO. */
 const instant = z
   .string()
+  .meta({ examples: ['2026-12-01T00:00:00Z'] })
   .refine((v) => (/^\d{9,11}$/.test(v) ? true : !Number.isNaN(Date.parse(v)) && /^\d{4}-\d{2}-\d{2}/.test(v)), {
     message: 'must be an ISO 8601 date-time or Unix seconds',
   })

@@ -13,6 +13,25 @@ import * as platform from './schemas.ts';
 const platformError = partner.errorBody;
 
 export const routes = {
+  // ---------------------------------------------------------------- platform API: sandbox
+  listSandboxMessages: route({
+    id: 'listSandboxMessages',
+    method: 'GET',
+    path: '/v1/sandbox/messages',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-sandbox-messages',
+    summary: 'Messages the sandbox "sent" to a phone (borrower app OTP codes), newest first',
+    description:
+      "The sandbox messaging adapter delivers nothing: it keeps each message (WhatsApp or SMS, as the app was told) for a day, for developers and tests to read the OTP the app would have received. Only the caller's own tenant's messages (the borrower app's tenant is the stage's configuration: locally, the sandbox partner `npm start` prints); a live key gets 400.",
+    tags: ['Platform: sandbox'],
+    request: { query: platform.sandboxMessagesQuery },
+    responses: {
+      200: { description: 'Messages', schema: platform.sandboxMessagesAnswer },
+      400: { description: 'Not a phone number, or a live key', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
   // ---------------------------------------------------------------- platform API: webhooks
   createWebhookEndpoint: route({
     id: 'createWebhookEndpoint',
