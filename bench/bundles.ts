@@ -11,7 +11,7 @@ import { routeList } from '../functions/api/routes.ts';
 const root = resolve(import.meta.dirname, '..');
 const out = mkdtempSync(join(root, 'node_modules', '.bench-'));
 
-async function bundle(name: string, entry: string) {
+export async function bundle(name: string, entry: string) {
   const file = join(out, name, 'index.mjs');
   mkdirSync(join(out, name), { recursive: true });
   await build({
@@ -32,7 +32,7 @@ async function bundle(name: string, entry: string) {
 }
 
 /** Median of `runs` fresh processes, each timing one dynamic import of the bundle. */
-function importMs(file: string, runs = 7): number {
+export function importMs(file: string, runs = 7, env: Record<string, string> = {}): number {
   const samples = Array.from({ length: runs }, () =>
     Number(
       execFileSync(
@@ -43,7 +43,7 @@ function importMs(file: string, runs = 7): number {
           '--input-type=module',
         ],
         {
-          env: { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-3' },
+          env: { ...process.env, TABLE_NAME: 'bench', AWS_REGION: 'ap-southeast-3', ...env },
         },
       ).toString(),
     ),

@@ -4,7 +4,8 @@
  *   npx cdk deploy -c stage=prod        (retains data on delete)
  * cdk-nag's AwsSolutions checks run on every synth. Stage configuration is context (cdk.json
  * or -c): `rateLimits` (requests per minute per credential by surface), `apiThrottle`
- * ({rateLimit, burstLimit}: API Gateway stage throttling) and `wafPerIpRequestsPer5Minutes`.
+ * ({rateLimit, burstLimit}: API Gateway stage throttling), `wafPerIpRequestsPer5Minutes` and
+ * `appTenant` ({partnerId, mode}: whose borrowers the borrower app's users are).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -30,6 +31,10 @@ new LendstackStack(app, `lendstack-${stage}`, {
   rateLimits: stageRateLimits(app.node.tryGetContext('rateLimits')),
   throttle: jsonContext('apiThrottle'),
   perIpRequestsPer5Minutes: jsonContext('wafPerIpRequestsPer5Minutes'),
+  // Alarm subscribers: -c alarmEmails='["ops@example.com"]'.
+  alarmEmails: jsonContext('alarmEmails'),
+  // The borrower app's tenant: -c appTenant='{"partnerId":"ptn_…","mode":"live"}' (or cdk.json).
+  appTenant: jsonContext('appTenant'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `lendstack (${stage}): lending infrastructure`,
 });

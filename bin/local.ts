@@ -21,14 +21,18 @@ if (values.help) {
   --data-dir <dir>  keep tables, documents, workflow executions and credentials in <dir> across
                     restarts, a crash included: running executions resume (default: in memory)
   --port <port>     gateway port (default: $PORT or 3000)
-  --verbose         log every request, workflow and event`);
+  --verbose         log every request, workflow and event, and print the sandbox's OTP messages`);
   process.exit(0);
 }
 
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 const started = Date.now();
 const log = values.verbose ? (line: string) => console.log(`  ${line}`) : () => undefined;
-if (values.verbose) process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+if (values.verbose) {
+  process.env.POWERTOOLS_LOG_LEVEL ??= 'INFO';
+  // The sandbox messaging adapter prints each OTP message it "sends" (the borrower app's codes).
+  process.env.LENDSTACK_PRINT_SANDBOX_MESSAGES = 'true';
+}
 
 try {
   const runtime = await startLocalRuntime({ port, dataDir: values['data-dir'], log });
@@ -38,6 +42,9 @@ try {
   API reference   ${baseUrl}/docs  (OpenAPI: ${baseUrl}/openapi.json)
   Health          ${baseUrl}/health
   Data            ${values['data-dir'] ? `kept in ${values['data-dir']}` : 'in memory (npm start -- --data-dir <dir> to keep it)'}
+
+  Borrower app API  ${baseUrl}/api/v1/…  (its tenant: this sandbox partner, sandbox mode;
+                    OTP codes: GET ${baseUrl}/v1/sandbox/messages?to=<phone> with the apiKey)
 
   Sandbox partner credentials (also in .lendstack/sandbox-credentials.json):
     clientId      ${clientId}

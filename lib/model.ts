@@ -95,6 +95,15 @@ export const workflows = {
       },
     },
   },
+  appLimit: {
+    definition: 'statemachines/app-limit.asl.json',
+    description:
+      "A borrower app user's initial credit limit: bureau pull, the app credit policy, the limit and user_credit_score",
+    tasks: {
+      AppLimitPullBureauFunctionArn: { module: 'workflows/app-limit', export: 'pullBureau', access: ['table:read'] },
+      AppLimitRecordFunctionArn: { module: 'workflows/app-limit', export: 'record', access: RW },
+    },
+  },
   application: {
     definition: 'statemachines/application.asl.json',
     description:
@@ -159,6 +168,9 @@ export const authorizers: Record<Exclude<AuthScheme, 'basic' | 'none'>, Function
   partnerJwt: { module: 'api/authorizers/partner-jwt', access: ['table:read', 'table:write'] },
   apiKeyBearer: { module: 'api/authorizers/api-key-bearer', access: ['table:read'] },
   apiKeyHeader: { module: 'api/authorizers/api-key-header', access: ['table:read'] },
+  appOnboarding: { module: 'api/authorizers/app-onboarding', access: ['table:read'] },
+  appLogin: { module: 'api/authorizers/app-login', access: ['table:read'] },
+  appJwt: { module: 'api/authorizers/app-jwt', access: ['table:read'] },
 };
 
 export { workflowArnVariable } from '../functions/store/workflow-names.ts';

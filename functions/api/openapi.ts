@@ -18,6 +18,9 @@ const SECURITY: Record<RouteDef['auth'], Record<string, string[]>[] | undefined>
   partnerJwt: [{ partnerJwt: [] }],
   apiKeyBearer: [{ apiKeyBearer: [] }],
   apiKeyHeader: [{ apiKeyHeader: [] }],
+  appOnboarding: [{ appOnboarding: [] }],
+  appLogin: [{ appLogin: [] }],
+  appJwt: [{ appJwt: [] }],
   basic: [{ clientCredentials: [] }],
   none: [],
 };
@@ -118,6 +121,33 @@ const ERROR_SCHEMAS = {
       },
     ],
   },
+  AppError: {
+    type: 'object',
+    description:
+      "The borrower app API's error envelope (borrower-app-api spec): `status` error, the spec's `error_code`, a Bahasa Indonesia `message` (English with Accept-Language: en), and `details` naming each field and value.",
+    properties: {
+      status: { type: 'string', const: 'error' },
+      error_code: { type: 'string' },
+      message: { type: 'string' },
+      details: {
+        type: 'array',
+        items: {
+          type: 'object',
+          properties: { field: { type: 'string' }, value: {}, message: { type: 'string' } },
+          required: ['field', 'message'],
+        },
+      },
+    },
+    required: ['status', 'error_code', 'message'],
+    examples: [
+      {
+        status: 'error',
+        error_code: 'VALIDATION_ERROR',
+        message: 'Validasi gagal',
+        details: [{ field: 'phone_number', value: '0840123', message: 'Nomor telepon tidak valid' }],
+      },
+    ],
+  },
   JourneyError: {
     type: 'object',
     description:
@@ -137,6 +167,7 @@ const ERROR_SCHEMAS = {
 
 /** The named error envelope a route's errors come in. */
 function errorSchemaName(route: RouteDef): keyof typeof ERROR_SCHEMAS {
+  if (route.surface === 'app') return 'AppError';
   if (route.surface !== 'journey') return 'Error';
   return journeyStatusKey(route.path) === 'status' ? 'JourneySessionError' : 'JourneyError';
 }
@@ -145,6 +176,7 @@ const SURFACE_TITLE: Record<Surface, string> = {
   partner: 'Partner API',
   journey: 'Journey API',
   platform: 'Platform API',
+  app: 'Borrower app API',
   system: 'System',
 };
 
@@ -262,6 +294,27 @@ export function openApiDocument(routes: readonly RouteDef[], serverUrl?: string)
         description: 'Authorization: Bearer <apiKey> (sk_sandbox_… or sk_prod_…)',
       },
       apiKeyHeader: { type: 'apiKey', in: 'header', name: 'x-api-key', description: 'The journey API key' },
+      appOnboarding: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Borrower app: the onboarding-only access_token of POST /api/v1/onboarding/verify-otp, with the X-Device-ID it was issued to',
+      },
+      appLogin: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Borrower app: the access_token of POST /api/v1/auth/login/verify-otp (good for verify-pin only), with its X-Device-ID',
+      },
+      appJwt: {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description:
+          'Borrower app: a session access_token (verify-pin, biometric login or refresh; 1 hour), with the X-Device-ID it is bound to',
+      },
     },
     schemas: ERROR_SCHEMAS,
   };

@@ -4,12 +4,13 @@
  * local gateway and the OpenAPI document are generated from it and from nothing else.
  * Handlers import their own surface's table, so a bundle carries one surface's schemas.
  */
+import { routes as app } from './app/routes.ts';
 import { routes as journey } from './journey/routes.ts';
 import { routes as partner } from './partner/routes.ts';
 import { routes as platform } from './platform/routes.ts';
 import { routes as system } from './system/routes.ts';
 
-export const routes = { ...system, ...partner, ...platform, ...journey };
+export const routes = { ...system, ...partner, ...platform, ...journey, ...app };
 
 export type RouteId = keyof typeof routes;
 

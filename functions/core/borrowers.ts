@@ -77,8 +77,28 @@ export interface Borrower {
    * logs mask accountNumber.
    */
   disbursementAccount?: DisbursementAccount;
+  /** A user of the lender's own borrower app: its onboarding, KYC preview and profile. */
+  app?: AppAccount;
   createdAt: string;
   updatedAt: string;
+}
+
+/**
+ * The borrower app's account on the borrower record: PENDING from OTP verification until the
+ * personal information (with the security PIN) is in, then ACTIVE. The PIN is not here: it
+ * lives in an item of its own (#store/app-users), never read with the profile.
+ */
+export interface AppAccount {
+  status: 'PENDING' | 'ACTIVE';
+  /** The device that verified the phone. */
+  registeredDeviceId: string;
+  kycStatus?: 'SYSTEM_VERIFIED' | 'REJECTED_RETRY';
+  kycReferenceId?: string;
+  faceMatchScore?: number;
+  ocrPreview?: Record<string, string>;
+  /** What personal-info stored (item 4 without the PIN), as the app sent it (ids, strings). */
+  profile?: Record<string, unknown>;
+  activatedAt?: string;
 }
 
 /** An ops decision to block a borrower (platform API), kept on the borrower while it holds. */

@@ -24,6 +24,8 @@ export type ErrorType =
 export interface FieldIssue {
   field: string;
   message: string;
+  /** The value sent (the borrower app's envelope echoes it; other surfaces leave it out). */
+  value?: unknown;
 }
 
 export class LendstackError extends Error {
@@ -157,5 +159,45 @@ export class ProviderError extends LendstackError {
   constructor(provider: string, message: string, options?: { cause?: unknown }) {
     super('provider_unavailable', 'provider_unavailable', `${provider}: ${message}`, options);
     this.name = 'ProviderError';
+  }
+}
+
+/** A message in the borrower app's two languages: Bahasa Indonesia (the default) and English. */
+export interface AppText {
+  id: string;
+  en: string;
+}
+
+/**
+ * An error of the borrower app API with the spec's own `error_code` (INVALID_OTP_CODE,
+ * CHALLENGE_EXPIRED…), its message in both languages and, where the spec shows one, a `data`
+ * object (remaining attempts, the face-match score). `type` still chooses the status code,
+ * except where the spec names another (410 for an expired challenge): `status` overrides it.
+ */
+export class AppError extends LendstackError {
+  readonly text: AppText;
+  readonly data?: Record<string, unknown>;
+  readonly status?: number;
+  /** Seconds until the caller may try again (429 and lockouts): sent as Retry-After too. */
+  readonly retryAfterSeconds?: number;
+
+  constructor(
+    type: ErrorType,
+    errorCode: string,
+    text: AppText,
+    options?: {
+      data?: Record<string, unknown>;
+      details?: FieldIssue[];
+      status?: number;
+      retryAfterSeconds?: number;
+      cause?: unknown;
+    },
+  ) {
+    super(type, errorCode, text.en, { cause: options?.cause, details: options?.details });
+    this.name = 'AppError';
+    this.text = text;
+    this.data = options?.data;
+    this.status = options?.status;
+    this.retryAfterSeconds = options?.retryAfterSeconds;
   }
 }

@@ -25,6 +25,11 @@ export type IdPrefix =
   | 'pex' // payment exception
   | 'chn' // collection channel (VA, QRIS, payment link)
   | 'sbp' // sandbox gateway payment
+  | 'msg' // sandbox message (borrower app OTP delivery)
+  | 'otp' // borrower app OTP (otp_log_id)
+  | 'ch' // borrower app biometric challenge
+  | 'bio' // borrower app biometric registration
+  | 'lim' // borrower app credit limit application
   | 'req'; // request
 
 export function newId(prefix: IdPrefix): string {

@@ -2,7 +2,8 @@
  * One error mapper per surface: the only place error types become status codes and bodies.
  * Each surface keeps its own spec's envelope, so a client written against that spec works.
  */
-import type { ErrorType, LendstackError } from '#core/errors';
+import { FIELD_MESSAGES_EN } from '#core/app/text';
+import { AppError, type AppText, type ErrorType, type LendstackError } from '#core/errors';
 import type { Surface } from './route.ts';
 
 const STATUS: Record<ErrorType, number> = {
@@ -65,6 +66,126 @@ export interface ErrorContext {
   errorCodes?: Record<string, string>;
   /** The route's path template (`/v2/user/session`). */
   path?: string;
+  /** The borrower app's language (from Accept-Language): Bahasa Indonesia unless `en`. */
+  lang?: AppLang;
+}
+
+export type AppLang = 'id' | 'en';
+
+/** `en` when the app asks for English first (`Accept-Language: en`, `en-US,…`); Bahasa Indonesia otherwise. */
+export function appLang(acceptLanguage: string | undefined): AppLang {
+  return /^\s*en\b/i.test(acceptLanguage ?? '') ? 'en' : 'id';
+}
+
+/**
+ * The borrower app's generic codes and messages, for errors that are not the app's own
+ * (validation of the envelope, authorizer refusals, unknown paths, rate limits, 500s).
+ */
+const APP_GENERIC: Record<ErrorType, { code: string; text: AppText }> = {
+  validation: {
+    code: 'VALIDATION_ERROR',
+    text: { id: 'Data yang Anda masukkan tidak valid.', en: 'The data you entered is not valid.' },
+  },
+  unauthenticated: {
+    code: 'UNAUTHORIZED',
+    text: {
+      id: 'Sesi anda tidak valid. Silahkan login kembali.',
+      en: 'Your session is not valid. Please log in again.',
+    },
+  },
+  forbidden: {
+    code: 'FORBIDDEN',
+    text: { id: 'Anda tidak memiliki akses.', en: 'You do not have access.' },
+  },
+  not_found: {
+    code: 'NOT_FOUND',
+    text: { id: 'Data tidak ditemukan.', en: 'Not found.' },
+  },
+  method_not_allowed: {
+    code: 'METHOD_NOT_ALLOWED',
+    text: { id: 'Metode tidak diizinkan untuk alamat ini.', en: 'This method is not allowed on this path.' },
+  },
+  conflict: { code: 'CONFLICT', text: { id: 'Permintaan bertentangan dengan data yang ada.', en: 'Conflict.' } },
+  invalid_state: {
+    code: 'INVALID_STATE',
+    text: { id: 'Permintaan tidak dapat diproses saat ini.', en: 'The request cannot be processed now.' },
+  },
+  rate_limited: {
+    code: 'TOO_MANY_REQUESTS',
+    text: {
+      id: 'Terlalu banyak permintaan. Silahkan coba lagi nanti.',
+      en: 'Too many requests. Please try again later.',
+    },
+  },
+  rule_violation: {
+    code: 'UNPROCESSABLE',
+    text: { id: 'Permintaan tidak dapat diproses.', en: 'The request cannot be processed.' },
+  },
+  idempotency_key_reused: {
+    code: 'IDEMPOTENCY_KEY_REUSED',
+    text: {
+      id: 'Idempotency-Key ini sudah dipakai untuk permintaan lain.',
+      en: 'This Idempotency-Key was already used with a different request.',
+    },
+  },
+  idempotency_in_progress: {
+    code: 'REQUEST_IN_PROGRESS',
+    text: {
+      id: 'Permintaan yang sama masih diproses. Silahkan coba lagi.',
+      en: 'The same request is still being processed. Please retry.',
+    },
+  },
+  provider_unavailable: {
+    code: 'SERVICE_UNAVAILABLE',
+    text: { id: 'Layanan sedang tidak tersedia. Silahkan coba lagi.', en: 'The service is unavailable. Please retry.' },
+  },
+  not_configured: {
+    code: 'SERVICE_UNAVAILABLE',
+    text: { id: 'Layanan belum dikonfigurasi.', en: 'The service is not configured.' },
+  },
+  internal: {
+    code: 'INTERNAL_ERROR',
+    text: { id: 'Terjadi kesalahan pada server. Silahkan coba lagi.', en: 'Something went wrong on our side.' },
+  },
+};
+
+/** Field messages the middleware writes in English, in Bahasa Indonesia for the app. */
+const APP_FIELD_MESSAGES: Record<string, string> = {
+  'is required': 'wajib diisi.',
+  'is not valid JSON': 'bukan JSON yang valid.',
+  'must be multipart/form-data': 'harus multipart/form-data.',
+  'must be multipart/form-data with a boundary': 'harus multipart/form-data dengan boundary.',
+  'is not valid multipart/form-data': 'bukan multipart/form-data yang valid.',
+};
+
+/** The borrower app's error envelope: `{ status: "error", error_code, message, details?, data? }`. */
+function appErrorBody(error: LendstackError, lang: AppLang) {
+  const app = error instanceof AppError ? error : undefined;
+  const generic = APP_GENERIC[error.type];
+  const text = app?.text ?? generic.text;
+  const code = app
+    ? app.code
+    : error.code === 'no_route'
+      ? error.type === 'not_found'
+        ? 'NOT_FOUND'
+        : 'METHOD_NOT_ALLOWED'
+      : generic.code;
+  // One problem per field, the first found (the spec's samples name each field once).
+  const seen = new Set<string>();
+  const first = error.details.filter((d) => !seen.has(d.field) && seen.add(d.field));
+  const details = first.map((d) => ({
+    field: d.field,
+    value: d.value ?? null,
+    message:
+      lang === 'en' ? (FIELD_MESSAGES_EN.get(d.message) ?? d.message) : (APP_FIELD_MESSAGES[d.message] ?? d.message),
+  }));
+  return {
+    status: 'error',
+    error_code: code,
+    message: text[lang],
+    ...(details.length ? { details } : {}),
+    ...(app?.data ? { data: app.data } : {}),
+  };
 }
 
 /** Maps a domain error to the surface's envelope. `requestId` lets support find the logs. */
@@ -72,9 +193,10 @@ export function errorResponse(
   surface: Surface,
   error: LendstackError,
   requestId: string,
-  { errorCodes = {}, path }: ErrorContext = {},
+  { errorCodes = {}, path, lang = 'id' }: ErrorContext = {},
 ): ErrorResponse {
-  const statusCode = STATUS[error.type];
+  const statusCode = (error instanceof AppError && error.status) || STATUS[error.type];
+  if (surface === 'app') return { statusCode, body: appErrorBody(error, lang) };
   if (surface === 'journey') {
     const message = error.details.length
       ? `${error.message}: ${error.details.map((d) => `${d.field} ${d.message}`).join('; ')}`
@@ -99,7 +221,16 @@ export function errorResponse(
 }
 
 /** The body for an error nobody planned for: generic, with the request id, internals never leak. */
-export function internalErrorResponse(surface: Surface, requestId: string, path?: string): ErrorResponse {
+export function internalErrorResponse(
+  surface: Surface,
+  requestId: string,
+  path?: string,
+  lang: AppLang = 'id',
+): ErrorResponse {
+  if (surface === 'app') {
+    const { code, text } = APP_GENERIC.internal;
+    return { statusCode: 500, body: { status: 'error', error_code: code, message: text[lang], request_id: requestId } };
+  }
   if (surface === 'journey') {
     return { statusCode: 500, body: { data: {}, error: 'Internal Issues', [journeyStatusKey(path)]: 'FBX-E-002' } };
   }

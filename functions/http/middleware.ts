@@ -12,7 +12,9 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import { enterCorrelation } from '#core/correlation';
 import {
+  AppError,
   type FieldIssue,
   IdempotencyInProgressError,
   IdempotencyKeyReusedError,
@@ -29,7 +31,8 @@ import {
 } from '#store/idempotency';
 import { findPartnerRateLimits, type PartnerRateLimits, type Principal } from '#store/partners';
 import { countRequest } from '#store/rate-limits';
-import { errorResponse, internalErrorResponse } from './envelopes.ts';
+import { appTenantOrNull } from './app-tenant.ts';
+import { appLang, errorResponse, internalErrorResponse } from './envelopes.ts';
 import { logger } from './logger.ts';
 import { configuredRateLimit } from './rate-limit-config.ts';
 import type { ApiResult, RouteDef } from './route.ts';
@@ -91,7 +94,9 @@ function observe(route: RouteDef): MiddlewareObj {
       request.internal.requestId = requestId;
       // Keys from the previous invocation of this instance must not leak into this one.
       logger.resetKeys();
-      logger.appendKeys({ requestId, route: route.id });
+      logger.appendKeys({ requestId, correlationId: requestId, route: route.id });
+      // The request id is the correlation id of everything this request starts (#core/correlation).
+      enterCorrelation(requestId);
       addHeaders(request, { 'x-request-id': requestId });
     },
     after: (req) => log(req as HttpRequest),
@@ -104,7 +109,17 @@ function principal(route: RouteDef): MiddlewareObj {
   return {
     before: (req) => {
       const request = req as HttpRequest;
-      if (route.auth === 'none' || route.auth === 'basic') return;
+      if (route.auth === 'basic') return;
+      if (route.auth === 'none') {
+        // The borrower app's public routes act for the stage's app tenant, counted per device:
+        // the rate limit and Idempotency-Key need a caller, and the device is the only one there is.
+        const deviceId = lowerHeaders(request.event)['x-device-id'];
+        const tenant = route.surface === 'app' ? appTenantOrNull() : null;
+        if (tenant && deviceId && deviceId.length <= 128) {
+          request.internal.principal = { ...tenant, credentialId: `device:${digestOf(deviceId)}` };
+        }
+        return;
+      }
       const ctx = request.event.requestContext?.authorizer as Record<string, string> | null | undefined;
       // An authorizer always runs before protected routes; a missing context is a wiring bug.
       if (!ctx?.partnerId || !ctx.mode || !ctx.credentialId) throw new UnauthenticatedError();
@@ -112,11 +127,23 @@ function principal(route: RouteDef): MiddlewareObj {
         partnerId: ctx.partnerId,
         mode: ctx.mode as Principal['mode'],
         credentialId: ctx.credentialId,
+        ...(ctx.appUserId && ctx.appDeviceId && ctx.appScope
+          ? {
+              app: {
+                userId: ctx.appUserId,
+                deviceId: ctx.appDeviceId,
+                scope: ctx.appScope as NonNullable<Principal['app']>['scope'],
+                ...(ctx.appSessionId ? { sessionId: ctx.appSessionId } : {}),
+              },
+            }
+          : {}),
       };
       logger.appendKeys({ partnerId: ctx.partnerId, mode: ctx.mode });
     },
   };
 }
+
+const digestOf = (value: string) => createHash('sha256').update(value).digest('hex').slice(0, 32);
 
 /** Who the rate limit counts: the credential, or for the token exchange the clientId. */
 function rateSubject(request: HttpRequest, route: RouteDef): string | null {
@@ -237,10 +264,34 @@ function parseBody(event: APIGatewayProxyEvent): unknown {
   return parsed;
 }
 
-function check(schema: z.ZodType | undefined, value: unknown, prefix: string) {
+/** The value at a dotted path of what was sent (the app's envelope echoes it beside each issue). */
+function valueAt(value: unknown, path: string): unknown {
+  let node = value;
+  for (const part of path.split('.')) {
+    if (!node || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  // Only scalars are echoed: a nested object could be large, and secrets are never sent back.
+  return typeof node === 'object' ? undefined : node;
+}
+
+/** Fields whose value is never echoed in an error (the security PIN, OTP codes, tokens). */
+const SECRET_FIELD = /pin|otp|token|signature|password|secret/i;
+
+function check(schema: z.ZodType | undefined, value: unknown, prefix: string, echo = false) {
   if (!schema) return undefined;
-  const result = schema.safeParse(value ?? (prefix === 'body' ? undefined : {}));
-  if (!result.success) throw new ValidationError(zodIssues(result.error, prefix === 'body' ? '' : prefix));
+  const input = value ?? (prefix === 'body' ? undefined : {});
+  const result = schema.safeParse(input);
+  if (!result.success) {
+    const issues = zodIssues(result.error, prefix === 'body' ? '' : prefix);
+    if (echo) {
+      for (const issue of issues) {
+        const path = prefix === 'body' ? issue.field : issue.field.slice(prefix.length + 1);
+        if (!SECRET_FIELD.test(issue.field)) issue.value = valueAt(input, path);
+      }
+    }
+    throw new ValidationError(issues);
+  }
   return result.data;
 }
 
@@ -266,15 +317,16 @@ function validate(route: RouteDef): MiddlewareObj {
       const stage = host.includes('.execute-api.') ? `/${event.requestContext.stage}` : '';
       // Only JSON routes have a body schema; others (multipart uploads) read the raw event.
       const raw = route.request.body ? parseBody(event) : undefined;
-      const body = route.request.body ? check(route.request.body, raw, 'body') : undefined;
+      const echo = route.surface === 'app';
+      const body = route.request.body ? check(route.request.body, raw, 'body', echo) : undefined;
       const ignored = ignoredFields(raw, body);
       if (ignored.length)
         logger.info('ignored unknown body fields', { ignoredFields: ignored.slice(0, 50).map((k) => k.slice(0, 64)) });
       const input = {
         body,
-        query: check(route.request.query, event.queryStringParameters, 'query'),
-        params: check(route.request.params, event.pathParameters, 'path'),
-        headers: check(route.request.headers, headers, 'header'),
+        query: check(route.request.query, event.queryStringParameters, 'query', echo),
+        params: check(route.request.params, event.pathParameters, 'path', echo),
+        headers: check(route.request.headers, headers, 'header', echo),
         principal: request.internal.principal,
         requestId: request.internal.requestId,
         baseUrl: `${proto}://${host}${stage}`,
@@ -341,7 +393,11 @@ function idempotency(route: RouteDef): MiddlewareObj {
       const tenant = request.internal.principal;
       if (!key || !tenant) return;
       if (key.length > 255) throw new ValidationError([{ field: 'Idempotency-Key', message: 'is longer than 255' }]);
-      const scope = `${route.method} ${request.event.path}`;
+      // App callers share one tenant: their keys are scoped to the caller (user or device) too.
+      const scope =
+        route.surface === 'app'
+          ? `${route.method} ${request.event.path} ${tenant.credentialId}`
+          : `${route.method} ${request.event.path}`;
       const result = await claimOrAwait(tenant, scope, key, requestHash(request.event));
       if (result.outcome === 'mismatch') throw new IdempotencyKeyReusedError();
       if (result.outcome === 'in_progress') throw new IdempotencyInProgressError();
@@ -367,17 +423,23 @@ function errors(route: RouteDef): MiddlewareObj {
       const request = req as HttpRequest;
       const requestId = request.internal.requestId ?? 'unknown';
       const error = request.error;
+      const lang = appLang(lowerHeaders(request.event)['accept-language']);
       if (error instanceof LendstackError) {
         if (error.type === 'internal') logger.error('internal error', { error });
         const mapped = errorResponse(route.surface, error, requestId, {
           errorCodes: route.errorCodes,
           path: route.path,
+          lang,
         });
-        request.response = respond(request, mapped.statusCode, mapped.body);
+        const retryAfter: Record<string, string> =
+          error instanceof AppError && error.retryAfterSeconds
+            ? { 'retry-after': String(error.retryAfterSeconds) }
+            : {};
+        request.response = respond(request, mapped.statusCode, mapped.body, retryAfter);
         return;
       }
       logger.error('unhandled error', { error });
-      const mapped = internalErrorResponse(route.surface, requestId, route.path);
+      const mapped = internalErrorResponse(route.surface, requestId, route.path, lang);
       request.response = respond(request, mapped.statusCode, mapped.body);
     },
   };

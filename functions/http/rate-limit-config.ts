@@ -22,17 +22,21 @@ import type { Surface } from './route.ts';
  *   applications poll at once with room for their triggers. Larger partners get their own limit.
  * - partner: the partner guide sets no limit and pushes status changes by callback (no polling),
  *   so its calls follow borrower actions: 3,000 a minute.
+ * - app: per signed-in user (or per X-Device-ID before sign-in): a person tapping through the
+ *   app makes a few requests a minute; 120 leaves room for polling the limit decision. OTP
+ *   sends have their own, stricter limits (functions/core/app-otp.ts).
  * - system: health and docs are unmetered; the value only applies to a metered system route.
  */
 export const DEFAULT_RATE_LIMITS: Readonly<Record<Surface, number>> = {
   platform: 100,
   journey: 6_000,
   partner: 3_000,
+  app: 120,
   system: 100,
 };
 
 /** The surfaces whose limit can be configured, in the order the docs list them. */
-export const RATE_LIMITED_SURFACES = ['platform', 'journey', 'partner'] as const satisfies readonly Surface[];
+export const RATE_LIMITED_SURFACES = ['platform', 'journey', 'partner', 'app'] as const satisfies readonly Surface[];
 
 /** The environment variable that sets one surface's limit for a stage. */
 export function rateLimitVariable(surface: Surface): string {

@@ -4,14 +4,27 @@
  */
 import type * as z from 'zod';
 
-export type Surface = 'partner' | 'platform' | 'journey' | 'system';
+export type Surface = 'partner' | 'platform' | 'journey' | 'app' | 'system';
 
 /**
- * How a caller proves who it is. `partnerJwt`, `apiKeyBearer` and `apiKeyHeader` are checked
- * by API Gateway request authorizers (functions/api/authorizers); `basic` is checked by the
- * token handler itself; `none` is public.
+ * How a caller proves who it is. `partnerJwt`, `apiKeyBearer`, `apiKeyHeader` and the three
+ * borrower-app schemes are checked by API Gateway request authorizers
+ * (functions/api/authorizers); `basic` is checked by the token handler itself; `none` is public.
+ *
+ * The borrower app's access tokens carry a scope, and each app scheme accepts one:
+ * `appOnboarding` the token of onboarding verify-otp (KYC upload, personal info),
+ * `appLogin` the token of login verify-otp (verify-pin only), `appJwt` a full session
+ * (verify-pin, biometric login, refresh). Every app token is bound to its X-Device-ID.
  */
-export type AuthScheme = 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader' | 'basic' | 'none';
+export type AuthScheme =
+  | 'partnerJwt'
+  | 'apiKeyBearer'
+  | 'apiKeyHeader'
+  | 'appOnboarding'
+  | 'appLogin'
+  | 'appJwt'
+  | 'basic'
+  | 'none';
 
 /** What a function may touch: the CDK grants exactly these and nothing else. */
 export type Access =

@@ -24,9 +24,13 @@ export const SANDBOX_BUREAU_MAGIC = {
 
 const SLOW_BUREAU_MS = 5000;
 
-export async function pullBureauReport(mode: Mode, subject: { pan?: string; mobile: string }): Promise<BureauReport> {
+/** The magic digits are the PAN's four (journey API) or, for an Indonesian applicant (the app), the NIK's last four. */
+export async function pullBureauReport(
+  mode: Mode,
+  subject: { pan?: string; nik?: string; mobile: string },
+): Promise<BureauReport> {
   if (mode !== 'sandbox') throw new NotConfiguredError('Credit bureau');
-  const digits = subject.pan?.slice(5, 9) ?? '';
+  const digits = subject.pan?.slice(5, 9) ?? subject.nik?.slice(-4) ?? '';
   if (digits === '9002') throw new ProviderError('sandbox bureau', 'outage (magic PAN 9002)');
   if (digits === '9001') return { score: 550, delinquent: false, bureau: 'sandbox' };
   if (digits === '9003') return { score: null, delinquent: false, bureau: 'sandbox' };

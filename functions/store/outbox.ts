@@ -4,8 +4,10 @@
  * bus (EventBridge Pipes in AWS, the local stream relay in `npm start`), so no event is lost
  * when a function dies after its write.
  */
+import { correlationId } from '#core/correlation';
 import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
+import { EVENT_RETENTION_SECONDS, eventObjectIds, eventRecordKeys } from './events.ts';
 import { OUTBOX_ITEM_TYPE } from './schema.ts';
 
 /** The `detail` of every lendstack event on the bus. */
@@ -19,15 +21,22 @@ export interface DomainEvent {
   mode: Tenant['mode'];
   data: Record<string, unknown>;
   createdAt: string;
+  /**
+   * The object the event is about, named by its data (#store/events `eventObjectIds`): what
+   * `GET /v1/events?object_id=` matches. Not part of the webhook payload.
+   */
+  objectId?: string;
+  /** The request id that started the chain (#core/correlation): logged everywhere it goes, sent as a webhook header. */
+  correlationId?: string;
 }
 
 /** Source of every lendstack event on the bus. */
 export const EVENT_SOURCE = 'lendstack';
 
-/** Outbox items only need to live until the relay has read them from the stream. */
-const OUTBOX_TTL_SECONDS = 7 * 24 * 3600;
-
+/** A new event of `tenant`, carrying the running invocation's correlation id. */
 export function newEvent(tenant: Tenant, type: string, status: string, data: Record<string, unknown>): DomainEvent {
+  const objectId = eventObjectIds(data)[0];
+  const correlation = correlationId();
   return {
     eventId: newId('evt'),
     type,
@@ -36,20 +45,26 @@ export function newEvent(tenant: Tenant, type: string, status: string, data: Rec
     mode: tenant.mode,
     data,
     createdAt: new Date().toISOString(),
+    ...(objectId ? { objectId } : {}),
+    ...(correlation ? { correlationId: correlation } : {}),
   };
 }
 
-/** The TransactWrite entry that records `event` beside the state change it describes. */
+/**
+ * The TransactWrite entry that records `event` beside the state change it describes. The
+ * outbox item is also the tenant's event record that `GET /v1/events` reads (#store/events
+ * owns its keys), kept for 30 days so a partner can reconcile what its webhooks missed.
+ */
 export function outboxPut(table: string, event: DomainEvent) {
   return {
     Put: {
       TableName: table,
       Item: {
-        pk: `OUTBOX#${event.eventId}`,
-        sk: 'OUTBOX',
+        ...eventRecordKeys(event),
         type: OUTBOX_ITEM_TYPE,
         event,
-        expiresAt: Math.floor(Date.now() / 1000) + OUTBOX_TTL_SECONDS,
+        objectIds: eventObjectIds(event.data),
+        expiresAt: Math.floor(Date.parse(event.createdAt) / 1000) + EVENT_RETENTION_SECONDS,
       },
       ConditionExpression: 'attribute_not_exists(pk)',
     },

@@ -43,6 +43,18 @@ export interface IssuedCredential extends Credential {
 /** Who a request is from, as authorizers put it in the request context. */
 export interface Principal extends Tenant {
   credentialId: string;
+  /**
+   * A borrower-app caller: the user (borrower id), the device its token is bound to, the
+   * token's scope and its session (refresh-token family). Absent for partner credentials.
+   */
+  app?: AppCaller;
+}
+
+export interface AppCaller {
+  userId: string;
+  deviceId: string;
+  scope: 'onboarding' | 'login' | 'full';
+  sessionId?: string;
 }
 
 const partnerKey = (partnerId: string) => ({ pk: `PTN#${partnerId}`, sk: 'PROFILE' });

@@ -18,7 +18,7 @@
  * | webhook endpoint    | T#…#WHE                              | WHE#<endpointId>       |                                            |
  * | webhook delivery    | T#…#EVT#<eventId>                    | DLV#<endpointId>       | T#…#WHE#<endpointId> / <createdAt>#<dlvId>  |
  * | delivery attempt    | T#…#EVT#<eventId>                    | DLV#<endpointId>#ATT#<n> |                                          |
- * | outbox event        | OUTBOX#<eventId>                     | OUTBOX                 |                                            |
+ * | event (outbox item) | T#…#EVT#<eventId>                    | EVENT                  | T#…#EVENTS / <createdAt>#<eventId>          |
  * | idempotency record  | T#…#IDEM#<sha256(method path key)>   | IDEM                   |                                            |
  * | rate-limit window   | RATE#<credId>#<surface>#<start>[#<shard>] | RATE              |                                            |
  * | loan ledger         | T#…#APP#<loanId>                     | LEDGER                 | T#…#LOANS / <disbursedAt>#<loanId>          |
@@ -36,7 +36,7 @@
  * A rate window with a high limit is spread over shards (#store/rate-limits); a route with a
  * limit of its own counts under its route id instead of the surface.
  *
- * Sandbox items, outbox items, idempotency records and rate windows carry `expiresAt`
+ * Sandbox items, events (30 days, both modes), idempotency records and rate windows carry `expiresAt`
  * (epoch seconds) and are removed by DynamoDB TTL; live business data never expires.
  */
 export const TABLE = {
@@ -44,7 +44,7 @@ export const TABLE = {
   sortKey: 'sk',
   ttlAttribute: 'expiresAt',
   indexes: {
-    /** Items of one collection in creation order: partners, a tenant's borrowers, an endpoint's deliveries. */
+    /** Items of one collection in creation order: partners, a tenant's borrowers, its events, an endpoint's deliveries. */
     byCollection: { partitionKey: 'gsi1pk', sortKey: 'gsi1sk', include: undefined },
     /**
      * Open loans by the next date servicing has work for them (sparse: REPAID ledgers leave it).

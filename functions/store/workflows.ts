@@ -1,5 +1,6 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
 import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { correlationId } from '#core/correlation';
 import { InvalidStateError } from '#core/errors';
 import { workflowArnVariable } from './workflow-names.ts';
 
@@ -19,7 +20,11 @@ export function stateMachineArn(workflow: string): string {
  */
 export async function startWorkflow(workflow: string, name: string, input: unknown): Promise<string> {
   const { executionArn } = await sfn.send(
-    new StartExecutionCommand({ stateMachineArn: stateMachineArn(workflow), name, input: JSON.stringify(input) }),
+    new StartExecutionCommand({
+      stateMachineArn: stateMachineArn(workflow),
+      name,
+      input: JSON.stringify(withCorrelationId(input)),
+    }),
   );
   return executionArn ?? '';
 }
@@ -35,6 +40,18 @@ export async function ensureWorkflow(workflow: string, name: string, input: unkn
   } catch (error) {
     if (!(error instanceof Error && error.name === 'ExecutionAlreadyExists')) throw error;
   }
+}
+
+/**
+ * The input with the running request's correlation id (#core/correlation), for the tasks to carry
+ * on (functions/workflows/correlated.ts). Every start names a new execution or goes through
+ * ensureWorkflow, so a retried request's different id never turns a start into a conflict.
+ */
+function withCorrelationId(input: unknown): unknown {
+  const id = correlationId();
+  if (!id || typeof input !== 'object' || input === null || Array.isArray(input) || 'correlationId' in input)
+    return input;
+  return { ...input, correlationId: id };
 }
 
 /** A token whose task is gone (timed out, or its branch ended): the step is no longer waiting. */

@@ -8,6 +8,7 @@ import { NotConfiguredError, ProviderError } from '#core/errors';
 import { scheduleAsDecimals } from '#core/loans/pricing';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { hasCustomerMagic } from '#providers/sandbox-journey';
 import { findApplication, getApplication, updateApplication } from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
@@ -56,6 +57,7 @@ export const awaitStep = async (input: ApplicationInput & { step: WaitStep; toke
     }
   }
   logger.info('application waits', { applicationId: input.applicationId, step: input.step });
+  countMetric('ApplicationSteps', `WAITING_${input.step}`);
   return { waiting: input.step };
 };
 
@@ -79,6 +81,7 @@ export const runKyc = async (input: KycStepInput): Promise<KycState> => {
   const decided: KycRun = { ...run, ...(await evaluateKyc(tenant, borrower)), updatedAt: new Date().toISOString() };
   await recordKyc(tenant, borrower, decided);
   logger.info('KYC decided', { referenceId: run.referenceId, status: decided.status, message: decided.message });
+  countMetric('KycOutcomes', decided.status);
   return kycState(decided);
 };
 
@@ -127,6 +130,7 @@ export const recordKycFailure = async (
   };
   await recordKyc(tenant, borrower, failed);
   logger.warn('KYC failed', { referenceId: run.referenceId, error: input.error?.Error, cause: input.error?.Cause });
+  countMetric('KycOutcomes', 'FAILED');
   return kycState(failed);
 };
 
@@ -157,6 +161,7 @@ export const closeJourney = async (
   }
   await setJourneyFields(tenant, input.borrowerId, { stage: input.outcome });
   logger.info('journey closed', { applicationId: input.applicationId, outcome: input.outcome });
+  countMetric('ApplicationSteps', `CLOSED_${input.outcome}`);
   return { status: input.outcome };
 };
 
@@ -265,6 +270,8 @@ export const disburse = async (input: ApplicationInput) => {
     ),
   });
   logger.info('disbursed', { applicationId: app.applicationId });
+  countMetric('Disbursals', 'DISBURSED');
+  countMetric('ApplicationSteps', 'DISBURSED');
   return { status: 'DISBURSED', utrNumber: transfer.utrNumber };
 };
 
@@ -332,6 +339,10 @@ export const markFailed = async (
     error: input.error?.Error,
     cause: input.error?.Cause,
   });
+  countMetric(
+    input.outcome === 'REJECTED' ? 'ApplicationSteps' : 'Disbursals',
+    input.outcome === 'REJECTED' ? 'REJECTED' : 'FAILED',
+  );
   await updateApplication(tenant, input.applicationId, {
     set:
       input.outcome === 'REJECTED'

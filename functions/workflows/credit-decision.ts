@@ -12,6 +12,7 @@ import { newId } from '#core/ids';
 import { addDays } from '#core/loans/dates';
 import type { Mode, Tenant } from '#core/tenant';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { type BureauReport, pullBureauReport } from '#providers/bureau';
 import { findApplication } from '#store/applications';
 import { findDuplicateCustomers, getBorrower } from '#store/borrowers';
@@ -139,6 +140,7 @@ export const record = async (input: CreditDecisionInput): Promise<{ status: stri
     if (error instanceof ConflictError) return { status: (await getBreRun(tenant, run.referenceId)).status };
     throw error;
   }
+  countMetric('CreditDecisions', result.status);
   logger.info('BRE decided', {
     referenceId: run.referenceId,
     status: result.status,

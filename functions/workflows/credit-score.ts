@@ -16,6 +16,7 @@ import { creditBureau } from '#providers/credit-bureaus';
 import { getBorrower } from '#store/borrowers';
 import { recordCreditScore } from '#store/credit-scores';
 import { newEvent } from '#store/outbox';
+import { correlated } from './correlated.ts';
 
 /** The workflow's input. No PII: each pull reads the NIK from the borrower itself. */
 export interface CreditScoreWorkflowInput {
@@ -68,7 +69,7 @@ function reasonOf(error: FailedPull['error']): string {
 }
 
 /** Scores the run from its sources' reports and records it with `user_credit_score`. */
-export async function record(input: CreditScoreWorkflowInput): Promise<{ status: string }> {
+export const record = correlated(async (input: CreditScoreWorkflowInput): Promise<{ status: string }> => {
   const tenant = { partnerId: input.partnerId, mode: input.mode };
   const reports: SourceReport[] = (input.reports ?? []).map((r) =>
     'error' in r ? { source: r.source, status: 'FAILED', reason: reasonOf(r.error) } : r,
@@ -95,4 +96,4 @@ export async function record(input: CreditScoreWorkflowInput): Promise<{ status:
   if (!recorded) logger.warn('Credit score already recorded or superseded', { referenceId: input.referenceId });
   else logger.info('Credit score recorded', { referenceId: input.referenceId, status: outcome.status });
   return { status: outcome.status };
-}
+});

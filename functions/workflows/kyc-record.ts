@@ -5,12 +5,14 @@
 import { borrowerStatusAfterKyc, decideKyc, type KycCheck, type KycResult } from '#core/borrowers';
 import { ConflictError } from '#core/errors';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { recordKycWhileBlocked } from '#store/borrower-blocks';
 import { transitionBorrower } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
+import { correlated } from './correlated.ts';
 import type { KycWorkflowInput } from './kyc-types.ts';
 
-export const handler = async (input: KycWorkflowInput): Promise<{ status: string }> => {
+export const handler = correlated(async (input: KycWorkflowInput): Promise<{ status: string }> => {
   const tenant = { partnerId: input.partnerId, mode: input.mode };
   const checks = (['ocr', 'liveness', 'face_match'] as const)
     .map((name) => input.checks?.[name])
@@ -54,5 +56,6 @@ export const handler = async (input: KycWorkflowInput): Promise<{ status: string
     throw error;
   }
   logger.info('KYC recorded', { borrowerId: input.borrowerId, kycId: input.kycId, status: kyc.status });
+  countMetric('KycOutcomes', kyc.status);
   return { status: kyc.status };
-};
+});

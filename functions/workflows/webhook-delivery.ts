@@ -4,11 +4,13 @@
  * deadLetter (record what never got through).
  */
 import type { EventBridgeEvent } from 'aws-lambda';
+import { withCorrelation } from '#core/correlation';
 import { LendstackError } from '#core/errors';
 import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { AUTH_KEY_HEADER, endpointWants, SIGNATURE_HEADER, signWebhook, type WebhookPayload } from '#core/webhooks';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { refuseUrl } from '#providers/egress';
 import type { DomainEvent } from '#store/outbox';
 import {
@@ -34,8 +36,13 @@ export interface DeliveryTask {
   eventId: string;
   endpointId: string;
   payload: WebhookPayload;
+  /** The event's correlation id: logged with every attempt and sent as CORRELATION_HEADER. */
+  correlationId?: string;
   error?: { Error: string; Cause: string };
 }
+
+/** The request id that caused the event, so a partner's support request names the one id ops grep for. */
+export const CORRELATION_HEADER = 'Lendstack-Correlation-Id';
 
 const RECEIVER_TIMEOUT_MS = 10_000;
 
@@ -73,16 +80,23 @@ export const plan = async (
       eventId: detail.eventId,
       endpointId: endpoint.endpointId,
       payload: payloadOf(detail),
+      ...(detail.correlationId ? { correlationId: detail.correlationId } : {}),
     });
   }
-  logger.info('webhook deliveries planned', { eventId: detail.eventId, type: detail.type, count: deliveries.length });
+  logger.info('webhook deliveries planned', {
+    eventId: detail.eventId,
+    type: detail.type,
+    count: deliveries.length,
+    correlationId: detail.correlationId,
+  });
   return { eventId: detail.eventId, deliveries };
 };
 
 /** One signed POST. Every attempt is recorded; a delivered one is never sent again. */
-export const deliver = async (
-  task: DeliveryTask,
-): Promise<{ status: 'DELIVERED' | 'SKIPPED'; statusCode?: number }> => {
+export const deliver = (task: DeliveryTask): Promise<{ status: 'DELIVERED' | 'SKIPPED'; statusCode?: number }> =>
+  withCorrelation(task.correlationId, () => deliverOnce(task));
+
+const deliverOnce = async (task: DeliveryTask): Promise<{ status: 'DELIVERED' | 'SKIPPED'; statusCode?: number }> => {
   const tenant: Tenant = { partnerId: task.partnerId, mode: task.mode };
   const delivery = await getDelivery(tenant, task.eventId, task.endpointId);
   if (delivery.status === 'DELIVERED') return { status: 'DELIVERED' };
@@ -91,7 +105,10 @@ export const deliver = async (
     endpoint = await getWebhookEndpoint(tenant, task.endpointId);
   } catch (error) {
     // The endpoint was removed after the event: nothing to deliver to.
-    if (error instanceof LendstackError && error.type === 'not_found') return { status: 'SKIPPED' };
+    if (error instanceof LendstackError && error.type === 'not_found') {
+      countMetric('WebhookDeliveries', 'SKIPPED');
+      return { status: 'SKIPPED' };
+    }
     throw error;
   }
   const body = JSON.stringify(task.payload);
@@ -107,6 +124,7 @@ export const deliver = async (
       { at, error: `URL ${refusal}`, durationMs: 0 },
       'FAILED',
     );
+    countMetric('WebhookDeliveries', 'FAILED');
     throw new WebhookReceiverError(`URL ${refusal}`);
   }
   let statusCode: number | undefined;
@@ -119,6 +137,7 @@ export const deliver = async (
         'user-agent': 'lendstack-webhooks/1',
         [AUTH_KEY_HEADER]: endpoint.authKey,
         [SIGNATURE_HEADER]: signWebhook(endpoint.secret, body, Math.floor(Date.now() / 1000)),
+        ...(task.correlationId ? { [CORRELATION_HEADER]: task.correlationId } : {}),
       },
       body,
       redirect: 'manual',
@@ -138,7 +157,15 @@ export const deliver = async (
     { at, durationMs, ...(statusCode !== undefined ? { statusCode } : {}), ...(failure ? { error: failure } : {}) },
     failure ? 'FAILED' : 'DELIVERED',
   );
-  logger.info('webhook attempt', { eventId: task.eventId, endpointId: task.endpointId, attempt, statusCode, failure });
+  logger.info('webhook attempt', {
+    eventId: task.eventId,
+    endpointId: task.endpointId,
+    attempt,
+    statusCode,
+    failure,
+    correlationId: task.correlationId,
+  });
+  countMetric('WebhookDeliveries', failure ? 'FAILED' : 'DELIVERED');
   if (failure) throw new WebhookReceiverError(failure);
   return { status: 'DELIVERED', statusCode };
 };
@@ -147,6 +174,12 @@ export const deliver = async (
 export const deadLetter = async (task: DeliveryTask): Promise<{ status: 'DEAD' }> => {
   const reason = task.error ? `${task.error.Error}: ${task.error.Cause}` : 'gave up';
   await markDeliveryDead({ partnerId: task.partnerId, mode: task.mode }, task.eventId, task.endpointId, reason);
-  logger.warn('webhook delivery dead', { eventId: task.eventId, endpointId: task.endpointId, reason });
+  logger.warn('webhook delivery dead', {
+    eventId: task.eventId,
+    endpointId: task.endpointId,
+    reason,
+    correlationId: task.correlationId,
+  });
+  withCorrelation(task.correlationId, () => countMetric('WebhookDeliveries', 'DEAD'));
   return { status: 'DEAD' };
 };

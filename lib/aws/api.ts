@@ -47,6 +47,8 @@ export interface ApiProps {
    * default 6,000 a minute per credential.
    */
   perIpRequestsPer5Minutes?: number;
+  /** The borrower app's tenant (functions/http/app-tenant.ts): context `appTenant`; without it the app routes answer 503. */
+  appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
 }
 
 type ProtectedScheme = keyof typeof authorizers;
@@ -55,7 +57,12 @@ const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A route's function gets its own surface's limit; functions that meter nothing get none. */
 function functionEnvironment(props: ApiProps, surface?: Surface): Record<string, string> {
-  return surface ? { [rateLimitVariable(surface)]: String(props.rateLimits[surface]) } : {};
+  if (!surface) return {};
+  const app: Record<string, string> =
+    surface === 'app' && props.appTenant
+      ? { APP_PARTNER_ID: props.appTenant.partnerId, APP_MODE: props.appTenant.mode }
+      : {};
+  return { [rateLimitVariable(surface)]: String(props.rateLimits[surface]), ...app };
 }
 
 /** An IAuthorizer for a CfnAuthorizer made in another stack (methods only need its id). */

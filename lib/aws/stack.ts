@@ -9,6 +9,7 @@ import type { RouteDef, Surface } from '../../functions/http/route.ts';
 import { Api } from './api.ts';
 import { Data, documentsBucketName } from './data.ts';
 import { Events } from './events.ts';
+import { Monitoring } from './monitoring.ts';
 import { Workflows } from './workflows.ts';
 
 export interface LendstackStackProps extends StackProps {
@@ -22,6 +23,10 @@ export interface LendstackStackProps extends StackProps {
   throttle?: { rateLimit: number; burstLimit: number };
   /** WAF's per-IP rule (default 30,000 requests per 5 minutes). */
   perIpRequestsPer5Minutes?: number;
+  /** Subscribed to the stage's alarm topic. */
+  alarmEmails?: readonly string[];
+  /** The borrower app's tenant: which partner's borrowers, in which mode, the app's users are. */
+  appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
 }
 
 export class LendstackStack extends Stack {
@@ -35,7 +40,12 @@ export class LendstackStack extends Stack {
     };
     const workflows = new Workflows(this, 'Workflows', base);
     const resources = { ...base, workflows: workflows.machines };
-    new Events(this, 'Events', { table: data.table, bus: data.bus, machines: workflows.machines, resources });
+    const events = new Events(this, 'Events', {
+      table: data.table,
+      bus: data.bus,
+      machines: workflows.machines,
+      resources,
+    });
     const api = new Api(this, 'Api', {
       stage: props.stage,
       routes: props.routes,
@@ -43,12 +53,24 @@ export class LendstackStack extends Stack {
       rateLimits: stageRateLimits(props.rateLimits),
       throttle: props.throttle,
       perIpRequestsPer5Minutes: props.perIpRequestsPer5Minutes,
+      appTenant: props.appTenant,
+    });
+
+    // Last: it sets the metrics namespace on every function made above.
+    const monitoring = new Monitoring(this, 'Monitoring', {
+      stage: props.stage,
+      apiStage: api.stage,
+      table: data.table,
+      machines: workflows.machines,
+      deadLetterQueues: { Events: events.deadLetters },
+      alarmEmails: props.alarmEmails,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: api.stage.urlForPath('/') });
     new CfnOutput(this, 'TableName', { value: data.table.tableName });
     new CfnOutput(this, 'DocumentsBucket', { value: data.documents.bucketName });
     new CfnOutput(this, 'EventBusName', { value: data.bus.eventBusName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: monitoring.topic.topicArn });
 
     acknowledgeNagFindings(this, props.stage);
   }

@@ -119,6 +119,8 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
       S3_FORCE_PATH_STYLE: 'true',
       ALLOW_PRIVATE_WEBHOOK_URLS: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      // EMF metric lines mean nothing without CloudWatch; POWERTOOLS_METRICS_DISABLED=false shows them.
+      POWERTOOLS_METRICS_DISABLED: process.env.POWERTOOLS_METRICS_DISABLED ?? 'true',
     });
     for (const name of Object.keys(workflows) as WorkflowName[]) {
       process.env[workflowArnVariable(name)] = stepFunctions.arns[name];
@@ -136,6 +138,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     stepFunctions.resume();
 
     const credentials = await ensureSandboxPartner(baseUrl, dataDir);
+    // The borrower app's tenant (functions/http/app-tenant.ts): locally, the sandbox partner in sandbox mode.
+    process.env.APP_PARTNER_ID = credentials.partnerId;
+    process.env.APP_MODE = 'sandbox';
     const credentialsDir = resolve(options.credentialsDir ?? '.lendstack');
     mkdirSync(credentialsDir, { recursive: true });
     const { partnerId: _p, ...forFile } = credentials;

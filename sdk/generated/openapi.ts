@@ -447,6 +447,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/sandbox/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Messages the sandbox "sent" to a phone (borrower app OTP codes), newest first
+     * @description The sandbox messaging adapter delivers nothing: it keeps each message (WhatsApp or SMS, as the app was told) for a day, for developers and tests to read the OTP the app would have received. Only the caller's own tenant's messages (the borrower app's tenant is the stage's configuration: locally, the sandbox partner `npm start` prints); a live key gets 400.
+     */
+    get: operations['listSandboxMessages'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhook-endpoints': {
     parameters: {
       query?: never;
@@ -781,6 +801,162 @@ export interface paths {
      * @description A test clock per loan, as Stripe's test clocks: due dates pass, installments turn OVERDUE, late fees accrue, buckets move and their webhooks go out, in seconds. `days` 0 services today again (which changes nothing). Sandbox keys only (live keys: 404).
      */
     post: operations['advanceLoanTime'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Clients, newest first: filters, exact search by phone, NIK or PAN
+     * @description `status`, `type` (borrower_type), `kyc_status` (NOT_STARTED until the first run), `created_from` and `created_to` (inclusive; a date alone covers its day). `phone`, `nik` and `pan` search exactly, through the items that keep them unique (no Scan), and are never logged. `meta.total` is exact (a COUNT query over the same range and filters).
+     */
+    get: operations['listClients'];
+    put?: never;
+    /**
+     * Create a client: the partner API's borrower (POST /api/core/users), the same body, checks and event
+     * @description A client is the partner API's borrower, the journey API's customer and the app's user: created here it is at once `GET /api/core/users/{id}` there, and `user_created` goes out in the same transaction. Phone, NIK and NIB are unique per tenant (409 borrower_exists naming the field).
+     */
+    post: operations['createClient'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/clients/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** A client with its KYC, documents, credit score and serviced loans */
+    get: operations['getClient'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    /**
+     * Change a client: email any time; name, phone and NIK only before KYC
+     * @description KYC checks the name, phone and NIK against the ID card: once a run started (or the client left PENDING) they are 409 client_identity_locked. A journey customer's identity changes through the journey API (409 client_field_locked). A new phone or NIK must not belong to another borrower (409 borrower_exists). `user_updated` names the fields changed, never their values.
+     */
+    patch: operations['updateClient'];
+    trace?: never;
+  };
+  '/v1/loans/{id}/approve': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Approve a PENDING partner loan: its agreement goes out for signing (the partner API's signing/initiate)
+     * @description The same step as POST /api/core/loans/signing/initiate: PENDING -> SIGNING, ACTIVE when the borrower signs, then `/disburse`. A loan already SIGNING or further is answered as it stands; a REJECTED one is 409.
+     */
+    post: operations['approveLoan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}/reject': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Reject a loan before disbursement (the partner API's reject) */
+    post: operations['rejectLoanBackOffice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/loans/{id}/disburse': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Disburse an ACTIVE (signed) loan (the partner API's disbursement) */
+    post: operations['disburseLoanBackOffice'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/payment-links': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A hosted payment page for a loan (the partner API's loans/{id}/payment-link)
+     * @description Valid 24 hours; asking again while it is live answers the same link.
+     */
+    post: operations['createPaymentLink'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The tenant's events of the last 30 days, newest first, to reconcile what webhooks missed
+     * @description Every event a webhook endpoint could have received (whether or not one was registered), kept 30 days. Filter by `type`, by `object_id` (any id the data names: userId, loan id, applicationId, referenceID, customerID) and by a `created[gte]`/`created[lte]` range; `meta.total` counts every match. A sandbox key sees only sandbox events.
+     */
+    get: operations['listEvents'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/events/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** One event by id (as its webhook delivered it) */
+    get: operations['getEvent'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1145,6 +1321,386 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/onboarding/register-phone': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register a phone number: send the onboarding OTP (item 1)
+     * @description Indonesian mobile numbers only. A number whose account is already ACTIVE is 409 PHONE_NUMBER_ALREADY_REGISTERED (log in instead); a PENDING one (onboarding not finished) gets a new code and continues. The code is 6 random digits, valid 5 minutes (`expired_at`), stored only as a salted hash, and good for 5 wrong tries (then 429 OTP_ATTEMPTS_EXCEEDED: ask for a new code). One send per phone every 60 s (429 OTP_RESEND_TOO_SOON), at most 5 an hour per phone and 10 per device (429 OTP_LIMIT_EXCEEDED); every 429 says when to retry in its message, in `data.retry_after` and in Retry-After. Delivery: WhatsApp first, SMS when WhatsApp cannot deliver; `channel` says which. Sandbox: the message lands in the sandbox outbox (GET /v1/sandbox/messages?to=<phone>, platform API key; `npm start -- --verbose` prints it); a phone ending in 99 has no WhatsApp (SMS), one ending in 98 cannot be reached (502). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appRegisterPhone'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/onboarding/verify-otp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify the onboarding OTP: the user is created (PENDING) (item 2)
+     * @description Creates the user (a borrower of the app tenant, status PENDING, event user_created) and answers 201 with an access token scoped to onboarding only (KYC upload and personal info), bound to this X-Device-ID, valid 1 hour. A wrong code is 400 INVALID_OTP_CODE with data.remaining_attempts; the 5th wrong code spends it (429 OTP_ATTEMPTS_EXCEEDED); an expired one is 400 OTP_EXPIRED. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appVerifyOtp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/onboarding/kyc-upload': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Upload the KTP and a selfie: OCR and face match (item 3)
+     * @description multipart/form-data with `ktp_image` and `selfie_image` (JPEG or PNG, checked by their first bytes, at most 5 MB each) and `document_type` (KTP, the default). The images are stored in the documents bucket (encrypted at rest), then read (OCR) and compared (liveness and face match) through the KYC provider ports. The OCR preview's NIK, birth date and gender must agree (the NIK encodes the birth date, women's day + 40): 422 KTP_DATA_MISMATCH otherwise. A face match under 80.0 is 422 LOW_FACE_MATCH_SCORE with kyc_status REJECTED_RETRY and a suggestion (upload again). Sandbox magic values (the last four digits of the phone): 9001 unreadable KTP, 9002 liveness fails, 9003 face mismatch, 9004 provider outage (502), 9005 NIK/birth-date mismatch, 9006 a woman's KTP. The borrower's status and KYC result change as on the partner side (event user_verify). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appKycUpload'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/onboarding/personal-info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Complete the personal information and set the security PIN: the account is ACTIVE (item 4)
+     * @description Every field is checked and each problem named in details (field, value, message): NIK 16 digits and a real NIK whose birth date matches birth_date, dates YYYY-MM-DD, e-mail, Indonesian mobile numbers for the emergency contacts (not the user's own), reference ids from GET /api/v1/master-data/{category}. The security PIN (6 digits, not repeated or sequential) is stored with scrypt (N=2^15, r=8, p=1, 16-byte salt) and never logged or returned. Needs the verified KYC (409 KYC_NOT_VERIFIED). The NIK is unique in the tenant (409). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appPersonalInfo'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/biometric/challenge': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A one-time challenge for the device to sign (item 5)
+     * @description A random challenge_id (128 bits), bound to this X-Device-ID, single use, valid 300 seconds: register-biometric and biometric login spend it; used again, expired or from another device it is 410 CHALLENGE_EXPIRED. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appBiometricChallenge'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/biometric/register': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Register the device's public key for biometric login (item 6)
+     * @description public_key: ECDSA P-256, base64 of the DER SubjectPublicKeyInfo (Android Keystore's getEncoded()) or of the raw 65-byte X9.63 point (iOS SecKeyCopyExternalRepresentation). Bound to the user and this X-Device-ID (a device holds one registration; registering again replaces it). Spends the challenge (410 CHALLENGE_EXPIRED when used, expired or another device's). Answers 201 with data.biometric_id (for DELETE /api/v1/biometric/{biometric_id}). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appRegisterBiometric'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login/send-otp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Send a login OTP (item 7)
+     * @description 404 PHONE_NUMBER_NOT_FOUND when no account has this number. The code is 6 random digits, valid 5 minutes (`expired_at`), stored only as a salted hash, and good for 5 wrong tries (then 429 OTP_ATTEMPTS_EXCEEDED: ask for a new code). One send per phone every 60 s (429 OTP_RESEND_TOO_SOON), at most 5 an hour per phone and 10 per device (429 OTP_LIMIT_EXCEEDED); every 429 says when to retry in its message, in `data.retry_after` and in Retry-After. Delivery: WhatsApp first, SMS when WhatsApp cannot deliver; `channel` says which. Sandbox: the message lands in the sandbox outbox (GET /v1/sandbox/messages?to=<phone>, platform API key; `npm start -- --verbose` prints it); a phone ending in 99 has no WhatsApp (SMS), one ending in 98 cannot be reached (502). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appLoginSendOtp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login/verify-otp': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify the login OTP: a token for verify-pin (item 8)
+     * @description The spec gives this item send-otp's URL (POST /api/v1/auth/login/send-otp) by mistake: it is served here, at verify-otp, in the same style. Answers a 1-hour token good only for POST /api/v1/auth/login/verify-pin, bound to this X-Device-ID. A fresh OTP login also unlocks a PIN locked by wrong attempts. An account that is still onboarding (PENDING) gets 409 ACCOUNT_NOT_ACTIVE. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appLoginVerifyOtp'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login/verify-pin': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Verify the security PIN: a session (item 9)
+     * @description With the token of login verify-otp. Answers the session: a 1-hour access token bound to this device and an opaque refresh token (rotated on use). A wrong PIN is 401 INVALID_PIN with data.remaining_attempts and data.is_locked; the 3rd wrong PIN locks it (401 PIN_LOCKED, is_locked true, Retry-After) for 30 minutes or until a fresh login OTP. Attempts are counted before the PIN is checked, so guesses sent at once get no more than 3 tries. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appVerifyPin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/login/biometric': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Log in with the device signature (item 10)
+     * @description The signature is ECDSA with SHA-256 over the UTF-8 bytes of challenge_id, DER-encoded, base64 (what Android Keystore's SHA256withECDSA and iOS's ecdsaSignatureMessageX962SHA256 produce), verified with the key registered for this X-Device-ID. The device key is the credential: the Authorization header the spec shows is not needed (a user opening the app has no live token). A wrong signature is 401 BIOMETRIC_VERIFICATION_FAILED with remaining_attempts/is_locked (3 tries, then locked 30 minutes: log in with OTP + PIN); the challenge is spent either way (410 CHALLENGE_EXPIRED when replayed). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appBiometricLogin'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/biometric/{biometric_id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /**
+     * Remove a biometric registration (item 11)
+     * @description Only the user's own (another user's id is 404 BIOMETRIC_NOT_FOUND); from any of the user's devices (a lost phone's key can be removed from the new one). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    delete: operations['appDeleteBiometric'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/loan/apply-limit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Apply for the initial credit limit (item 12)
+     * @description Starts the limit decision (the app-limit workflow: the credit rules of the app's Indonesian consumer policy over the KYC result, the age from the NIK and the sandbox bureau) and answers 201 at once; GET /api/v1/loan/limit shows PROCESSING, then APPROVED or REJECTED. 409 DUPLICATE_SUBMISSION while one runs, 409 LIMIT_ALREADY_EXISTS once approved (a REJECTED user may apply again). product_id is optional when the user has one product. Sandbox: a plain user is approved for the product's initial limit (10,000,000). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appApplyLimit'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/loan/limit': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The credit limit: total, available, status (item 13)
+     * @description 404 LIMIT_NOT_FOUND before any application; then status PROCESSING (limits null), APPROVED (is_active true) or REJECTED. Amounts in rupiah (integers). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appGetLimit'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/loan/tenors': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The product's tenors and their flat monthly rates (item 14)
+     * @description Product configuration (functions/core/app/products.ts). interest_rate is percent per month, flat. ?product_id= chooses the product; optional when there is one. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appListTenors'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/loan/products': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The loan products the app offers (not in the spec: product_id for apply-limit and submissions)
+     * @description Each product with its tenors, service fee and promos. The sandbox has one: the spec's tenors (3, 6, 12 months at 2.5 %, 2.2 %, 2 % flat per month), a 150,000 service fee and promo 3 PROMO-MERDEKA-2026 worth 100,000. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appListProducts'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/profile/personal-info': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The personal information given at onboarding (item 20)
+     * @description The spec gives this item payment-methods' URL (GET /api/v1/payments/methods) and message by mistake: it is served here, in the same style, with its own message. The PIN and emergency contacts' phones are not returned in full: the PIN never, the contacts as given. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appGetPersonalInfo'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/revoke': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Revoke a refresh token and its session (item 21)
+     * @description Revokes the whole session the refresh token belongs to (every refresh token of its family, and its access tokens at once), recording the reason (USER_LOGOUT by default, DEVICE_LOST, SECURITY_CONCERN, OTHER). Only the user's own tokens: another's, or an unknown one, is 401 INVALID_REFRESH_TOKEN. Revoking again is a success. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appRevokeToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/auth/refresh': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A new access token for a refresh token (item 22)
+     * @description The refresh token is the credential (the access token the spec's header shows has usually expired by then, so it is not required), from the device it was issued to. Rotation: each refresh token works once; the answer carries the next refresh_token beside the spec's fields. A rotated token presented again revokes its whole session (401 INVALID_REFRESH_TOKEN); one sent from another device is refused (401) and left alone. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appRefreshToken'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/master-data/{category}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Reference lists for personal-info's ids (not in the spec)
+     * @description category: home-ownerships (home_ownership_id), educations (education_id), occupations (occupation_id), banks (bank_id), relationships (relationship_id). Public: the app shows them before the user has a token. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appMasterData'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1176,6 +1732,32 @@ export interface components {
         }[];
         request_id: string;
       };
+    };
+    /**
+     * @description The borrower app API's error envelope (borrower-app-api spec): `status` error, the spec's `error_code`, a Bahasa Indonesia `message` (English with Accept-Language: en), and `details` naming each field and value.
+     * @example {
+     *       "status": "error",
+     *       "error_code": "VALIDATION_ERROR",
+     *       "message": "Validasi gagal",
+     *       "details": [
+     *         {
+     *           "field": "phone_number",
+     *           "value": "0840123",
+     *           "message": "Nomor telepon tidak valid"
+     *         }
+     *       ]
+     *     }
+     */
+    AppError: {
+      /** @constant */
+      status: 'error';
+      error_code: string;
+      message: string;
+      details?: {
+        field: string;
+        value?: unknown;
+        message: string;
+      }[];
     };
     /**
      * @description The journey API's error envelope (journey-api spec): an empty `data`, the message in `error`, the FBX-/endpoint code in `statusCode`.
@@ -5816,6 +6398,155 @@ export interface operations {
       };
     };
   };
+  listSandboxMessages: {
+    parameters: {
+      query: {
+        /**
+         * @description The phone number the messages were sent to
+         * @example to_value
+         */
+        to: string;
+        /** @example 20 */
+        limit?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Messages */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id_value",
+           *           "to": "to_value",
+           *           "channel": "channel_value",
+           *           "text": "text_value",
+           *           "sent_at": "2026-01-15T08:30:00.000Z"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              to: string;
+              channel: string;
+              text: string;
+              sent_at: string;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Not a phone number, or a live key */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   listWebhookEndpoints: {
     parameters: {
       query?: {
@@ -9425,6 +10156,2768 @@ export interface operations {
       };
     };
   };
+  listClients: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+        /** @example PENDING */
+        status?: 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
+        /**
+         * @description borrower_type
+         * @example PERSONAL
+         */
+        type?: 'PERSONAL' | 'BUSINESS';
+        /**
+         * @description NOT_STARTED until the first KYC run
+         * @example NOT_STARTED
+         */
+        kyc_status?: 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+        /**
+         * @description Created at or after (inclusive)
+         * @example 0000-00-00
+         */
+        created_from?: string;
+        /**
+         * @description Created at or before (inclusive; a date alone covers the whole day)
+         * @example 0000-00-00
+         */
+        created_to?: string;
+        /**
+         * @description Exact mobile number (08…, 628… or +628…); never logged
+         * @example 081234567890
+         */
+        phone?: string;
+        /**
+         * @description Exact NIK; never logged
+         * @example 3171251508900001
+         */
+        nik?: string;
+        /**
+         * @description Exact PAN (journey customers); never logged
+         * @example ABCDE1234F
+         */
+        pan?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of clients */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "borrower_type": "PERSONAL",
+           *           "status": "PENDING",
+           *           "name": "Budi Santoso",
+           *           "phone": "081234567890",
+           *           "email": "email_value",
+           *           "kyc": {
+           *             "kyc_id": "kyc_id_value",
+           *             "status": "IN_PROGRESS",
+           *             "provider": "provider_value",
+           *             "started_at": "2026-01-15T08:30:00.000Z",
+           *             "checks": [
+           *               {
+           *                 "name": "Budi Santoso",
+           *                 "passed": true
+           *               }
+           *             ]
+           *           },
+           *           "credit_score": {
+           *             "reference_id": "order-1001",
+           *             "status": "IN_PROGRESS",
+           *             "requested_sources": [
+           *               "afpi"
+           *             ],
+           *             "score": 1,
+           *             "grade": "A",
+           *             "thin_file": true,
+           *             "sources": [
+           *               {
+           *                 "source": "afpi",
+           *                 "status": "SUCCESS"
+           *               }
+           *             ],
+           *             "requested_at": "2026-01-15T08:30:00.000Z"
+           *           },
+           *           "created_at": "2026-01-15T08:30:00.000Z",
+           *           "updated_at": "2026-01-15T08:30:00.000Z",
+           *           "id": "id_value",
+           *           "kyc_status": "NOT_STARTED"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              borrower_type: 'PERSONAL' | 'BUSINESS';
+              /** @enum {string} */
+              status: 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
+              name: string;
+              phone: string;
+              email: string;
+              nik?: string;
+              business?: {
+                business_name: string;
+                nib: string;
+                npwp: string;
+                director_name: string;
+                director_nik: string;
+              };
+              kyc: {
+                kyc_id: string;
+                /** @enum {string} */
+                status: 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+                provider: string;
+                started_at: string;
+                completed_at?: string;
+                reason?: string;
+                checks: {
+                  name: string;
+                  passed: boolean;
+                  score?: number;
+                  reason?: string;
+                }[];
+              } | null;
+              /** @description The latest credit score run (POST /api/core/users/{userId}/credit-score) */
+              credit_score: {
+                reference_id: string;
+                /**
+                 * @description COMPLETED when at least one source answered; FAILED when none did
+                 * @enum {string}
+                 */
+                status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+                requested_sources: ('afpi' | 'clik')[];
+                /** @description 250-900; null while in progress, for a thin file, or when FAILED */
+                score: number | null;
+                grade: ('A' | 'B' | 'C' | 'D' | 'E') | null;
+                /** @description No source knows the borrower: no score, no grade */
+                thin_file: boolean;
+                sources: {
+                  /** @enum {string} */
+                  source: 'afpi' | 'clik';
+                  /** @enum {string} */
+                  status: 'SUCCESS' | 'FAILED';
+                  /** @description Whether the bureau knows the borrower (false: a thin file there) */
+                  hit?: boolean;
+                  active_loans?: number;
+                  /** @description Outstanding balance of the active loans, in rupiah */
+                  outstanding?: number;
+                  /** @constant */
+                  currency?: 'IDR';
+                  /** @description Worst days past due on any loan in the last 12 months */
+                  worst_days_past_due?: number;
+                  /** @description Months since the oldest loan the bureau knows was opened */
+                  history_months?: number;
+                  /** @description Why this source FAILED */
+                  reason?: string;
+                }[];
+                requested_at: string;
+                completed_at?: string;
+                reason?: string;
+              } | null;
+              created_at: string;
+              updated_at: string;
+              id: string;
+              /** @enum {string} */
+              kyc_status: 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createClient: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "borrower_type": "PERSONAL",
+         *       "name": "Budi Santoso",
+         *       "phone": "081234567890",
+         *       "email": "dev@example.com",
+         *       "nik": "3171251508900001"
+         *     }
+         */
+        'application/json':
+          | {
+              /** @constant */
+              borrower_type: 'PERSONAL';
+              name: string;
+              /** @description Indonesian mobile number: 08…, 628… or +628…; stored in E.164 (+628…) */
+              phone: string;
+              /** Format: email */
+              email: string;
+              /** @description 16-digit Indonesian NIK (Nomor Induk Kependudukan) */
+              nik: string;
+            }
+          | {
+              /** @constant */
+              borrower_type: 'BUSINESS';
+              /** @description Name of the business contact person */
+              name: string;
+              /** @description Indonesian mobile number: 08…, 628… or +628…; stored in E.164 (+628…) */
+              phone: string;
+              /** Format: email */
+              email: string;
+              business_name: string;
+              nib: string;
+              npwp: string;
+              director_name: string;
+              /** @description 16-digit Indonesian NIK (Nomor Induk Kependudukan) */
+              director_nik: string;
+            };
+      };
+    };
+    responses: {
+      /** @description Created, PENDING */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "id_value",
+           *         "status": "PENDING",
+           *         "borrower_type": "PERSONAL"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              /** @constant */
+              status: 'PENDING';
+              /** @enum {string} */
+              borrower_type: 'PERSONAL' | 'BUSINESS';
+            };
+          };
+        };
+      };
+      /** @description Invalid field (named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Phone, NIK or NIB already taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getClient: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example bor_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The client */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "borrower_type": "PERSONAL",
+           *         "status": "PENDING",
+           *         "name": "Budi Santoso",
+           *         "phone": "081234567890",
+           *         "email": "email_value",
+           *         "nik": "3171251508900001",
+           *         "business": {
+           *           "business_name": "PT Maju Jaya",
+           *           "nib": "1234567890123",
+           *           "npwp": "012345678901000",
+           *           "director_name": "Budi Santoso",
+           *           "director_nik": "3171251508900002"
+           *         },
+           *         "kyc": {
+           *           "kyc_id": "kyc_id_value",
+           *           "status": "IN_PROGRESS",
+           *           "provider": "provider_value",
+           *           "started_at": "2026-01-15T08:30:00.000Z",
+           *           "checks": [
+           *             {
+           *               "name": "Budi Santoso",
+           *               "passed": true
+           *             }
+           *           ]
+           *         },
+           *         "credit_score": {
+           *           "reference_id": "order-1001",
+           *           "status": "IN_PROGRESS",
+           *           "requested_sources": [
+           *             "afpi"
+           *           ],
+           *           "score": 1,
+           *           "grade": "A",
+           *           "thin_file": true,
+           *           "sources": [
+           *             {
+           *               "source": "afpi",
+           *               "status": "SUCCESS"
+           *             }
+           *           ],
+           *           "requested_at": "2026-01-15T08:30:00.000Z"
+           *         },
+           *         "documents": [
+           *           {
+           *             "documentId": "documentId_value",
+           *             "document_type": "document_type_value",
+           *             "created_at": "2026-01-15T08:30:00.000Z"
+           *           }
+           *         ],
+           *         "created_at": "2026-01-15T08:30:00.000Z",
+           *         "updated_at": "2026-01-15T08:30:00.000Z",
+           *         "id": "id_value",
+           *         "kyc_status": "NOT_STARTED",
+           *         "loans": [
+           *           {
+           *             "id": "id_value",
+           *             "status": "status_value",
+           *             "type": "type_value",
+           *             "origin": "origin_value",
+           *             "currency": "currency_value",
+           *             "principal": 1000000,
+           *             "delinquency_bucket": "delinquency_bucket_value",
+           *             "disbursed_at": "2026-01-15T08:30:00.000Z"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              borrower_type: 'PERSONAL' | 'BUSINESS';
+              /** @enum {string} */
+              status: 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
+              name: string;
+              phone: string;
+              email: string;
+              nik?: string;
+              business?: {
+                business_name: string;
+                nib: string;
+                npwp: string;
+                director_name: string;
+                director_nik: string;
+              };
+              kyc: {
+                kyc_id: string;
+                /** @enum {string} */
+                status: 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+                provider: string;
+                started_at: string;
+                completed_at?: string;
+                reason?: string;
+                checks: {
+                  name: string;
+                  passed: boolean;
+                  score?: number;
+                  reason?: string;
+                }[];
+              } | null;
+              /** @description The latest credit score run (POST /api/core/users/{userId}/credit-score) */
+              credit_score: {
+                reference_id: string;
+                /**
+                 * @description COMPLETED when at least one source answered; FAILED when none did
+                 * @enum {string}
+                 */
+                status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+                requested_sources: ('afpi' | 'clik')[];
+                /** @description 250-900; null while in progress, for a thin file, or when FAILED */
+                score: number | null;
+                grade: ('A' | 'B' | 'C' | 'D' | 'E') | null;
+                /** @description No source knows the borrower: no score, no grade */
+                thin_file: boolean;
+                sources: {
+                  /** @enum {string} */
+                  source: 'afpi' | 'clik';
+                  /** @enum {string} */
+                  status: 'SUCCESS' | 'FAILED';
+                  /** @description Whether the bureau knows the borrower (false: a thin file there) */
+                  hit?: boolean;
+                  active_loans?: number;
+                  /** @description Outstanding balance of the active loans, in rupiah */
+                  outstanding?: number;
+                  /** @constant */
+                  currency?: 'IDR';
+                  /** @description Worst days past due on any loan in the last 12 months */
+                  worst_days_past_due?: number;
+                  /** @description Months since the oldest loan the bureau knows was opened */
+                  history_months?: number;
+                  /** @description Why this source FAILED */
+                  reason?: string;
+                }[];
+                requested_at: string;
+                completed_at?: string;
+                reason?: string;
+              } | null;
+              documents: {
+                documentId: string;
+                document_type: string;
+                created_at: string;
+              }[];
+              created_at: string;
+              updated_at: string;
+              id: string;
+              /** @enum {string} */
+              kyc_status: 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+              /** @description Serviced loans (disbursed onward), newest first; details at GET /v1/loans/{id} */
+              loans: {
+                id: string;
+                status: string;
+                type: string;
+                origin: string;
+                currency: string;
+                principal: number;
+                delinquency_bucket: string;
+                disbursed_at: string;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such client for this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  updateClient: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example bor_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "email": "dev@example.com",
+         *       "name": "Budi Santoso",
+         *       "phone": "081234567890",
+         *       "nik": "3171251508900001"
+         *     }
+         */
+        'application/json': {
+          /**
+           * Format: email
+           * @description Any time: a contact detail, not an identity checked by KYC
+           */
+          email?: string;
+          /** @description Only before KYC (PENDING, no run) */
+          name?: string;
+          /** @description Only before KYC; must not belong to another borrower */
+          phone?: string;
+          /** @description PERSONAL clients only, only before KYC; must not belong to another borrower */
+          nik?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The client after the change */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "borrower_type": "PERSONAL",
+           *         "status": "PENDING",
+           *         "name": "Budi Santoso",
+           *         "phone": "081234567890",
+           *         "email": "email_value",
+           *         "nik": "3171251508900001",
+           *         "business": {
+           *           "business_name": "PT Maju Jaya",
+           *           "nib": "1234567890123",
+           *           "npwp": "012345678901000",
+           *           "director_name": "Budi Santoso",
+           *           "director_nik": "3171251508900002"
+           *         },
+           *         "kyc": {
+           *           "kyc_id": "kyc_id_value",
+           *           "status": "IN_PROGRESS",
+           *           "provider": "provider_value",
+           *           "started_at": "2026-01-15T08:30:00.000Z",
+           *           "checks": [
+           *             {
+           *               "name": "Budi Santoso",
+           *               "passed": true
+           *             }
+           *           ]
+           *         },
+           *         "credit_score": {
+           *           "reference_id": "order-1001",
+           *           "status": "IN_PROGRESS",
+           *           "requested_sources": [
+           *             "afpi"
+           *           ],
+           *           "score": 1,
+           *           "grade": "A",
+           *           "thin_file": true,
+           *           "sources": [
+           *             {
+           *               "source": "afpi",
+           *               "status": "SUCCESS"
+           *             }
+           *           ],
+           *           "requested_at": "2026-01-15T08:30:00.000Z"
+           *         },
+           *         "documents": [
+           *           {
+           *             "documentId": "documentId_value",
+           *             "document_type": "document_type_value",
+           *             "created_at": "2026-01-15T08:30:00.000Z"
+           *           }
+           *         ],
+           *         "created_at": "2026-01-15T08:30:00.000Z",
+           *         "updated_at": "2026-01-15T08:30:00.000Z",
+           *         "id": "id_value",
+           *         "kyc_status": "NOT_STARTED",
+           *         "loans": [
+           *           {
+           *             "id": "id_value",
+           *             "status": "status_value",
+           *             "type": "type_value",
+           *             "origin": "origin_value",
+           *             "currency": "currency_value",
+           *             "principal": 1000000,
+           *             "delinquency_bucket": "delinquency_bucket_value",
+           *             "disbursed_at": "2026-01-15T08:30:00.000Z"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @enum {string} */
+              borrower_type: 'PERSONAL' | 'BUSINESS';
+              /** @enum {string} */
+              status: 'PENDING' | 'VERIFIED' | 'APPROVED' | 'REJECTED' | 'BLOCKED';
+              name: string;
+              phone: string;
+              email: string;
+              nik?: string;
+              business?: {
+                business_name: string;
+                nib: string;
+                npwp: string;
+                director_name: string;
+                director_nik: string;
+              };
+              kyc: {
+                kyc_id: string;
+                /** @enum {string} */
+                status: 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+                provider: string;
+                started_at: string;
+                completed_at?: string;
+                reason?: string;
+                checks: {
+                  name: string;
+                  passed: boolean;
+                  score?: number;
+                  reason?: string;
+                }[];
+              } | null;
+              /** @description The latest credit score run (POST /api/core/users/{userId}/credit-score) */
+              credit_score: {
+                reference_id: string;
+                /**
+                 * @description COMPLETED when at least one source answered; FAILED when none did
+                 * @enum {string}
+                 */
+                status: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+                requested_sources: ('afpi' | 'clik')[];
+                /** @description 250-900; null while in progress, for a thin file, or when FAILED */
+                score: number | null;
+                grade: ('A' | 'B' | 'C' | 'D' | 'E') | null;
+                /** @description No source knows the borrower: no score, no grade */
+                thin_file: boolean;
+                sources: {
+                  /** @enum {string} */
+                  source: 'afpi' | 'clik';
+                  /** @enum {string} */
+                  status: 'SUCCESS' | 'FAILED';
+                  /** @description Whether the bureau knows the borrower (false: a thin file there) */
+                  hit?: boolean;
+                  active_loans?: number;
+                  /** @description Outstanding balance of the active loans, in rupiah */
+                  outstanding?: number;
+                  /** @constant */
+                  currency?: 'IDR';
+                  /** @description Worst days past due on any loan in the last 12 months */
+                  worst_days_past_due?: number;
+                  /** @description Months since the oldest loan the bureau knows was opened */
+                  history_months?: number;
+                  /** @description Why this source FAILED */
+                  reason?: string;
+                }[];
+                requested_at: string;
+                completed_at?: string;
+                reason?: string;
+              } | null;
+              documents: {
+                documentId: string;
+                document_type: string;
+                created_at: string;
+              }[];
+              created_at: string;
+              updated_at: string;
+              id: string;
+              /** @enum {string} */
+              kyc_status: 'NOT_STARTED' | 'IN_PROGRESS' | 'APPROVED' | 'REJECTED' | 'FAILED';
+              /** @description Serviced loans (disbursed onward), newest first; details at GET /v1/loans/{id} */
+              loans: {
+                id: string;
+                status: string;
+                type: string;
+                origin: string;
+                currency: string;
+                principal: number;
+                delinquency_bucket: string;
+                disbursed_at: string;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Invalid or unknown field (named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such client for this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description The field can no longer change, or the value is taken */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  approveLoan: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The loan, SIGNING (or further) */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "userId": "bor_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "type": "SINGLE_PAYMENT",
+           *         "status": "PENDING",
+           *         "reference_id": "order-1001",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "net_disbursed": 1,
+           *         "upfront_fees": 1,
+           *         "terms": {},
+           *         "disbursement_date": "disbursement_date_value",
+           *         "schedule": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "principal": 1000000,
+           *             "interest": 1,
+           *             "fees": 1,
+           *             "total": 1
+           *           }
+           *         ],
+           *         "totals": {
+           *           "principal": 1000000,
+           *           "interest": 1,
+           *           "fees": 1,
+           *           "total": 1
+           *         },
+           *         "apr": 1,
+           *         "effective_daily_rate": 1,
+           *         "disbursement_account": {
+           *           "bank_code": "MANDIRI",
+           *           "account_number": "1234567890",
+           *           "account_name": "Budi Santoso"
+           *         },
+           *         "disbursement": {
+           *           "status": "PROCESSING",
+           *           "attempt": 1,
+           *           "transfer_reference": "transfer_reference_value",
+           *           "disbursed_amount": 1,
+           *           "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *           "reason": "reason_value"
+           *         },
+           *         "agreement_url": "agreement_url_value",
+           *         "merchant_reference": "merchant_reference_value",
+           *         "order_reference": "order_reference_value",
+           *         "status_history": [
+           *           {
+           *             "status": "PENDING",
+           *             "at": "at_value"
+           *           }
+           *         ],
+           *         "repayment": {
+           *           "status": "DISBURSED",
+           *           "outstanding": 1,
+           *           "amount_due": 1,
+           *           "days_past_due": 1,
+           *           "delinquency_bucket": "CURRENT",
+           *           "credit": 1,
+           *           "refunded": 1,
+           *           "paid_total": 1,
+           *           "late_fees_charged": 1,
+           *           "late_fee_cap_reached": true,
+           *           "serviced_through": "serviced_through_value",
+           *           "today": "today_value",
+           *           "settled_on": "settled_on_value",
+           *           "installments": [
+           *             {
+           *               "number": 1,
+           *               "due_date": "due_date_value",
+           *               "status": "DUE",
+           *               "due": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "paid": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "outstanding": 1,
+           *               "paid_on": "paid_on_value"
+           *             }
+           *           ]
+           *         },
+           *         "created_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              loanUniqueId: string;
+              userId: string;
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL';
+              /** @enum {string} */
+              status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+              reference_id: string;
+              currency: string;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              principal: number;
+              /** @description What the borrower receives: the principal less fees deducted upfront */
+              net_disbursed: number;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              upfront_fees: number;
+              /** @description The pricing terms as sent, with the defaults applied (method, day_count, product): the same terms priced by POST /v1/loan-quotes with disbursement_date give the same numbers */
+              terms: {
+                [key: string]: unknown;
+              };
+              /** @description The schedule start (the creation date in Asia/Jakarta) */
+              disbursement_date: string;
+              schedule: {
+                number: number;
+                due_date: string;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              }[];
+              totals: {
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              };
+              /** @description Percent per year: the effective daily rate × 365 */
+              apr: number | null;
+              /** @description Percent per day, from what is received and repaid (IRR) */
+              effective_daily_rate: number | null;
+              disbursement_account: {
+                bank_code: string;
+                /** @description Masked: the last four digits */
+                account_number: string;
+                account_name: string;
+              };
+              disbursement: {
+                /** @enum {string} */
+                status: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+                attempt: number;
+                transfer_reference: string | null;
+                disbursed_amount: number | null;
+                disbursed_at: string | null;
+                reason: string | null;
+              } | null;
+              /** @description A presigned link (15 minutes) to the agreement PDF, from SIGNING on */
+              agreement_url: string | null;
+              merchant_reference?: string;
+              order_reference?: string;
+              status_history: {
+                /** @enum {string} */
+                status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+                at: string;
+                reason?: string;
+              }[];
+              /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+              repayment: {
+                /** @enum {string} */
+                status: 'DISBURSED' | 'REPAID';
+                /** @description Everything charged and not yet paid */
+                outstanding: number;
+                /** @description Due today (overdue included), or the next installment when nothing is due yet */
+                amount_due: number;
+                days_past_due: number;
+                /** @enum {string} */
+                delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+                /** @description Overpayments kept for the borrower (refundable by ops) */
+                credit: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                refunded: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                paid_total: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                late_fees_charged: number;
+                /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+                late_fee_cap_reached: boolean;
+                /** @description The last day servicing ran for, on the loan's clock */
+                serviced_through: string;
+                /** @description The loan's today (the sandbox clock moves it) */
+                today: string;
+                settled_on: string | null;
+                installments: {
+                  number: number;
+                  due_date: string;
+                  /** @enum {string} */
+                  status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                  due: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  paid: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  outstanding: number;
+                  paid_on: string | null;
+                }[];
+              } | null;
+              created_at: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan (or another tenant's) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Not PENDING (REJECTED) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  rejectLoanBackOffice: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "reason": "reason_value"
+         *     }
+         */
+        'application/json': {
+          /** @description Kept in the status history and sent in the callback */
+          reason: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The loan, REJECTED */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "userId": "bor_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "type": "SINGLE_PAYMENT",
+           *         "status": "PENDING",
+           *         "reference_id": "order-1001",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "net_disbursed": 1,
+           *         "upfront_fees": 1,
+           *         "terms": {},
+           *         "disbursement_date": "disbursement_date_value",
+           *         "schedule": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "principal": 1000000,
+           *             "interest": 1,
+           *             "fees": 1,
+           *             "total": 1
+           *           }
+           *         ],
+           *         "totals": {
+           *           "principal": 1000000,
+           *           "interest": 1,
+           *           "fees": 1,
+           *           "total": 1
+           *         },
+           *         "apr": 1,
+           *         "effective_daily_rate": 1,
+           *         "disbursement_account": {
+           *           "bank_code": "MANDIRI",
+           *           "account_number": "1234567890",
+           *           "account_name": "Budi Santoso"
+           *         },
+           *         "disbursement": {
+           *           "status": "PROCESSING",
+           *           "attempt": 1,
+           *           "transfer_reference": "transfer_reference_value",
+           *           "disbursed_amount": 1,
+           *           "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *           "reason": "reason_value"
+           *         },
+           *         "agreement_url": "agreement_url_value",
+           *         "merchant_reference": "merchant_reference_value",
+           *         "order_reference": "order_reference_value",
+           *         "status_history": [
+           *           {
+           *             "status": "PENDING",
+           *             "at": "at_value"
+           *           }
+           *         ],
+           *         "repayment": {
+           *           "status": "DISBURSED",
+           *           "outstanding": 1,
+           *           "amount_due": 1,
+           *           "days_past_due": 1,
+           *           "delinquency_bucket": "CURRENT",
+           *           "credit": 1,
+           *           "refunded": 1,
+           *           "paid_total": 1,
+           *           "late_fees_charged": 1,
+           *           "late_fee_cap_reached": true,
+           *           "serviced_through": "serviced_through_value",
+           *           "today": "today_value",
+           *           "settled_on": "settled_on_value",
+           *           "installments": [
+           *             {
+           *               "number": 1,
+           *               "due_date": "due_date_value",
+           *               "status": "DUE",
+           *               "due": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "paid": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "outstanding": 1,
+           *               "paid_on": "paid_on_value"
+           *             }
+           *           ]
+           *         },
+           *         "created_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              loanUniqueId: string;
+              userId: string;
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL';
+              /** @enum {string} */
+              status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+              reference_id: string;
+              currency: string;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              principal: number;
+              /** @description What the borrower receives: the principal less fees deducted upfront */
+              net_disbursed: number;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              upfront_fees: number;
+              /** @description The pricing terms as sent, with the defaults applied (method, day_count, product): the same terms priced by POST /v1/loan-quotes with disbursement_date give the same numbers */
+              terms: {
+                [key: string]: unknown;
+              };
+              /** @description The schedule start (the creation date in Asia/Jakarta) */
+              disbursement_date: string;
+              schedule: {
+                number: number;
+                due_date: string;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              }[];
+              totals: {
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              };
+              /** @description Percent per year: the effective daily rate × 365 */
+              apr: number | null;
+              /** @description Percent per day, from what is received and repaid (IRR) */
+              effective_daily_rate: number | null;
+              disbursement_account: {
+                bank_code: string;
+                /** @description Masked: the last four digits */
+                account_number: string;
+                account_name: string;
+              };
+              disbursement: {
+                /** @enum {string} */
+                status: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+                attempt: number;
+                transfer_reference: string | null;
+                disbursed_amount: number | null;
+                disbursed_at: string | null;
+                reason: string | null;
+              } | null;
+              /** @description A presigned link (15 minutes) to the agreement PDF, from SIGNING on */
+              agreement_url: string | null;
+              merchant_reference?: string;
+              order_reference?: string;
+              status_history: {
+                /** @enum {string} */
+                status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+                at: string;
+                reason?: string;
+              }[];
+              /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+              repayment: {
+                /** @enum {string} */
+                status: 'DISBURSED' | 'REPAID';
+                /** @description Everything charged and not yet paid */
+                outstanding: number;
+                /** @description Due today (overdue included), or the next installment when nothing is due yet */
+                amount_due: number;
+                days_past_due: number;
+                /** @enum {string} */
+                delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+                /** @description Overpayments kept for the borrower (refundable by ops) */
+                credit: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                refunded: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                paid_total: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                late_fees_charged: number;
+                /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+                late_fee_cap_reached: boolean;
+                /** @description The last day servicing ran for, on the loan's clock */
+                serviced_through: string;
+                /** @description The loan's today (the sandbox clock moves it) */
+                today: string;
+                settled_on: string | null;
+                installments: {
+                  number: number;
+                  due_date: string;
+                  /** @enum {string} */
+                  status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                  due: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  paid: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  outstanding: number;
+                  paid_on: string | null;
+                }[];
+              } | null;
+              created_at: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan (or another tenant's) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Disbursement under way or done */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  disburseLoanBackOffice: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path: {
+        /** @example loan_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The loan with its disbursement (PROCESSING, or as it stands) */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "loanUniqueId": "loan_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "userId": "bor_01kbx4r3m9q2n7p5t8v6w1y0z3",
+           *         "type": "SINGLE_PAYMENT",
+           *         "status": "PENDING",
+           *         "reference_id": "order-1001",
+           *         "currency": "currency_value",
+           *         "principal": 1000000,
+           *         "net_disbursed": 1,
+           *         "upfront_fees": 1,
+           *         "terms": {},
+           *         "disbursement_date": "disbursement_date_value",
+           *         "schedule": [
+           *           {
+           *             "number": 1,
+           *             "due_date": "due_date_value",
+           *             "principal": 1000000,
+           *             "interest": 1,
+           *             "fees": 1,
+           *             "total": 1
+           *           }
+           *         ],
+           *         "totals": {
+           *           "principal": 1000000,
+           *           "interest": 1,
+           *           "fees": 1,
+           *           "total": 1
+           *         },
+           *         "apr": 1,
+           *         "effective_daily_rate": 1,
+           *         "disbursement_account": {
+           *           "bank_code": "MANDIRI",
+           *           "account_number": "1234567890",
+           *           "account_name": "Budi Santoso"
+           *         },
+           *         "disbursement": {
+           *           "status": "PROCESSING",
+           *           "attempt": 1,
+           *           "transfer_reference": "transfer_reference_value",
+           *           "disbursed_amount": 1,
+           *           "disbursed_at": "2026-01-15T08:30:00.000Z",
+           *           "reason": "reason_value"
+           *         },
+           *         "agreement_url": "agreement_url_value",
+           *         "merchant_reference": "merchant_reference_value",
+           *         "order_reference": "order_reference_value",
+           *         "status_history": [
+           *           {
+           *             "status": "PENDING",
+           *             "at": "at_value"
+           *           }
+           *         ],
+           *         "repayment": {
+           *           "status": "DISBURSED",
+           *           "outstanding": 1,
+           *           "amount_due": 1,
+           *           "days_past_due": 1,
+           *           "delinquency_bucket": "CURRENT",
+           *           "credit": 1,
+           *           "refunded": 1,
+           *           "paid_total": 1,
+           *           "late_fees_charged": 1,
+           *           "late_fee_cap_reached": true,
+           *           "serviced_through": "serviced_through_value",
+           *           "today": "today_value",
+           *           "settled_on": "settled_on_value",
+           *           "installments": [
+           *             {
+           *               "number": 1,
+           *               "due_date": "due_date_value",
+           *               "status": "DUE",
+           *               "due": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "paid": {
+           *                 "principal": 1000000,
+           *                 "interest": 1,
+           *                 "fee": 1,
+           *                 "penalty": 1
+           *               },
+           *               "outstanding": 1,
+           *               "paid_on": "paid_on_value"
+           *             }
+           *           ]
+           *         },
+           *         "created_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              loanUniqueId: string;
+              userId: string;
+              /** @enum {string} */
+              type: 'SINGLE_PAYMENT' | 'BNPL';
+              /** @enum {string} */
+              status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+              reference_id: string;
+              currency: string;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              principal: number;
+              /** @description What the borrower receives: the principal less fees deducted upfront */
+              net_disbursed: number;
+              /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+              upfront_fees: number;
+              /** @description The pricing terms as sent, with the defaults applied (method, day_count, product): the same terms priced by POST /v1/loan-quotes with disbursement_date give the same numbers */
+              terms: {
+                [key: string]: unknown;
+              };
+              /** @description The schedule start (the creation date in Asia/Jakarta) */
+              disbursement_date: string;
+              schedule: {
+                number: number;
+                due_date: string;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              }[];
+              totals: {
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                principal: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                interest: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                fees: number;
+                /** @description Major units at the currency precision, as POST /v1/loan-quotes answers */
+                total: number;
+              };
+              /** @description Percent per year: the effective daily rate × 365 */
+              apr: number | null;
+              /** @description Percent per day, from what is received and repaid (IRR) */
+              effective_daily_rate: number | null;
+              disbursement_account: {
+                bank_code: string;
+                /** @description Masked: the last four digits */
+                account_number: string;
+                account_name: string;
+              };
+              disbursement: {
+                /** @enum {string} */
+                status: 'PROCESSING' | 'SUCCESS' | 'FAILED';
+                attempt: number;
+                transfer_reference: string | null;
+                disbursed_amount: number | null;
+                disbursed_at: string | null;
+                reason: string | null;
+              } | null;
+              /** @description A presigned link (15 minutes) to the agreement PDF, from SIGNING on */
+              agreement_url: string | null;
+              merchant_reference?: string;
+              order_reference?: string;
+              status_history: {
+                /** @enum {string} */
+                status: 'PENDING' | 'SIGNING' | 'ACTIVE' | 'DISBURSED' | 'REPAID' | 'REJECTED';
+                at: string;
+                reason?: string;
+              }[];
+              /** @description From DISBURSED on: the ledger (what is due and paid per installment, delinquency, credit); null before */
+              repayment: {
+                /** @enum {string} */
+                status: 'DISBURSED' | 'REPAID';
+                /** @description Everything charged and not yet paid */
+                outstanding: number;
+                /** @description Due today (overdue included), or the next installment when nothing is due yet */
+                amount_due: number;
+                days_past_due: number;
+                /** @enum {string} */
+                delinquency_bucket: 'CURRENT' | '1-30' | '31-60' | '61-90' | '90+';
+                /** @description Overpayments kept for the borrower (refundable by ops) */
+                credit: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                refunded: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                paid_total: number;
+                /** @description Major units (rupiah): exact at the currency precision */
+                late_fees_charged: number;
+                /** @description The total-cost cap (interest + fees + late fees <= 100 % of principal) stopped late fees */
+                late_fee_cap_reached: boolean;
+                /** @description The last day servicing ran for, on the loan's clock */
+                serviced_through: string;
+                /** @description The loan's today (the sandbox clock moves it) */
+                today: string;
+                settled_on: string | null;
+                installments: {
+                  number: number;
+                  due_date: string;
+                  /** @enum {string} */
+                  status: 'DUE' | 'PARTIALLY_PAID' | 'PAID' | 'OVERDUE';
+                  due: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  paid: {
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    principal: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    interest: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    fee: number;
+                    /** @description Major units (rupiah): exact at the currency precision */
+                    penalty: number;
+                  };
+                  /** @description Major units (rupiah): exact at the currency precision */
+                  outstanding: number;
+                  paid_on: string | null;
+                }[];
+              } | null;
+              created_at: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan (or another tenant's) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Not ACTIVE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createPaymentLink: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "loan_id": "loan_00000000000000000000000000"
+         *     }
+         */
+        'application/json': {
+          loan_id: string;
+        };
+      };
+    };
+    responses: {
+      /** @description The link */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "url": "url_value",
+           *         "amount": 1000000,
+           *         "expires_at": "2026-01-15T08:30:00.000Z",
+           *         "loan_id": "loan_id_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @description The hosted payment page (works on a phone) */
+              url: string;
+              /** @description What is due now, major units */
+              amount: number;
+              expires_at: string;
+              loan_id: string;
+            };
+          };
+        };
+      };
+      /** @description Invalid loan_id */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such loan (or another tenant's) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description The loan is not disbursed, or is REPAID */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listEvents: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+        /**
+         * @description Only events of this type: user_created, user_verify, user_credit_score, loan, bnpl, …
+         * @example aa
+         */
+        type?: string;
+        /**
+         * @description Only events whose data names this object: a userId, loan id, applicationId, referenceID or customerID
+         * @example x
+         */
+        object_id?: string;
+        /**
+         * @description Created at or after this instant (ISO 8601 or Unix seconds)
+         * @example 2026-12-01T00:00:00Z
+         */
+        'created[gte]'?: string;
+        /**
+         * @description Created at or before this instant (ISO 8601 or Unix seconds)
+         * @example 2026-12-01T00:00:00Z
+         */
+        'created[lte]'?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of events */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "id_value",
+           *           "type": "type_value",
+           *           "status": "status_value",
+           *           "object_id": "object_id_value",
+           *           "data": {},
+           *           "created_at": "2026-01-15T08:30:00.000Z",
+           *           "correlation_id": "correlation_id_value"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              type: string;
+              status: string;
+              /** @description The most specific object the data names (loan, application, user, …) */
+              object_id: string | null;
+              /** @description The very `data` its webhook delivered */
+              data: {
+                [key: string]: unknown;
+              };
+              created_at: string;
+              /** @description The request id of the call that caused it (also the Lendstack-Correlation-Id webhook header) */
+              correlation_id: string | null;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid filter (named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getEvent: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example evt_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The event */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "id_value",
+           *         "type": "type_value",
+           *         "status": "status_value",
+           *         "object_id": "object_id_value",
+           *         "data": {},
+           *         "created_at": "2026-01-15T08:30:00.000Z",
+           *         "correlation_id": "correlation_id_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              id: string;
+              type: string;
+              status: string;
+              /** @description The most specific object the data names (loan, application, user, …) */
+              object_id: string | null;
+              /** @description The very `data` its webhook delivered */
+              data: {
+                [key: string]: unknown;
+              };
+              created_at: string;
+              /** @description The request id of the call that caused it (also the Lendstack-Correlation-Id webhook header) */
+              correlation_id: string | null;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such event for this tenant (or older than 30 days) */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
   journeyCreateUser: {
     parameters: {
       query?: never;
@@ -11843,6 +15336,3079 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['JourneyError'];
+        };
+      };
+    };
+  };
+  appRegisterPhone: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "phone_number": "081234567890"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description Indonesian mobile number: 08…, 628… or +628… (libphonenumber mobile ranges)
+           * @example 081234567890
+           */
+          phone_number: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Code sent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "otp_log_id": "otp_log_id_value",
+           *         "channel": "WHATSAPP",
+           *         "expired_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              otp_log_id: string;
+              /** @enum {string} */
+              channel: 'WHATSAPP' | 'SMS';
+              expired_at: string;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR naming phone_number */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PHONE_NUMBER_ALREADY_REGISTERED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description OTP_RESEND_TOO_SOON or OTP_LIMIT_EXCEEDED, with retry_after */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  appVerifyOtp: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "phone_number": "081234567890",
+         *       "otp_code": "000000"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description Indonesian mobile number: 08…, 628… or +628… (libphonenumber mobile ranges)
+           * @example 081234567890
+           */
+          phone_number: string;
+          otp_code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Verified: onboarding token */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "token_type": "Bearer",
+           *         "access_token": "access_token_value",
+           *         "expired_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              /** @constant */
+              token_type: 'Bearer';
+              access_token: string;
+              expired_at: string;
+              expires_in: number;
+            };
+          };
+        };
+      };
+      /** @description INVALID_OTP_CODE, OTP_EXPIRED or VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description OTP_ATTEMPTS_EXCEEDED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  appKycUpload: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description SYSTEM_VERIFIED with the OCR preview */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "kyc_reference_id": "kyc_reference_id_value",
+           *         "face_match_score": 1,
+           *         "kyc_status": "SYSTEM_VERIFIED",
+           *         "ocr_preview": {}
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              kyc_reference_id: string;
+              face_match_score: number;
+              /** @constant */
+              kyc_status: 'SYSTEM_VERIFIED';
+              ocr_preview: {
+                [key: string]: string;
+              };
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR: a missing, empty, oversized or non-image file */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description KYC_ALREADY_VERIFIED */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description LOW_FACE_MATCH_SCORE, KTP_UNREADABLE or KTP_DATA_MISMATCH (kyc_status REJECTED_RETRY) */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appPersonalInfo: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "nik": "3171251508900001",
+         *       "full_name": "Budi Santoso",
+         *       "birth_place": "Jakarta",
+         *       "birth_date": "1990-08-15",
+         *       "ktp_address": "Jl. Merdeka No. 1, Jakarta Pusat",
+         *       "marital_status": "KAWIN",
+         *       "email": "budi@example.com",
+         *       "home_ownership_id": "hom_own",
+         *       "education_id": "edu_s1",
+         *       "birth_mother_name": "Siti Aminah",
+         *       "domicile_city": "Jakarta",
+         *       "domicile_address": "Jl. Merdeka No. 1, Jakarta Pusat",
+         *       "occupation_id": "occ_private",
+         *       "bank_id": "bnk_bca",
+         *       "bank_account_number": "1234567890",
+         *       "bank_account_name": "Budi Santoso",
+         *       "security_pin": "582914",
+         *       "emergency_contacts": [
+         *         {
+         *           "contact_name": "Siti Rahayu",
+         *           "phone_number": "081298765432",
+         *           "relationship_id": "rel_spouse"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': {
+          nik: string;
+          full_name: string;
+          birth_place: string;
+          birth_date: string;
+          ktp_address: string;
+          /** @enum {string} */
+          marital_status: 'BELUM KAWIN' | 'KAWIN' | 'CERAI HIDUP' | 'CERAI MATI';
+          email: string;
+          /** @description An id from GET /api/v1/master-data/home-ownerships */
+          home_ownership_id: string;
+          /** @description An id from GET /api/v1/master-data/educations */
+          education_id: string;
+          birth_mother_name: string;
+          domicile_city: string;
+          domicile_address: string;
+          /** @description An id from GET /api/v1/master-data/occupations */
+          occupation_id: string;
+          /** @description An id from GET /api/v1/master-data/banks */
+          bank_id: string;
+          bank_account_number: string;
+          bank_account_name: string;
+          /** @description 6 digits, not one digit repeated nor a straight run; stored with scrypt only, never logged */
+          security_pin: string;
+          emergency_contacts: {
+            contact_name: string;
+            /**
+             * @description Indonesian mobile number: 08…, 628… or +628… (libphonenumber mobile ranges)
+             * @example 081234567890
+             */
+            phone_number: string;
+            /** @description An id from GET /api/v1/master-data/relationships */
+            relationship_id: string;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Account active */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "user_id": "user_id_value",
+           *         "account_activation": {
+           *           "is_active": true,
+           *           "status": "ACTIVE",
+           *           "activated_at": "2026-01-15T08:30:00.000Z"
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              user_id: string;
+              account_activation: {
+                is_active: boolean;
+                /** @constant */
+                status: 'ACTIVE';
+                activated_at: string;
+              };
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR naming each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description KYC_NOT_VERIFIED, ACCOUNT_ALREADY_ACTIVE or a NIK registered to another user */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appBiometricChallenge: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The challenge */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "challenge_id": "challenge_id_value",
+           *         "expires_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              challenge_id: string;
+              expires_at: string;
+              expires_in: number;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appRegisterBiometric: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "challenge_id": "challenge_id_value",
+         *       "public_key": "public_key_value",
+         *       "biometric_type": "FACE_ID"
+         *     }
+         */
+        'application/json': {
+          challenge_id: string;
+          /** @description The device key: ECDSA P-256, base64 of the DER SubjectPublicKeyInfo (Android) or the 65-byte X9.63 point (iOS) */
+          public_key: string;
+          /** @enum {string} */
+          biometric_type: 'FACE_ID' | 'TOUCH_ID' | 'FINGERPRINT' | 'FACE';
+        };
+      };
+    };
+    responses: {
+      /** @description Registered */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "biometric_id": "biometric_id_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              biometric_id: string;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR (public_key not a P-256 key) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description CHALLENGE_EXPIRED */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appLoginSendOtp: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "phone_number": "081234567890"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description Indonesian mobile number: 08…, 628… or +628… (libphonenumber mobile ranges)
+           * @example 081234567890
+           */
+          phone_number: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Code sent */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "otp_log_id": "otp_log_id_value",
+           *         "channel": "WHATSAPP",
+           *         "expired_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              otp_log_id: string;
+              /** @enum {string} */
+              channel: 'WHATSAPP' | 'SMS';
+              expired_at: string;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PHONE_NUMBER_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description OTP_RESEND_TOO_SOON or OTP_LIMIT_EXCEEDED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  appLoginVerifyOtp: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "phone_number": "081234567890",
+         *       "otp_code": "000000"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description Indonesian mobile number: 08…, 628… or +628… (libphonenumber mobile ranges)
+           * @example 081234567890
+           */
+          phone_number: string;
+          otp_code: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Verified: login token */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "token_type": "Bearer",
+           *         "access_token": "access_token_value",
+           *         "expired_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              /** @constant */
+              token_type: 'Bearer';
+              access_token: string;
+              expired_at: string;
+              expires_in: number;
+            };
+          };
+        };
+      };
+      /** @description INVALID_OTP_CODE or OTP_EXPIRED */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PHONE_NUMBER_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description OTP_ATTEMPTS_EXCEEDED */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+    };
+  };
+  appVerifyPin: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "pin": "000000"
+         *     }
+         */
+        'application/json': {
+          pin: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Logged in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "token_type": "Bearer",
+           *         "access_token": "access_token_value",
+           *         "expired_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1,
+           *         "refresh_token": "refresh_token_value",
+           *         "user": {
+           *           "name": "Budi Santoso"
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              /** @constant */
+              token_type: 'Bearer';
+              access_token: string;
+              expired_at: string;
+              expires_in: number;
+              refresh_token: string;
+              user: {
+                name: string;
+              };
+            };
+          };
+        };
+      };
+      /** @description INVALID_PIN or PIN_LOCKED with remaining_attempts and is_locked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appBiometricLogin: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "challenge_id": "challenge_id_value",
+         *       "signature": "signature_value"
+         *     }
+         */
+        'application/json': {
+          challenge_id: string;
+          /** @description base64 of the DER ECDSA-SHA256 signature of the UTF-8 bytes of challenge_id */
+          signature: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Logged in */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "token_type": "Bearer",
+           *         "access_token": "access_token_value",
+           *         "expired_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1,
+           *         "refresh_token": "refresh_token_value",
+           *         "user": {
+           *           "name": "Budi Santoso"
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              /** @constant */
+              token_type: 'Bearer';
+              access_token: string;
+              expired_at: string;
+              expires_in: number;
+              refresh_token: string;
+              user: {
+                name: string;
+              };
+            };
+          };
+        };
+      };
+      /** @description BIOMETRIC_VERIFICATION_FAILED */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description BIOMETRIC_NOT_FOUND: this device has no registered key */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description CHALLENGE_EXPIRED */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appDeleteBiometric: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path: {
+        /** @example biometric_id_value */
+        biometric_id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Removed */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description BIOMETRIC_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appApplyLimit: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "submission_type": "INITIAL_CREDIT_LIMIT",
+         *       "product_id": "product_id_value"
+         *     }
+         */
+        'application/json': {
+          /** @constant */
+          submission_type: 'INITIAL_CREDIT_LIMIT';
+          /** @description Optional when the user has one product (GET /api/v1/loan/products) */
+          product_id?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Processing */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description DUPLICATE_SUBMISSION or LIMIT_ALREADY_EXISTS */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appGetLimit: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The limit */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "total_limit": 1,
+           *         "available_limit": 1,
+           *         "currency": "IDR",
+           *         "status": "PROCESSING",
+           *         "is_active": true
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              total_limit: number | null;
+              available_limit: number | null;
+              /** @constant */
+              currency: 'IDR';
+              /** @enum {string} */
+              status: 'PROCESSING' | 'APPROVED' | 'REJECTED';
+              is_active: boolean;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description LIMIT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appListTenors: {
+    parameters: {
+      query?: {
+        /**
+         * @description Optional when there is one product (GET /api/v1/loan/products)
+         * @example product_id_value
+         */
+        product_id?: string;
+      };
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Tenors */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "tenor_list": [
+           *           {
+           *             "id": 1,
+           *             "month": 1,
+           *             "label": "label_value",
+           *             "interest_rate": 1
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              tenor_list: {
+                id: number;
+                month: number;
+                label: string;
+                interest_rate: number;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Unknown product_id */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appListProducts: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Products */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "products": [
+           *           {
+           *             "product_id": "product_id_value",
+           *             "title": "title_value",
+           *             "currency": "IDR",
+           *             "service_fee_amount": 1,
+           *             "min_amount": 1,
+           *             "tenor_list": [
+           *               {
+           *                 "id": 1,
+           *                 "month": 1,
+           *                 "label": "label_value",
+           *                 "interest_rate": 1
+           *               }
+           *             ],
+           *             "promos": [
+           *               {
+           *                 "promo_id": 1,
+           *                 "promo_code": "promo_code_value",
+           *                 "promo_discount_amount": 1
+           *               }
+           *             ]
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              products: {
+                product_id: string;
+                title: string;
+                /** @constant */
+                currency: 'IDR';
+                service_fee_amount: number;
+                min_amount: number;
+                tenor_list: {
+                  id: number;
+                  month: number;
+                  label: string;
+                  interest_rate: number;
+                }[];
+                promos: {
+                  promo_id: number;
+                  promo_code: string;
+                  promo_discount_amount: number;
+                }[];
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appGetPersonalInfo: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Personal information */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appRevokeToken: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "refresh_token": "refresh_token_value",
+         *       "reason": "USER_LOGOUT"
+         *     }
+         */
+        'application/json': {
+          refresh_token: string;
+          /**
+           * @default USER_LOGOUT
+           * @enum {string}
+           */
+          reason?: 'USER_LOGOUT' | 'DEVICE_LOST' | 'SECURITY_CONCERN' | 'OTHER';
+        };
+      };
+    };
+    responses: {
+      /** @description Revoked */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+          };
+        };
+      };
+      /** @description INVALID_REFRESH_TOKEN */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appRefreshToken: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "refresh_token": "refresh_token_value"
+         *     }
+         */
+        'application/json': {
+          refresh_token: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Renewed */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "token_type": "Bearer",
+           *         "access_token": "access_token_value",
+           *         "expired_at": "2026-01-15T08:30:00.000Z",
+           *         "expires_in": 1,
+           *         "refresh_token": "refresh_token_value",
+           *         "user": {
+           *           "name": "Budi Santoso"
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              /** @constant */
+              token_type: 'Bearer';
+              access_token: string;
+              expired_at: string;
+              expires_in: number;
+              refresh_token: string;
+              user: {
+                name: string;
+              };
+            };
+          };
+        };
+      };
+      /** @description INVALID_REFRESH_TOKEN */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appMasterData: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path: {
+        /** @example home-ownerships */
+        category: 'home-ownerships' | 'educations' | 'occupations' | 'banks' | 'relationships';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The list */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "category": "category_value",
+           *         "items": [
+           *           {
+           *             "id": "id_value",
+           *             "name": "Budi Santoso",
+           *             "name_en": "name_en_value"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              category: string;
+              items: {
+                id: string;
+                name: string;
+                name_en: string;
+                code?: string;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Unknown category */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
         };
       };
     };

@@ -41,6 +41,7 @@ export type JourneyPath =
   | '/v2/kyc/details'
   | '/v2/bank/list';
 export type PlatformPath =
+  | '/v1/sandbox/messages'
   | '/v1/webhook-endpoints'
   | '/v1/webhook-endpoints/{id}'
   | '/v1/webhook-endpoints/{id}/deliveries'
@@ -58,7 +59,15 @@ export type PlatformPath =
   | '/v1/payment-exceptions'
   | '/v1/sandbox/payments'
   | '/v1/sandbox/payment-gateway'
-  | '/v1/sandbox/loans/{id}/advance-time';
+  | '/v1/sandbox/loans/{id}/advance-time'
+  | '/v1/clients'
+  | '/v1/clients/{id}'
+  | '/v1/loans/{id}/approve'
+  | '/v1/loans/{id}/reject'
+  | '/v1/loans/{id}/disburse'
+  | '/v1/payment-links'
+  | '/v1/events'
+  | '/v1/events/{id}';
 export type SystemPath = '/health' | '/openapi.json' | '/docs' | '/docs/assets/{file}';
 
 /** "METHOD /path" of every operation that honours Idempotency-Key. */
@@ -84,6 +93,12 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /v1/loans/{id}/refunds',
   'POST /v1/sandbox/payments',
   'POST /v1/sandbox/loans/{id}/advance-time',
+  'POST /v1/clients',
+  'PATCH /v1/clients/{id}',
+  'POST /v1/loans/{id}/approve',
+  'POST /v1/loans/{id}/reject',
+  'POST /v1/loans/{id}/disburse',
+  'POST /v1/payment-links',
   'POST /v2/user/create',
   'POST /v2/user/details/update',
   'POST /v2/user/offers',
@@ -95,6 +110,17 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /v2/user/bank/analyse',
   'POST /v2/kyc/ckyc',
   'POST /v2/kyc/ckyc/otp',
+  'POST /api/v1/onboarding/register-phone',
+  'POST /api/v1/onboarding/verify-otp',
+  'POST /api/v1/onboarding/kyc-upload',
+  'POST /api/v1/onboarding/personal-info',
+  'POST /api/v1/biometric/register',
+  'POST /api/v1/auth/login/send-otp',
+  'POST /api/v1/auth/login/verify-otp',
+  'POST /api/v1/auth/login/verify-pin',
+  'POST /api/v1/auth/login/biometric',
+  'POST /api/v1/loan/apply-limit',
+  'POST /api/v1/auth/revoke',
 ]);
 
 /** GET paths that page with limit/offset and answer { data, meta: { total, limit, offset } }. */
@@ -104,5 +130,7 @@ export const PAGINATED_PATHS = [
   '/v1/loans',
   '/v1/payments',
   '/v1/payment-exceptions',
+  '/v1/clients',
+  '/v1/events',
 ] as const;
 export type PaginatedPath = (typeof PAGINATED_PATHS)[number];

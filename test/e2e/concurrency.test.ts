@@ -17,11 +17,13 @@
  * referenceID: partners call it without keys). A new state-changing route fails the coverage
  * test until it has a case or an exemption with its reason.
  */
+import { generateKeyPairSync, sign } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '#api/routes';
 import type { RouteDef } from '#http/route';
 import { SANDBOX_SIGNATURE_HEADER, signSandboxCallback } from '#providers/payment-gateways';
+import { APP_JPEG, APP_PIN, appClient, appPhone, newDeviceId, personalInfo } from '../helpers/app-user.ts';
 import { personalBorrower } from '../helpers/factories.ts';
 import {
   type Answer,
@@ -56,6 +58,8 @@ const EXEMPT: Record<string, string> = {
     'single use by design: of 20 at once exactly one rotates and the other 19 are reuse, which revokes the family (checked below)',
   paymentLinkPay:
     "the sandbox page's Pay button: each press is a new payment by the borrower, as each POST /v1/sandbox/payments without a key is (a form post carries no Idempotency-Key and the route honours none); the payment it starts is applied once per gateway id (the paymentGatewayCallback case)",
+  appRefreshToken:
+    "single use by design, as the partner API's: of 20 at once one rotates and the rest are reuse, which revokes the session (checked in app-api.test.ts)",
   journeySessionKyc:
     'in progress (session page), fails the property: 20 selfie posts at once start one KYC run but store 20 selfies (20 DOC items, 20 S3 objects), each stored before the run is claimed; its case below runs once this line goes',
 };
@@ -352,10 +356,205 @@ async function loanWithVa(tenant: Tenant) {
   const vaNumber = va.json.va_number as string;
   return { loanUniqueId, vaNumber, names: { ...names, vaNumber } };
 }
+/**
+ * Borrower app state: always in the app tenant (the stage's configuration; locally the
+ * runtime's sandbox partner), whatever twin partner the case is given, with a fresh phone
+ * and device per twin. The phone (E.164) and the challenge id are the twin's names.
+ */
+const appOf = () => appClient(h.baseUrl, h.sandbox.apiKey);
+const e164 = (phone: string) => `+62${phone.slice(1)}`;
+const appHeaders = (deviceId: string, token?: string) => ({
+  'x-device-id': deviceId,
+  ...(token ? { authorization: `Bearer ${token}` } : {}),
+});
+const appKycForm = () =>
+  form([
+    { name: 'ktp_image', filename: 'ktp.jpg', contentType: 'image/jpeg', bytes: APP_JPEG },
+    { name: 'selfie_image', filename: 'selfie.jpg', contentType: 'image/jpeg', bytes: APP_JPEG },
+    { name: 'document_type', value: 'KTP' },
+  ]);
 
 // ---------------------------------------------------------------------------------- the cases
 
 const CASES: Record<string, Case> = {
+  // Borrower app: every trigger honours the Idempotency-Key (scoped to the device or the user).
+  appRegisterPhone: {
+    prepare: async () => {
+      const phone = appPhone();
+      return {
+        sample: { body: { phone_number: phone }, headers: appHeaders(newDeviceId()) },
+        names: { phone: e164(phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appVerifyOtp: {
+    prepare: async () => {
+      const app = appOf();
+      const phone = appPhone();
+      const deviceId = newDeviceId();
+      await app.http('POST', '/api/v1/onboarding/register-phone', {
+        body: { phone_number: phone },
+        headers: app.as(deviceId),
+      });
+      const otp_code = await app.otpOf(phone);
+      return {
+        sample: { body: { phone_number: phone, otp_code }, headers: appHeaders(deviceId) },
+        names: { phone: e164(phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appKycUpload: {
+    prepare: async () => {
+      const user = await appOf().registered();
+      return {
+        sample: { form: appKycForm(), headers: appHeaders(user.deviceId, user.onboardingToken) },
+        names: { phone: e164(user.phone) },
+      };
+    },
+  },
+  appPersonalInfo: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.registered();
+      await app.kycUpload(user.deviceId, user.onboardingToken);
+      return {
+        sample: { body: personalInfo(user.phone), headers: appHeaders(user.deviceId, user.onboardingToken) },
+        names: { phone: e164(user.phone), nik: personalInfo(user.phone).nik },
+      };
+    },
+  },
+  appRegisterBiometric: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.signedIn();
+      const challenge = (await app.http('GET', '/api/v1/biometric/challenge', { headers: app.as(user.deviceId) })).body
+        .data.challenge_id as string;
+      const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+        type: 'spki',
+        format: 'der',
+      });
+      return {
+        sample: {
+          body: { challenge_id: challenge, public_key: key.toString('base64'), biometric_type: 'FACE_ID' },
+          headers: appHeaders(user.deviceId, user.accessToken),
+        },
+        names: { challenge, phone: e164(user.phone) },
+      };
+    },
+  },
+  appLoginSendOtp: {
+    prepare: async () => {
+      const user = await appOf().activated();
+      return {
+        sample: { body: { phone_number: user.phone }, headers: appHeaders(newDeviceId()) },
+        names: { phone: e164(user.phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appLoginVerifyOtp: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.activated();
+      await app.http('POST', '/api/v1/auth/login/send-otp', {
+        body: { phone_number: user.phone },
+        headers: app.as(user.deviceId),
+      });
+      const otp_code = await app.otpOf(user.phone);
+      return {
+        sample: { body: { phone_number: user.phone, otp_code }, headers: appHeaders(user.deviceId) },
+        names: { phone: e164(user.phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appVerifyPin: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.activated();
+      const token = await app.loginToken(user.phone, user.deviceId);
+      return {
+        sample: { body: { pin: APP_PIN }, headers: appHeaders(user.deviceId, token) },
+        names: { phone: e164(user.phone) },
+      };
+    },
+  },
+  appBiometricLogin: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.signedIn();
+      const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'prime256v1' });
+      const first = (await app.http('GET', '/api/v1/biometric/challenge', { headers: app.as(user.deviceId) })).body.data
+        .challenge_id as string;
+      await app.http('POST', '/api/v1/biometric/register', {
+        body: {
+          challenge_id: first,
+          public_key: (publicKey.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64'),
+          biometric_type: 'FACE_ID',
+        },
+        headers: app.as(user.deviceId, user.accessToken),
+      });
+      const challenge = (await app.http('GET', '/api/v1/biometric/challenge', { headers: app.as(user.deviceId) })).body
+        .data.challenge_id as string;
+      const signature = sign('sha256', Buffer.from(challenge), { key: privateKey, dsaEncoding: 'der' }).toString(
+        'base64',
+      );
+      return {
+        sample: { body: { challenge_id: challenge, signature }, headers: appHeaders(user.deviceId) },
+        names: { challenge, phone: e164(user.phone) },
+      };
+    },
+  },
+  appDeleteBiometric: {
+    prepare: async () => {
+      const app = appOf();
+      const user = await app.signedIn();
+      const challenge = (await app.http('GET', '/api/v1/biometric/challenge', { headers: app.as(user.deviceId) })).body
+        .data.challenge_id as string;
+      const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+        type: 'spki',
+        format: 'der',
+      });
+      const registered = await app.http('POST', '/api/v1/biometric/register', {
+        body: { challenge_id: challenge, public_key: key.toString('base64'), biometric_type: 'FACE_ID' },
+        headers: app.as(user.deviceId, user.accessToken),
+      });
+      const biometricId = registered.body.data.biometric_id as string;
+      return {
+        sample: { params: { biometric_id: biometricId }, headers: appHeaders(user.deviceId, user.accessToken) },
+        names: { biometricId, phone: e164(user.phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appApplyLimit: {
+    prepare: async () => {
+      const user = await appOf().signedIn();
+      return {
+        sample: {
+          body: { submission_type: 'INITIAL_CREDIT_LIMIT' },
+          headers: appHeaders(user.deviceId, user.accessToken),
+        },
+        names: { phone: e164(user.phone) },
+      };
+    },
+    withoutKey: 'one effect',
+  },
+  appRevokeToken: {
+    prepare: async () => {
+      const user = await appOf().signedIn();
+      return {
+        sample: {
+          body: { refresh_token: user.refreshToken, reason: 'USER_LOGOUT' },
+          headers: appHeaders(user.deviceId, user.accessToken),
+        },
+        names: { phone: e164(user.phone) },
+      };
+    },
+    withoutKey: 'same answer',
+  },
   // Partner API: every state-changing POST honours the Idempotency-Key.
   createUser: { prepare: async () => ({ sample: { body: personalBorrower() } }) },
   createDocument: {

@@ -49,7 +49,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
   h = await startHarness();
   fx = await buildFixtures(h, h.sandbox, receiver.url('/hooks/fuzz'), 'fuzz');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   const statuses = [...tally.byStatus.entries()].sort(([a], [b]) => a - b).map(([s, n]) => `${s}: ${n}`);
@@ -67,6 +67,33 @@ afterAll(async () => {
  * refused request writes is a violation.
  */
 const WRITES_WHEN_REFUSED: Record<string, { keys: RegExp; why: string }> = {
+  appRegisterPhone: {
+    keys: /#APPOTPCAP#/,
+    why: 'the hourly OTP caps count every send attempt that passed validation (a resend refused by the cooldown still counts against the hour)',
+  },
+  appLoginSendOtp: { keys: /#APPOTPCAP#/, why: 'as register-phone: the hourly caps count the attempt' },
+  appVerifyOtp: {
+    keys: /#APPOTP#/,
+    why: 'a wrong code counts against the code (5 tries, then it is spent): the 400 records the try',
+  },
+  appLoginVerifyOtp: { keys: /#APPOTP#/, why: 'as verify-otp: a wrong code counts against the code' },
+  appVerifyPin: {
+    keys: /\|APPCRED$/,
+    why: 'a PIN attempt is counted before the PIN is checked (so guesses at once cannot exceed the lockout): a 401 has counted',
+  },
+  appBiometricLogin: {
+    keys: /#APPCH#|#APPDEV#/,
+    why: 'the challenge is spent before the signature is checked (no replay), and a failed signature counts against the device key',
+  },
+  appRegisterBiometric: { keys: /#APPCH#/, why: 'the challenge is spent once used, whatever follows' },
+  appKycUpload: {
+    keys: /\|PROFILE$|^OUTBOX#|^S3 |\/documents|lendstack-local-documents/,
+    why: 'a rejected KYC (422 LOW_FACE_MATCH_SCORE and its kin) is an outcome: the images are kept and the borrower records REJECTED with user_verify',
+  },
+  appRefreshToken: {
+    keys: /^APPRTF#/,
+    why: 'a spent refresh token presented again revokes its session (reuse detection): the 401 records the revocation',
+  },
   refreshToken: {
     keys: /^RTF#/,
     why: 'a spent refresh token presented again revokes its whole family (reuse detection): the 401 records the revocation',

@@ -48,6 +48,7 @@ const EXEMPT: Record<string, string> = {
   createUser: 'creates; names no object (its natural keys, NIK and phone, are per tenant: checked below)',
   createWebhookEndpoint: 'creates; names no object',
   listWebhookEndpoints: "lists the caller's own endpoints (another tenant's never appear: checked below)",
+  listEvents: "lists the caller's own events (another tenant's never appear, even filtered by A's ids: checked below)",
   createLoanQuote: 'stores nothing and names nothing',
   journeyCreateUser:
     "customerID is the partner's own key for a new customer: under another tenant it is another customer (checked below)",
@@ -67,6 +68,8 @@ const EXEMPT: Record<string, string> = {
   createClient:
     'creates; names no object (its natural keys, NIK and phone, are per tenant: as createUser, checked below)',
   listClients: "lists the caller's own clients (checked below, searched by A's phone and NIK too)",
+  listSandboxMessages:
+    "reads the caller's own tenant's outbox by phone (a phone is not an object id; another tenant's outbox is under its own key: checked in app-api.test.ts)",
 };
 
 /**
@@ -78,6 +81,9 @@ const isSessionLink = (route: RouteDef) =>
 
 function exemption(route: RouteDef): string | undefined {
   if (EXEMPT[route.id]) return EXEMPT[route.id];
+  if (route.surface === 'app') {
+    return "the borrower app's tenant is the stage's configuration, not the caller's credential: there is no other partner or mode to call it as. Its routes act on the signed-in user's own records (the user comes from the token, never from the request); one user reaching another's biometric_id or refresh token is checked in app-api.test.ts";
+  }
   if (isSessionLink(route))
     return 'the session id in the URL is the credential (auth none): no other tenant to call it as';
   return undefined;
@@ -114,7 +120,7 @@ beforeAll(async () => {
     h.tenant('live', a.partnerId),
   ]);
   fxLive = await buildLiveFixtures(h, aLive, 'iso');
-}, 120_000);
+}, 240_000);
 
 afterAll(async () => {
   console.log(
@@ -273,6 +279,22 @@ describe("natural keys and listings are per tenant: another tenant's never colli
         expect(list.status, `${caller.name} ${query}: ${list.text}`).toBe(200);
         expect(list.text).not.toContain(fx.userId);
       }
+    }
+  });
+
+  it("A's events are not in another tenant's list, even asked for by A's own object id", async () => {
+    const own = await as(a, 'apiKeyBearer')('GET', `/v1/events?object_id=${fx.userId}`);
+    expect(own.status).toBe(200);
+    expect(own.json.meta.total, own.text).toBeGreaterThan(0);
+    for (const caller of callers) {
+      for (const query of [`?object_id=${fx.userId}`, '?limit=100']) {
+        const list = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/events${query}`);
+        expect(list.status).toBe(200);
+        expect(list.text).not.toContain(fx.userId);
+        expect(list.text).not.toContain(fx.eventId);
+      }
+      const filtered = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/events?object_id=${fx.userId}`);
+      expect(filtered.json.meta.total).toBe(0);
     }
   });
 

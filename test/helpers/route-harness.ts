@@ -107,6 +107,8 @@ export interface Tenant {
   apiKey: string;
   /** Partner API access token (from the Basic token exchange). */
   accessToken: string;
+  /** Borrower-app users of this tenant (the app tenant only): a token per app scheme, each with its device. */
+  app?: Partial<Record<'appOnboarding' | 'appLogin' | 'appJwt', { accessToken: string; deviceId: string }>>;
 }
 
 /** One request as the harness sends it: raw bytes, nothing normalised on the way. */
@@ -154,6 +156,13 @@ export function authHeaders(tenant: Tenant, scheme: AuthScheme): Record<string, 
       return { authorization: `Basic ${Buffer.from(`${tenant.clientId}:${tenant.clientSecret}`).toString('base64')}` };
     case 'none':
       return {};
+    case 'appOnboarding':
+    case 'appLogin':
+    case 'appJwt': {
+      // A borrower-app user's token, bound to its device (#helpers/app-user).
+      const user = tenant.app?.[scheme];
+      return user ? { authorization: `Bearer ${user.accessToken}`, 'x-device-id': user.deviceId } : {};
+    }
   }
 }
 

@@ -7,9 +7,10 @@
  * fields of its schemas are filled from the fixtures by field name, so a new route is
  * exercised without anyone adding it here (and a suite that needs more says so).
  */
-import { randomInt } from 'node:crypto';
+import { generateKeyPairSync, randomInt } from 'node:crypto';
 import * as z from 'zod';
 import type { RouteDef } from '#http/route';
+import { appClient, appPhone, newDeviceId, personalInfo } from './app-user.ts';
 import { personalBorrower } from './factories.ts';
 import { type Answer, authHeaders, type Harness, type RawRequest, type Tenant } from './route-harness.ts';
 
@@ -50,6 +51,13 @@ export interface Fixtures {
   qrString: string;
   paymentLinkToken: string;
   creditLoanId: string;
+  /** Borrower app (the app tenant only): a signed-in user's device, refresh token and biometric id, and the phones of users waiting for each step. */
+  appDeviceId: string;
+  appRefreshToken: string;
+  appBiometricId: string;
+  appOnboardingPhone: string;
+  appOnboardingDeviceId: string;
+  appLoginPhone: string;
 }
 
 /** A multipart/form-data part: a field, or a file. */
@@ -200,6 +208,7 @@ export function fixtureFor(route: RouteDef, field: string, fx: Fixtures): string
 /** The fixture a bare `{id}` names, by the collection its path puts it in. */
 const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   'webhook-endpoints': 'endpointId',
+  events: 'eventId',
   borrowers: 'userId',
   clients: 'userId',
   users: 'userId',
@@ -274,6 +283,11 @@ export const LOAN_QUOTE = {
   fees: [{ type: 'processing', percent: 2.75, tax_percent: 18, deduct_from_principal: true }],
 };
 
+/** A P-256 device key as Android exports it (base64 SPKI). */
+const APP_PUBLIC_KEY = (
+  generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({ type: 'spki', format: 'der' }) as Buffer
+).toString('base64');
+
 /** A valid request per route, for the tenant that owns `fx`. */
 const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   docsAsset: () => ({ params: { file: 'scalar-api-reference.js' } }),
@@ -288,6 +302,8 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   deleteWebhookEndpoint: (fx) => ({ params: { id: fx.endpointId } }),
   listWebhookDeliveries: (fx) => ({ params: { id: fx.endpointId }, query: { limit: '10', offset: '0' } }),
   replayWebhookDelivery: (fx) => ({ params: { id: fx.endpointId, eventId: fx.eventId } }),
+  listEvents: (fx) => ({ query: { limit: '10', offset: '0', object_id: fx.userId } }),
+  getEvent: (fx) => ({ params: { id: fx.eventId } }),
   resolveKycReview: (fx) => ({
     params: { referenceID: fx.kycReviewReference },
     body: { decision: 'APPROVED', note: 'documents checked by hand' },
@@ -394,6 +410,48 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   }),
   disburseLoanBackOffice: (fx) => ({ params: { id: fx.loanUniqueId } }),
   createPaymentLink: (fx) => ({ body: { loan_id: fx.servicedLoanId } }),
+  // Borrower app: every request carries its device; signed-in routes take the fixture user's (authHeaders).
+  appRegisterPhone: () => ({ body: { phone_number: appPhone() }, headers: { 'x-device-id': newDeviceId() } }),
+  appVerifyOtp: (fx) => ({
+    body: { phone_number: fx.appOnboardingPhone, otp_code: '000000' },
+    headers: { 'x-device-id': fx.appOnboardingDeviceId },
+  }),
+  appKycUpload: () => ({
+    form: [
+      { name: 'ktp_image', filename: 'ktp.jpg', contentType: 'image/jpeg', bytes: JPEG },
+      { name: 'selfie_image', filename: 'selfie.jpg', contentType: 'image/jpeg', bytes: JPEG },
+      { name: 'document_type', value: 'KTP' },
+    ],
+  }),
+  appPersonalInfo: (fx) => ({ body: personalInfo(fx.appOnboardingPhone) }),
+  appBiometricChallenge: (fx) => ({ headers: { 'x-device-id': fx.appDeviceId } }),
+  appRegisterBiometric: () => ({
+    body: {
+      challenge_id: 'ch_00000000000000000000000000000000',
+      public_key: APP_PUBLIC_KEY,
+      biometric_type: 'FACE_ID',
+    },
+  }),
+  appLoginSendOtp: (fx) => ({ body: { phone_number: fx.appLoginPhone }, headers: { 'x-device-id': newDeviceId() } }),
+  appLoginVerifyOtp: (fx) => ({
+    body: { phone_number: fx.appLoginPhone, otp_code: '000000' },
+    headers: { 'x-device-id': newDeviceId() },
+  }),
+  appVerifyPin: () => ({ body: { pin: '135791' } }),
+  appBiometricLogin: (fx) => ({
+    body: { challenge_id: 'ch_00000000000000000000000000000000', signature: 'MEUCIQ==' },
+    headers: { 'x-device-id': fx.appDeviceId },
+  }),
+  appDeleteBiometric: (fx) => ({ params: { biometric_id: fx.appBiometricId } }),
+  appApplyLimit: () => ({ body: { submission_type: 'INITIAL_CREDIT_LIMIT' } }),
+  appListTenors: () => ({ query: {} }),
+  appRevokeToken: (fx) => ({ body: { refresh_token: fx.appRefreshToken, reason: 'USER_LOGOUT' } }),
+  appRefreshToken: (fx) => ({
+    body: { refresh_token: fx.appRefreshToken },
+    headers: { 'x-device-id': fx.appDeviceId },
+  }),
+  appMasterData: () => ({ params: { category: 'banks' }, headers: { 'x-device-id': newDeviceId() } }),
+  listSandboxMessages: (fx) => ({ query: { to: fx.appLoginPhone } }),
 };
 
 /**
@@ -680,11 +738,55 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
     await poll(`/v2/kyc/details?referenceID=${ref}`, until);
     return ref;
   };
-  const [partnerObjects, journeyObjects, kycReviewReference, kycOtpReference] = await Promise.all([
+  // Borrower app users, when this tenant is the app's (the stage's configured tenant).
+  const appSide = async () => {
+    const none = {
+      appDeviceId: '',
+      appRefreshToken: '',
+      appBiometricId: '',
+      appOnboardingPhone: '',
+      appOnboardingDeviceId: '',
+      appLoginPhone: '',
+    };
+    if (tenant.partnerId !== process.env.APP_PARTNER_ID || tenant.mode !== process.env.APP_MODE) return none;
+    const app = appClient(h.baseUrl, tenant.apiKey);
+    const [full, onboarding, login] = await Promise.all([app.signedIn(), app.registered(), app.activated()]);
+    await app.kycUpload(onboarding.deviceId, onboarding.onboardingToken);
+    const loginToken = await app.loginToken(login.phone, login.deviceId);
+    const { generateKeyPairSync } = await import('node:crypto');
+    const key = generateKeyPairSync('ec', { namedCurve: 'prime256v1' }).publicKey.export({
+      type: 'spki',
+      format: 'der',
+    });
+    const challenge = await app.http('GET', '/api/v1/biometric/challenge', { headers: app.as(full.deviceId) });
+    const bio = await app.http('POST', '/api/v1/biometric/register', {
+      body: {
+        challenge_id: challenge.body.data.challenge_id,
+        public_key: key.toString('base64'),
+        biometric_type: 'FACE_ID',
+      },
+      headers: app.as(full.deviceId, full.accessToken),
+    });
+    tenant.app = {
+      appJwt: { accessToken: full.accessToken, deviceId: full.deviceId },
+      appOnboarding: { accessToken: onboarding.onboardingToken, deviceId: onboarding.deviceId },
+      appLogin: { accessToken: loginToken, deviceId: login.deviceId },
+    };
+    return {
+      appDeviceId: full.deviceId,
+      appRefreshToken: full.refreshToken,
+      appBiometricId: bio.body.data.biometric_id as string,
+      appOnboardingPhone: onboarding.phone,
+      appOnboardingDeviceId: onboarding.deviceId,
+      appLoginPhone: login.phone,
+    };
+  };
+  const [partnerObjects, journeyObjects, kycReviewReference, kycOtpReference, appObjects] = await Promise.all([
     partnerSide(),
     journeySide(),
     waitingKyc('review', '8003', (a) => a.json.data.outputVariables?.manualReviewRequired === true),
     waitingKyc('otp', '8001', (a) => a.json.data.status === 'ACTION_PENDING'),
+    appSide(),
   ]);
 
   // The events so far have been delivered to the endpoint: one of them is the replay fixture.
@@ -696,6 +798,7 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
   return {
     ...partnerObjects,
     ...journeyObjects,
+    ...appObjects,
     endpointId,
     eventId,
     customerID,

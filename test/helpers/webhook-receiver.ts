@@ -11,6 +11,8 @@ export interface ReceivedWebhook {
   answered: number;
   /** The bytes and signature header as received, for receivers that verify themselves (the SDK's constructEvent). */
   raw: { body: string; signature: string };
+  /** The Lendstack-Correlation-Id header: the request id that caused the event. */
+  correlationId?: string;
 }
 
 export async function startReceiver() {
@@ -41,6 +43,7 @@ export async function startReceiver() {
         ),
       answered: status,
       raw: { body, signature: String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? '') },
+      correlationId: req.headers['lendstack-correlation-id'] as string | undefined,
     });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ received: status === 200 }));

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { routeList } from '../../functions/api/routes.ts';
 import type { RouteDef } from '../../functions/http/route.ts';
 import { LendstackStack } from '../../lib/aws/stack.ts';
-import { type FunctionSpec, workflows } from '../../lib/model.ts';
+import { authorizers, type FunctionSpec, workflows } from '../../lib/model.ts';
 
 function synth(routes: readonly RouteDef[], context: Record<string, unknown> = {}) {
   const app = new App({ context });
@@ -145,13 +145,13 @@ describe('the lendstack stack', () => {
     );
     const described = functions.map((f) => f.Properties.Description);
     for (const route of routeList) expect(described).toContain(`${route.method} ${route.path}`);
-    // Routes + 3 authorizers + one per workflow task export + the outbox enrichment + the no-route answer.
+    // Routes + one per authorizer scheme + one per workflow task export + the outbox enrichment + the no-route answer.
     const tasks = new Set(
       Object.values(workflows).flatMap((w) =>
         Object.values(w.tasks as Record<string, FunctionSpec>).map((t) => `${t.module}#${t.export ?? 'handler'}`),
       ),
     );
-    expect(functions).toHaveLength(routeList.length + 3 + tasks.size + 1 + 1);
+    expect(functions).toHaveLength(routeList.length + Object.keys(authorizers).length + tasks.size + 1 + 1);
     for (const f of functions) {
       expect(f.Properties).toMatchObject({
         Runtime: 'nodejs24.x',
@@ -171,7 +171,7 @@ describe('the lendstack stack', () => {
     expect(methods).toHaveLength(routeList.length);
     const protectedRoutes = routeList.filter((r) => r.auth !== 'none' && r.auth !== 'basic').length;
     expect(methods.filter((m) => m.Properties.AuthorizationType === 'CUSTOM')).toHaveLength(protectedRoutes);
-    template.resourceCountIs('AWS::ApiGateway::Authorizer', 3);
+    template.resourceCountIs('AWS::ApiGateway::Authorizer', Object.keys(authorizers).length);
     template.hasResourceProperties('AWS::ApiGateway::Authorizer', { Type: 'REQUEST', AuthorizerResultTtlInSeconds: 0 });
   });
 
@@ -246,6 +246,137 @@ describe('the lendstack stack', () => {
       MethodSettings: Match.arrayWith([Match.objectLike({ LoggingLevel: 'INFO', DataTraceEnabled: false })]),
     });
     template.resourceCountIs('AWS::WAFv2::WebACLAssociation', 1);
+  });
+});
+
+describe('operating a stage', () => {
+  let template: Template;
+  let all: ReturnType<typeof templates>;
+  const alarms = () => template.findResources('AWS::CloudWatch::Alarm');
+  /** The one alarm whose name ends in `suffix`. */
+  const alarmNamed = (suffix: string) => {
+    const found = Object.values(alarms()).filter((a) => String(a.Properties.AlarmName).endsWith(`-${suffix}`));
+    expect(found, suffix).toHaveLength(1);
+    return found[0]?.Properties;
+  };
+
+  beforeAll(() => {
+    const { app, stack } = synth(routeList, { 'aws:cdk:bundling-stacks': [] });
+    template = Template.fromStack(stack);
+    all = templates(app);
+  });
+
+  it('sends every alarm, and its return to OK, to one KMS-encrypted, TLS-only SNS topic', () => {
+    template.resourceCountIs('AWS::SNS::Topic', 1);
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.anyValue() });
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: Match.objectLike({
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      }),
+    });
+    const topicId = Object.keys(template.findResources('AWS::SNS::Topic'))[0];
+    const list = Object.values(alarms());
+    expect(list.length).toBeGreaterThanOrEqual(8);
+    for (const a of list) {
+      expect(a.Properties.AlarmActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.OKActions).toEqual([{ Ref: topicId }]);
+      expect(a.Properties.TreatMissingData).toBe('notBreaching');
+    }
+  });
+
+  it('alarms on any message in the dead-letter queue', () => {
+    expect(alarmNamed('EventsNotEmpty')).toMatchObject({
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Statistic: 'Maximum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms on failed and timed-out executions of every state machine', () => {
+    for (const name of Object.keys(workflows)) {
+      const Name = name.charAt(0).toUpperCase() + name.slice(1);
+      for (const [suffix, metric] of [
+        ['ExecutionsFailed', 'ExecutionsFailed'],
+        ['ExecutionsTimedOut', 'ExecutionsTimedOut'],
+      ]) {
+        const alarm = alarmNamed(`${Name}${suffix}`);
+        expect(alarm).toMatchObject({ Namespace: 'AWS/States', MetricName: metric, Statistic: 'Sum', Threshold: 1 });
+        expect(alarm?.Dimensions).toEqual([expect.objectContaining({ Name: 'StateMachineArn' })]);
+      }
+    }
+  });
+
+  it("alarms on the API stage's 5xx rate and p99 latency", () => {
+    const stageId = Object.keys(template.findResources('AWS::ApiGateway::Stage'))[0];
+    const dims = expect.arrayContaining([
+      { Name: 'ApiName', Value: 'lendstack-test' },
+      { Name: 'Stage', Value: { Ref: stageId } },
+    ]);
+    expect(alarmNamed('Api5xxRate')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5XXError',
+      Statistic: 'Average',
+      Threshold: 0.05,
+      Dimensions: dims,
+    });
+    expect(alarmNamed('ApiP99Latency')).toMatchObject({
+      Namespace: 'AWS/ApiGateway',
+      MetricName: 'Latency',
+      ExtendedStatistic: 'p99',
+      Threshold: 3000,
+      EvaluationPeriods: 3,
+      Dimensions: dims,
+    });
+  });
+
+  it('alarms on read and write throttles of the table and of every index', () => {
+    const metrics = alarmNamed('TableThrottles')?.Metrics as { Expression?: string; MetricStat?: any }[];
+    const stats = metrics.filter((m) => m.MetricStat).map((m) => m.MetricStat.Metric);
+    expect(stats.map((m) => m.MetricName).sort()).toEqual([
+      'ReadThrottleEvents',
+      'ReadThrottleEvents',
+      'WriteThrottleEvents',
+      'WriteThrottleEvents',
+    ]);
+    expect(stats.every((m) => m.Namespace === 'AWS/DynamoDB')).toBe(true);
+    expect(stats.some((m) => m.Dimensions.some((d: { Name: string }) => d.Name === 'GlobalSecondaryIndexName'))).toBe(
+      true,
+    );
+    expect(metrics.find((m) => m.Expression)?.Expression).toBe('r0 + w0 + r1 + w1');
+  });
+
+  it('alarms on DEAD webhook deliveries and on payment exceptions, from the EMF metrics the code emits', () => {
+    expect(alarmNamed('WebhookDeliveriesDead')).toMatchObject({
+      Namespace: 'Lendstack/test',
+      MetricName: 'WebhookDeliveries',
+      Statistic: 'Sum',
+      Threshold: 1,
+      Dimensions: expect.arrayContaining([
+        { Name: 'service', Value: 'lendstack' },
+        { Name: 'result', Value: 'DEAD' },
+      ]),
+    });
+    expect(alarmNamed('PaymentExceptions')).toMatchObject({
+      Namespace: 'Lendstack/test',
+      MetricName: 'PaymentExceptions',
+      Dimensions: [{ Name: 'service', Value: 'lendstack' }],
+      Threshold: 1,
+    });
+  });
+
+  it('gives every function, nested stacks included, the stage metrics namespace, and has one dashboard', () => {
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    const functions = Object.values(all).flatMap((t) =>
+      Object.values(t.Resources ?? {}).filter((r) => r.Type === 'AWS::Lambda::Function'),
+    );
+    const ours = functions.filter((f) => f.Properties?.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === 'lendstack');
+    expect(ours.length).toBeGreaterThan(20);
+    for (const f of ours)
+      expect(f.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('Lendstack/test');
   });
 });
 

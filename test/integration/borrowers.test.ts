@@ -5,6 +5,7 @@ import { ConflictError, NotFoundError } from '#core/errors';
 import { newId } from '#core/ids';
 import { getBorrower, insertBorrower, transitionBorrower } from '#store/borrowers';
 import { ddb } from '#store/client';
+import { eventRecordKeys } from '#store/events';
 import { newEvent } from '#store/outbox';
 import { nik, phone } from '../helpers/factories.ts';
 
@@ -34,7 +35,7 @@ describe('borrower store', () => {
     await insertBorrower(t, b, event);
     expect(await getBorrower(t, b.borrowerId)).toMatchObject({ borrowerId: b.borrowerId, status: 'PENDING' });
     const { Item } = await ddb.send(
-      new GetCommand({ TableName: 'lendstack-test', Key: { pk: `OUTBOX#${event.eventId}`, sk: 'OUTBOX' } }),
+      new GetCommand({ TableName: 'lendstack-test', Key: { pk: eventRecordKeys(event).pk, sk: 'EVENT' } }),
     );
     expect(Item).toMatchObject({ type: 'OUTBOX', event: { type: 'user_created', partnerId: t.partnerId } });
     expect(Item?.expiresAt).toBeGreaterThan(Date.now() / 1000);

@@ -112,7 +112,7 @@ describe('the OpenAPI document', () => {
       'https://api.example.test/sandbox',
     );
     expect(Object.keys(d.components.securitySchemes).sort()).toEqual(
-      ['apiKeyBearer', 'apiKeyHeader', 'clientCredentials', 'partnerJwt'].sort(),
+      ['apiKeyBearer', 'apiKeyHeader', 'appJwt', 'appLogin', 'appOnboarding', 'clientCredentials', 'partnerJwt'].sort(),
     );
     expect(d.info.license.identifier).toBe('Apache-2.0');
     const used = new Set(routeList.flatMap((r) => r.tags));

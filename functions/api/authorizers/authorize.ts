@@ -7,20 +7,49 @@
 import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } from 'aws-lambda';
 import { UnauthenticatedError } from '#core/errors';
 import { modeOfSecret } from '#core/tenant';
-import { errorResponse } from '#http/envelopes';
+import { verifyAppAccessToken } from '#http/app-tokens';
+import { appLang, errorResponse } from '#http/envelopes';
 import { logger } from '#http/logger';
 import { lowerHeaders } from '#http/middleware';
 import type { AuthScheme, Surface } from '#http/route';
 import { verifyAccessToken } from '#http/tokens';
-import { findPrincipalByApiKey, isCredentialActive, type Principal } from '#store/partners';
+import { isAppSessionRevoked } from '#store/app-sessions';
+import { type AppCaller, findPrincipalByApiKey, isCredentialActive, type Principal } from '#store/partners';
 
-type ProtectedScheme = Extract<AuthScheme, 'partnerJwt' | 'apiKeyBearer' | 'apiKeyHeader'>;
+type ProtectedScheme = Exclude<AuthScheme, 'basic' | 'none'>;
 
 const SURFACE: Record<ProtectedScheme, Surface> = {
   partnerJwt: 'partner',
   apiKeyBearer: 'platform',
   apiKeyHeader: 'journey',
+  appOnboarding: 'app',
+  appLogin: 'app',
+  appJwt: 'app',
 };
+
+/** The token scope each borrower-app scheme accepts (functions/http/app-tokens.ts). */
+const APP_SCOPE: Partial<Record<ProtectedScheme, AppCaller['scope']>> = {
+  appOnboarding: 'onboarding',
+  appLogin: 'login',
+  appJwt: 'full',
+};
+
+/** A borrower-app caller: a valid token of the scheme's scope, from the device it was issued to, of a live session. */
+async function identifyAppUser(
+  scope: AppCaller['scope'],
+  event: APIGatewayRequestAuthorizerEvent,
+): Promise<Principal | string> {
+  const token = bearer(event);
+  if (!token) return 'Send Authorization: Bearer <access_token>';
+  const claims = await verifyAppAccessToken(token);
+  if (!claims) return 'The access token is invalid or expired';
+  // The device binding: a token copied to another device is refused there.
+  if (header(event, 'x-device-id') !== claims.deviceId) return 'The access token was issued to another device';
+  if (claims.scope !== scope) return `This endpoint needs a ${scope} token, not a ${claims.scope} token`;
+  if (claims.sessionId && (await isAppSessionRevoked(claims.sessionId))) return 'The session was revoked';
+  const { partnerId, mode, ...app } = claims;
+  return { partnerId, mode, credentialId: `usr:${claims.userId}`, app };
+}
 
 const header = (event: APIGatewayRequestAuthorizerEvent, name: string) => lowerHeaders(event)[name] || undefined;
 
@@ -29,6 +58,8 @@ const bearer = (event: APIGatewayRequestAuthorizerEvent) =>
 
 /** Who is calling, or the reason they are not let in. */
 async function identify(scheme: ProtectedScheme, event: APIGatewayRequestAuthorizerEvent): Promise<Principal | string> {
+  const appScope = APP_SCOPE[scheme];
+  if (appScope) return identifyAppUser(appScope, event);
   if (scheme === 'partnerJwt') {
     const token = bearer(event);
     if (!token) return 'Send Authorization: Bearer <access_token> from POST /api/auth/token/v2';
@@ -52,6 +83,7 @@ export function authorizer(scheme: ProtectedScheme) {
       logger.info('access denied', { scheme, reason: who, path: event.path });
       const { body } = errorResponse(SURFACE[scheme], new UnauthenticatedError(who), requestId, {
         path: event.resource,
+        lang: appLang(header(event, 'accept-language')),
       });
       return {
         principalId: 'anonymous',
@@ -68,7 +100,20 @@ export function authorizer(scheme: ProtectedScheme) {
         Version: '2012-10-17',
         Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: event.methodArn }],
       },
-      context: { partnerId: who.partnerId, mode: who.mode, credentialId: who.credentialId },
+      // The context is flat strings: the app caller's fields are spelled out.
+      context: {
+        partnerId: who.partnerId,
+        mode: who.mode,
+        credentialId: who.credentialId,
+        ...(who.app
+          ? {
+              appUserId: who.app.userId,
+              appDeviceId: who.app.deviceId,
+              appScope: who.app.scope,
+              ...(who.app.sessionId ? { appSessionId: who.app.sessionId } : {}),
+            }
+          : {}),
+      },
     };
   };
 }

@@ -7,11 +7,31 @@ import { route } from '#http/route';
 import * as partner from '../partner/schemas.ts';
 import * as repayment from '../repayment-schemas.ts';
 import * as clients from './client-schemas.ts';
+import * as events from './event-schemas.ts';
 import * as platform from './schemas.ts';
 
 const platformError = partner.errorBody;
 
 export const routes = {
+  // ---------------------------------------------------------------- platform API: sandbox
+  listSandboxMessages: route({
+    id: 'listSandboxMessages',
+    method: 'GET',
+    path: '/v1/sandbox/messages',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-sandbox-messages',
+    summary: 'Messages the sandbox "sent" to a phone (borrower app OTP codes), newest first',
+    description:
+      "The sandbox messaging adapter delivers nothing: it keeps each message (WhatsApp or SMS, as the app was told) for a day, for developers and tests to read the OTP the app would have received. Only the caller's own tenant's messages (the borrower app's tenant is the stage's configuration: locally, the sandbox partner `npm start` prints); a live key gets 400.",
+    tags: ['Platform: sandbox'],
+    request: { query: platform.sandboxMessagesQuery },
+    responses: {
+      200: { description: 'Messages', schema: platform.sandboxMessagesAnswer },
+      400: { description: 'Not a phone number, or a live key', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
   // ---------------------------------------------------------------- platform API: webhooks
   createWebhookEndpoint: route({
     id: 'createWebhookEndpoint',
@@ -527,5 +547,43 @@ export const routes = {
     },
     idempotent: true,
     access: ['table:read', 'table:write'],
+  }),
+  // ---------------------------------------------------------------- platform API: events
+  listEvents: route({
+    id: 'listEvents',
+    method: 'GET',
+    path: '/v1/events',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-events',
+    summary: "The tenant's events of the last 30 days, newest first, to reconcile what webhooks missed",
+    description:
+      'Every event a webhook endpoint could have received (whether or not one was registered), kept 30 days. Filter by `type`, by `object_id` (any id the data names: userId, loan id, applicationId, referenceID, customerID) and by a `created[gte]`/`created[lte]` range; `meta.total` counts every match. A sandbox key sees only sandbox events.',
+    tags: ['Platform: events'],
+    request: { query: events.listEventsQuery },
+    responses: {
+      200: {
+        description: 'A page of events',
+        schema: z.object({ data: z.array(events.eventView), meta: platform.meta }),
+      },
+      400: { description: 'Invalid filter (named)', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
+  getEvent: route({
+    id: 'getEvent',
+    method: 'GET',
+    path: '/v1/events/{id}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/get-event',
+    summary: 'One event by id (as its webhook delivered it)',
+    tags: ['Platform: events'],
+    request: { params: events.eventIdParams },
+    responses: {
+      200: { description: 'The event', schema: z.object({ data: events.eventView }) },
+      404: { description: 'No such event for this tenant (or older than 30 days)', schema: platformError },
+    },
+    access: ['table:read'],
   }),
 };

@@ -186,3 +186,16 @@ export const kycReviewBody = z
     note: z.string().max(500).optional().describe("The reviewer's reason, kept with the run"),
   })
   .strict();
+
+/** GET /v1/sandbox/messages: the phone as the app sent it (08…, 62…, +62…). */
+export const sandboxMessagesQuery = z.object({
+  to: z.string().min(8).max(20).describe('The phone number the messages were sent to'),
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+});
+
+export const sandboxMessagesAnswer = z.object({
+  data: z.array(
+    z.object({ id: z.string(), to: z.string(), channel: z.string(), text: z.string(), sent_at: z.string() }),
+  ),
+  meta: z.object({ total: z.number().int(), limit: z.number().int(), offset: z.number().int() }),
+});

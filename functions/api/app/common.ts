@@ -1,0 +1,100 @@
+/** What the borrower app's handlers share: the caller, the language, OTP sending and sessions. */
+import { hashOtp, newOtpCode, OTP_POLICY } from '#core/app/security';
+import { appErrors, appOk } from '#core/app/text';
+import type { AppText } from '#core/errors';
+import { UnauthenticatedError } from '#core/errors';
+import { normaliseMobile } from '#core/identity';
+import { newId } from '#core/ids';
+import type { Tenant } from '#core/tenant';
+import { appTenant } from '#http/app-tenant';
+import { issueAppAccessToken } from '#http/app-tokens';
+import { appLang } from '#http/envelopes';
+import type { ApiResult } from '#http/route';
+import { messagingFor } from '#providers/messaging';
+import { countOtpSend, dropOtp, type OtpPurpose, replaceOtp } from '#store/app-otps';
+import { issueAppRefreshToken } from '#store/app-sessions';
+import type { AppCaller, Principal } from '#store/partners';
+
+export interface AppHeaders {
+  'x-device-id': string;
+  'accept-language'?: string;
+}
+
+/** The success answer in the caller's language. */
+export function ok(
+  headers: AppHeaders,
+  text: AppText,
+  data?: unknown,
+  statusCode = 200,
+  extra?: Record<string, string>,
+): ApiResult {
+  return { statusCode, body: appOk(text, appLang(headers['accept-language']), data), headers: extra };
+}
+
+/** A signed-in caller: the tenant and the user the authorizer found. */
+export function caller(principal: Principal | undefined): { tenant: Tenant; user: AppCaller } {
+  if (!principal?.app) throw new UnauthenticatedError();
+  return { tenant: { partnerId: principal.partnerId, mode: principal.mode }, user: principal.app };
+}
+
+/** The number as E.164 (the schema has checked it is an Indonesian mobile). */
+export function e164(phone: string): string {
+  const normalised = normaliseMobile(phone, 'ID');
+  if (!normalised) throw new Error('phone_number passed validation but does not normalise');
+  return normalised;
+}
+
+export { appTenant };
+
+/**
+ * Sends a fresh OTP to `phone`: the cooldown and the hourly caps (per phone, per device)
+ * first, then the code (its hash) stored, then the message. A failed delivery releases the
+ * code so the user can ask again at once.
+ */
+export async function sendOtp(tenant: Tenant, purpose: OtpPurpose, phone: string, deviceId: string) {
+  const now = Math.floor(Date.now() / 1000);
+  for (const [kind, subject, cap] of [
+    ['PHONE', `${purpose}:${phone}`, OTP_POLICY.perPhonePerHour],
+    ['DEVICE', deviceId, OTP_POLICY.perDevicePerHour],
+  ] as const) {
+    const counted = await countOtpSend(tenant, kind, subject, cap, now);
+    if (!counted.allowed) throw appErrors.otpHourlyCap(counted.retryAfter);
+  }
+  const code = newOtpCode();
+  const otpLogId = newId('otp');
+  const expiresAtEpoch = now + OTP_POLICY.ttlSeconds;
+  const stored = await replaceOtp(tenant, purpose, phone, {
+    otpLogId,
+    ...hashOtp(code),
+    deviceId,
+    sentAt: now,
+    expiresAtEpoch,
+    attempts: 0,
+  });
+  if (!stored.stored) throw appErrors.otpCooldown(stored.retryAfter);
+  const minutes = OTP_POLICY.ttlSeconds / 60;
+  try {
+    const { channel } = await messagingFor(tenant).send(
+      phone,
+      `Kode OTP lendstack Anda: ${code}. Berlaku ${minutes} menit. JANGAN berikan kode ini kepada siapa pun.`,
+    );
+    return { otp_log_id: otpLogId, channel, expired_at: isoSeconds(expiresAtEpoch) };
+  } catch (error) {
+    await dropOtp(tenant, purpose, phone, otpLogId);
+    throw error;
+  }
+}
+
+export const isoSeconds = (epoch: number) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+
+/** A new session for the user on this device: an access token and the first refresh token of its family. */
+export async function startSession(tenant: Tenant, userId: string, deviceId: string, familyId?: string) {
+  const { refreshToken, sessionId } = await issueAppRefreshToken({ ...tenant, userId, deviceId }, familyId);
+  const access = await issueAppAccessToken({ ...tenant, userId, deviceId, scope: 'full', sessionId });
+  return { ...access, refresh_token: refreshToken };
+}
+
+/** The name the app greets with: the first word of the full name. */
+export function greetingName(fullName: string | undefined): string {
+  return (fullName ?? '').trim().split(/\s+/)[0] ?? '';
+}
