@@ -10186,7 +10186,7 @@ export interface operations {
          */
         created_to?: string;
         /**
-         * @description Exact mobile number (08…, 628… or +628…); never logged
+         * @description Exact mobile number: Indonesian (08…, 628…, +628…) or, for journey customers, Indian (+91…); never logged
          * @example 081234567890
          */
         phone?: string;
