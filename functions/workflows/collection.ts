@@ -19,6 +19,7 @@ import { buildDynamicQris, parseQris, qrisPng } from '#core/repayment/qris';
 import { type BankCode, bankOfVaNumber, newVirtualAccount } from '#core/repayment/virtual-accounts';
 import type { Tenant } from '#core/tenant';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { refuseUrl } from '#providers/egress';
 import {
   type GatewayCallback,
@@ -292,6 +293,7 @@ export async function handleGatewayCallback(
       receivedAt: new Date().toISOString(),
       raw: callback.raw,
     });
+    countMetric('PaymentExceptions', exception.reason);
     logger.warn('payment exception', {
       exceptionId: exception.exceptionId,
       provider,

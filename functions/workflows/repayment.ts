@@ -23,6 +23,7 @@ import {
 import { rebasedSchedule } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { logger } from '#http/logger';
+import { countMetric } from '#http/metrics';
 import { getApplication, type LoanApplication, repaidItem } from '#store/applications';
 import { cancelledConditions } from '#store/keys';
 import { lifecycleChange } from '#store/loan-events';
@@ -205,6 +206,7 @@ export async function applyIncomingPayment(
         also: [...paymentItems(tenant, payment), ...(repaid ? [repaid.item] : [])],
         now: receivedAt,
       });
+      countMetric('PaymentsApplied', payment.channel);
       logger.info('payment applied', {
         loanId,
         paymentId: payment.paymentId,
