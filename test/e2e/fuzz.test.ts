@@ -32,11 +32,14 @@ const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 const COLLECT = process.env.FUZZ_COLLECT === '1';
 const collected: string[] = [];
 /**
- * The time the routes' runs may take together (FUZZ_BUDGET_MS): each route gets an equal share
+ * The time the routes' runs may take together (FUZZ_BUDGET_MS; by default a second a route,
+ * about what an idle 2-core machine needs for its RUNS): each route gets an equal share
  * of what is left, so a slow machine runs fewer requests (said in the summary) instead of
  * stretching CI. On an idle 2-core machine every route runs all its RUNS well within it.
  */
-const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? 60_000);
+const BUDGET_MS = Number(process.env.FUZZ_BUDGET_MS ?? Math.max(60_000, routeList.length * 1_000));
+/** The least a route gets, whatever the others took: enough for a few requests on a loaded machine. */
+const MIN_SHARE_MS = 4_000;
 
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -162,7 +165,7 @@ describe('every route under hostile input: no 5xx, no internals in the body, no 
     it(`${route.method} ${route.path}`, async () => {
       tally.routes++;
       budgetStart ||= Date.now();
-      const share = Math.max(1_000, (BUDGET_MS - (Date.now() - budgetStart)) / (routeList.length - index));
+      const share = Math.max(MIN_SHARE_MS, (BUDGET_MS - (Date.now() - budgetStart)) / (routeList.length - index));
       const sample = sampleRequest(route, { ...fx, sessionId: SESSION_PLACEHOLDER });
       const arbitrary = hostileRequests(route, sample, h.sandbox);
       const before = tally.requests;
