@@ -82,6 +82,28 @@ async function approvedBorrower(how: 'partner' | 'platform' = 'partner'): Promis
   return userId;
 }
 
+/** Records what this process writes to stdout and stderr (the handlers' logs) until the returned stop is called. */
+async function captureOutput(): Promise<() => string> {
+  const { logger } = await import('#http/logger');
+  // The suite runs with logs SILENT: this window logs as a deployed stage does.
+  const level = logger.getLevelName();
+  logger.setLogLevel('INFO');
+  const chunks: string[] = [];
+  const originals = [process.stdout.write, process.stderr.write] as const;
+  for (const stream of [process.stdout, process.stderr]) {
+    const write = stream.write.bind(stream);
+    stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+      chunks.push(String(chunk));
+      return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof stream.write;
+  }
+  return () => {
+    [process.stdout.write, process.stderr.write] = originals;
+    logger.setLogLevel(level);
+    return chunks.join('');
+  };
+}
+
 /** A BUSINESS borrower body with a fresh NIB and phone. */
 const businessBorrower = () => ({
   borrower_type: 'BUSINESS',
@@ -168,6 +190,7 @@ describe('GET /v1/clients', () => {
     const body = personalBorrower({ name: 'Rina Wijaya' });
     const id = (await platform('POST', '/v1/clients', { body })).body.data.id;
     commands.length = 0;
+    const stopCapture = await captureOutput();
     recording = true;
     const byPhone = await platform('GET', `/v1/clients?phone=${body.phone}`);
     const byNik = await platform('GET', `/v1/clients?nik=${body.nik}`);
@@ -177,6 +200,10 @@ describe('GET /v1/clients', () => {
     );
     const none = await platform('GET', `/v1/clients?nik=${nik()}`);
     recording = false;
+    const logged = stopCapture();
+    // The request lines were written (the handlers run in this process), without the values searched.
+    expect(logged).toContain('listClients');
+    for (const secret of [body.nik, body.phone.slice(1), body.phone.slice(4)]) expect(logged).not.toContain(secret);
     for (const found of [byPhone, byNik, both]) {
       expect(found.status).toBe(200);
       expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([id]);
