@@ -123,12 +123,18 @@ const live = (c: CollectionChannel | null, amount: string, now: number) =>
  * good (a borrower saves it in the bank app), its amount and expiry renewed when they moved.
  * Asking again while it is live answers it unchanged; concurrent askers all get the one VA.
  */
-export async function issueVirtualAccount(tenant: Tenant, loanId: string, bank: BankCode): Promise<CollectionChannel> {
+export async function issueVirtualAccount(
+  tenant: Tenant,
+  loanId: string,
+  bank: BankCode,
+  /** What to ask for instead of what is due now (the borrower app pays chosen bills). */
+  chosenAmount?: bigint,
+): Promise<CollectionChannel> {
   const slot = `VA#${bank}`;
   for (let attempt = 0; attempt < 8; attempt++) {
     const record = await openLoan(tenant, loanId);
     refuseLiveIssuing(tenant, 'virtual accounts');
-    const amount = dueNow(record);
+    const amount = chosenAmount ?? dueNow(record);
     const now = Date.now();
     const current = await findLoanChannel(tenant, loanId, slot);
     if (current && live(current, formatMajor(amount, record.ledger.currency), now)) return current;
@@ -156,11 +162,13 @@ export async function issueVirtualAccount(tenant: Tenant, loanId: string, bank: 
 export async function issueQris(
   tenant: Tenant,
   loanId: string,
+  /** What to ask for instead of what is due now (the borrower app pays chosen bills). */
+  chosenAmount?: bigint,
 ): Promise<{ channel: CollectionChannel; imageUrl: string }> {
   for (let attempt = 0; attempt < 8; attempt++) {
     const record = await openLoan(tenant, loanId);
     refuseLiveIssuing(tenant, 'QRIS');
-    const amount = dueNow(record);
+    const amount = chosenAmount ?? dueNow(record);
     const now = Date.now();
     const current = await findLoanChannel(tenant, loanId, 'QR');
     if (current && live(current, formatMajor(amount, record.ledger.currency), now)) {

@@ -1681,6 +1681,66 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/loan/bills/outstanding': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every unpaid installment of the user's loans (item 15)
+     * @description From the ledgers of the user's serviced (disbursed, not repaid) loans: one bill per installment not fully paid. bill_id (`<loan_id>.<installment_no>`) is generate payment's schedule_id; amount is principal, interest and fees still owed; pinalty_amount (the spec's spelling) the late fees still owed; total_amount their sum; status UNPAID, PARTIALLY_PAID or OVERDUE. Amounts in rupiah (integers). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appOutstandingBills'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/methods': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The payment methods bills can be paid with (item 17)
+     * @description Product configuration (functions/core/app/products.ts). id is generate payment's payment_channel_id; fee is the gateway's fee for the method (the lender's cost: not added to what the borrower pays). Sandbox: MANDIRI_VA (id 1, fee 2,500) and QRIS (id 2, fee 0). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    get: operations['appPaymentMethods'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/api/v1/payments/generate': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * A virtual account or QRIS for the chosen bills (item 18)
+     * @description The chosen bills (schedule_id = a bill's bill_id) must all be of one loan; amount must equal their total_amount summed (400 VALIDATION_ERROR otherwise: the screen is stale). A VA method answers payment_code (the loan's VA at that bank, the same number for good, its amount renewed; 3 days' expiry); QRIS answers qr_url (the PNG, a presigned link; 30 minutes). paid_amount is what the channel asks for; fee is the method's fee, shown, not added. An unknown payment_channel_id is 422 PAYMENT_METHOD_UNAVAILABLE. Asking again while the channel is live answers the same one. Sandbox: pay it with POST /v1/sandbox/payments. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appGeneratePayment'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/master-data/{category}': {
     parameters: {
       query?: never;
@@ -18214,6 +18274,462 @@ export interface operations {
       };
       /** @description INVALID_REFRESH_TOKEN */
       401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appOutstandingBills: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Bills */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "total_outstanding": 1,
+           *         "bills": [
+           *           {
+           *             "bill_id": "bill_id_value",
+           *             "loan_id": "loan_id_value",
+           *             "amount": 1000000,
+           *             "pinalty_amount": 1,
+           *             "total_amount": 1,
+           *             "installment_no": 1,
+           *             "due_date": "due_date_value",
+           *             "status": "UNPAID"
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              total_outstanding: number;
+              bills: {
+                /** @description generate payment's schedule_id */
+                bill_id: string;
+                loan_id: string;
+                /** @description Principal, interest and fees still owed */
+                amount: number;
+                /** @description Late fees still owed (the spec spells it pinalty) */
+                pinalty_amount: number;
+                total_amount: number;
+                installment_no: number;
+                due_date: string;
+                /** @enum {string} */
+                status: 'UNPAID' | 'PARTIALLY_PAID' | 'OVERDUE';
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appPaymentMethods: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Methods */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "payment_methods": [
+           *           {
+           *             "id": 1,
+           *             "code": "code_value",
+           *             "name": "Budi Santoso",
+           *             "category": "VIRTUAL_ACCOUNT",
+           *             "fee": 1
+           *           }
+           *         ]
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              payment_methods: {
+                id: number;
+                code: string;
+                name: string;
+                /** @enum {string} */
+                category: 'VIRTUAL_ACCOUNT' | 'QR_CODE';
+                fee: number;
+              }[];
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appGeneratePayment: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "payment_channel_id": 1,
+         *       "amount": 1000000,
+         *       "loan_repayment_schedules": [
+         *         {
+         *           "schedule_id": "schedule_id_value"
+         *         }
+         *       ]
+         *     }
+         */
+        'application/json': {
+          payment_channel_id: number;
+          /** @description The chosen schedules' total_amount summed */
+          amount: number;
+          loan_repayment_schedules: {
+            /** @description A bill's bill_id */
+            schedule_id: string;
+            total_installment_paid?: number;
+            penalty_paid?: number;
+            amount_paid?: number;
+          }[];
+        };
+      };
+    };
+    responses: {
+      /** @description Payment instructions */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "payment_id": "payment_id_value",
+           *         "payment_method": "payment_method_value",
+           *         "payment_code": "payment_code_value",
+           *         "qr_url": "qr_url_value",
+           *         "paid_amount": 1,
+           *         "fee": 1,
+           *         "expiry_time": "expiry_time_value"
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              payment_id: string;
+              payment_method: string;
+              payment_code: string | null;
+              qr_url: string | null;
+              paid_amount: number;
+              fee: number;
+              expiry_time: string;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description PAYMENT_METHOD_UNAVAILABLE */
+      422: {
         headers: {
           [name: string]: unknown;
         };

@@ -445,6 +445,20 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   appDeleteBiometric: (fx) => ({ params: { biometric_id: fx.appBiometricId } }),
   appApplyLimit: () => ({ body: { submission_type: 'INITIAL_CREDIT_LIMIT' } }),
   appListTenors: () => ({ query: {} }),
+  appGeneratePayment: () => ({
+    body: {
+      payment_channel_id: 1,
+      amount: 2_750_000,
+      loan_repayment_schedules: [
+        {
+          schedule_id: 'loan_not_a_bill.1',
+          total_installment_paid: 2_750_000,
+          penalty_paid: 0,
+          amount_paid: 2_750_000,
+        },
+      ],
+    },
+  }),
   appRevokeToken: (fx) => ({ body: { refresh_token: fx.appRefreshToken, reason: 'USER_LOGOUT' } }),
   appRefreshToken: (fx) => ({
     body: { refresh_token: fx.appRefreshToken },

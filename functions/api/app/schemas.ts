@@ -346,3 +346,68 @@ export const masterDataAnswer = envelope(
 );
 
 export const personalInfoAnswer = envelope(z.record(z.string(), z.unknown()));
+
+/** Item 15: every installment of the user's serviced loans not fully paid; amounts in rupiah. */
+export const billsAnswer = envelope(
+  z.object({
+    total_outstanding: z.number(),
+    bills: z.array(
+      z.object({
+        bill_id: z.string().describe("generate payment's schedule_id"),
+        loan_id: z.string(),
+        amount: z.number().describe('Principal, interest and fees still owed'),
+        pinalty_amount: z.number().describe('Late fees still owed (the spec spells it pinalty)'),
+        total_amount: z.number(),
+        installment_no: z.number(),
+        due_date: z.string(),
+        status: z.enum(['UNPAID', 'PARTIALLY_PAID', 'OVERDUE']),
+      }),
+    ),
+  }),
+);
+
+/** Item 17: the product's payment methods; `id` is generate payment's payment_channel_id. */
+export const paymentMethodsAnswer = envelope(
+  z.object({
+    payment_methods: z.array(
+      z.object({
+        id: z.number(),
+        code: z.string(),
+        name: z.string(),
+        category: z.enum(['VIRTUAL_ACCOUNT', 'QR_CODE']),
+        fee: z.number(),
+      }),
+    ),
+  }),
+);
+
+const rupiah = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
+/** Item 18: the method and the bills (schedules) to pay, all of one loan. */
+export const generatePaymentBody = z.object({
+  payment_channel_id: z.number().int().positive().max(1_000_000),
+  amount: rupiah.positive().describe("The chosen schedules' total_amount summed"),
+  loan_repayment_schedules: z
+    .array(
+      z.object({
+        schedule_id: z.string().min(1).max(128).describe("A bill's bill_id"),
+        total_installment_paid: rupiah.optional(),
+        penalty_paid: rupiah.optional(),
+        amount_paid: rupiah.optional(),
+      }),
+    )
+    .min(1)
+    .max(60),
+});
+
+export const generatePaymentAnswer = envelope(
+  z.object({
+    payment_id: z.string(),
+    payment_method: z.string(),
+    payment_code: z.string().nullable(),
+    qr_url: z.string().nullable(),
+    paid_amount: z.number(),
+    fee: z.number(),
+    expiry_time: z.string(),
+  }),
+);

@@ -28,6 +28,9 @@ export const OK = {
   personalInfo: { id: 'Data pribadi berhasil diambil.', en: 'Personal information retrieved.' },
   revoked: { id: 'Refresh token berhasil dicabut.', en: 'The refresh token has been revoked.' },
   refreshed: { id: 'Akses token berhasil diperbarui.', en: 'The access token has been renewed.' },
+  bills: { id: 'Data tagihan aktif berhasil diambil.', en: 'Active bills retrieved.' },
+  paymentMethods: { id: 'Metode pembayaran berhasil diambil.', en: 'Payment methods retrieved.' },
+  paymentCreated: { id: 'Instruksi pembayaran berhasil dibuat.', en: 'Payment instructions created.' },
 } satisfies Record<string, AppText>;
 
 /** Field messages in Bahasa Indonesia -> English (the envelope's `details[].message` with Accept-Language: en). */
@@ -271,6 +274,13 @@ export const appErrors = {
           : 'product_id wajib diisi karena Anda memiliki lebih dari satu produk.',
       },
     ]),
+  paymentMethodUnavailable: () =>
+    new AppError(
+      'validation',
+      'PAYMENT_METHOD_UNAVAILABLE',
+      { id: 'Metode pembayaran ini tidak tersedia.', en: 'This payment method is not available.' },
+      { status: 422 },
+    ),
   invalidRefreshToken: () =>
     new AppError('unauthenticated', 'INVALID_REFRESH_TOKEN', {
       id: 'Sesi anda telah berakhir. Silahkan login kembali.',
