@@ -26,6 +26,7 @@ import {
 } from '#core/repayment/ledger';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
+import { collectionPage } from './collection-page.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import { type DomainEvent, newEvent, outboxPut } from './outbox.ts';
 
@@ -373,53 +374,17 @@ export async function listLoanRecords(
   t: Tenant,
   filter: LoanListFilter,
 ): Promise<{ items: LoanRecord[]; total: number }> {
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': tenantKey(t, 'LOANS') };
-  if (filter.status) {
-    names['#st'] = 'status';
-    values[':st'] = filter.status;
-    conditions.push('#st = :st');
-  }
-  if (filter.bucket) {
-    names['#bk'] = 'bucket';
-    values[':bk'] = filter.bucket;
-    conditions.push('#bk = :bk');
-  }
-  if (filter.borrowerId) {
-    names['#bor'] = 'borrowerId';
-    values[':bor'] = filter.borrowerId;
-    conditions.push('#bor = :bor');
-  }
-  const items: LoanRecord[] = [];
-  let matched = 0;
-  let start: Record<string, unknown> | undefined;
-  const countAll = conditions.length > 1 || filter.borrowerId !== undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byCollection',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (matched >= filter.offset && items.length < filter.limit) items.push(fromItem(item));
-      matched += 1;
-    }
-    start = page.LastEvaluatedKey;
-    // Without a combined filter the counters give the total: stop once the page is full.
-    if (!countAll && items.length >= filter.limit) break;
-  } while (start);
-  // Read to the end (a combined filter, or a short list): the count is exact.
-  if (!start) return { items, total: matched };
-  const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: countersKey(t, 'LOANS') }));
-  const counter = filter.status ? `status_${filter.status}` : filter.bucket ? `bucket_${filter.bucket}` : 'total';
-  return { items, total: Number(Item?.[counter] ?? 0) };
+  return collectionPage({
+    collection: tenantKey(t, 'LOANS'),
+    equals: { status: filter.status, bucket: filter.bucket, borrowerId: filter.borrowerId },
+    limit: filter.limit,
+    offset: filter.offset,
+    // No counter per borrower: a borrower's loans are few, so they are counted.
+    countAll: filter.borrowerId !== undefined,
+    counters: countersKey(t, 'LOANS'),
+    counter: filter.status ? `status_${filter.status}` : filter.bucket ? `bucket_${filter.bucket}` : 'total',
+    map: fromItem,
+  });
 }
 
 /** One page of the servicing index: loans whose next work falls on or before `realDate`. */

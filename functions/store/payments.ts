@@ -10,6 +10,7 @@ import { NotFoundError } from '#core/errors';
 import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
+import { collectionPage } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { counterUpdate, type TransactItem } from './loans.ts';
 
@@ -122,51 +123,20 @@ export interface PaymentListFilter {
 
 /** A page of the tenant's payments, newest first, with the exact total (see listLoanRecords). */
 export async function listPayments(t: Tenant, filter: PaymentListFilter): Promise<{ items: Payment[]; total: number }> {
-  const conditions: string[] = [];
-  const names: Record<string, string> = {};
-  const values: Record<string, unknown> = { ':pk': tenantKey(t, 'PAYMENTS') };
-  for (const [field, value] of [
-    ['loanId', filter.loanId],
-    ['channel', filter.channel],
-    ['status', filter.status],
-  ] as const) {
-    if (value === undefined) continue;
-    names[`#${field}`] = field;
-    values[`:${field}`] = value;
-    conditions.push(`#${field} = :${field}`);
-  }
-  const countAll = conditions.length > 1 || filter.loanId !== undefined;
-  const items: Payment[] = [];
-  let matched = 0;
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byCollection',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
-        ExpressionAttributeValues: values,
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of page.Items ?? []) {
-      if (matched >= filter.offset && items.length < filter.limit) {
-        const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...payment } = item;
-        items.push(payment as Payment);
-      }
-      matched += 1;
-    }
-    start = page.LastEvaluatedKey;
-    if (!countAll && items.length >= filter.limit) break;
-  } while (start);
-  if (!start) return { items, total: matched };
-  const { Item } = await ddb.send(
-    new GetCommand({ TableName: tableName(), Key: { pk: tenantKey(t, 'COUNTERS'), sk: 'PAYMENTS' } }),
-  );
-  const counter = filter.channel ? `channel_${filter.channel}` : filter.status ? `status_${filter.status}` : 'total';
-  return { items, total: Number(Item?.[counter] ?? 0) };
+  return collectionPage({
+    collection: tenantKey(t, 'PAYMENTS'),
+    equals: { loanId: filter.loanId, channel: filter.channel, status: filter.status },
+    limit: filter.limit,
+    offset: filter.offset,
+    // No counter per loan: a loan's payments are few, so they are counted.
+    countAll: filter.loanId !== undefined,
+    counters: { pk: tenantKey(t, 'COUNTERS'), sk: 'PAYMENTS' },
+    counter: filter.channel ? `channel_${filter.channel}` : filter.status ? `status_${filter.status}` : 'total',
+    map: (item) => {
+      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...payment } = item;
+      return payment as unknown as Payment;
+    },
+  });
 }
 
 // ------------------------------------------------------------------------------ exceptions
@@ -268,6 +238,14 @@ const gatewaySecretKey = (t: Tenant) => ({ pk: tenantKey(t, 'GATEWAY'), sk: 'SAN
  * write). The callback names the account in a header; the route verifies with that account's
  * secret and matches only that account's channels, so one tenant can never pay another's loans.
  */
+/** The secret if the account has one, without making one (a verifier must not write: nobody can have signed with none). */
+export async function findSandboxGatewaySecret(t: Tenant): Promise<string | null> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: gatewaySecretKey(t), ConsistentRead: true }),
+  );
+  return Item?.secret ? String(Item.secret) : null;
+}
+
 export async function sandboxGatewaySecret(t: Tenant): Promise<string> {
   const key = gatewaySecretKey(t);
   const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }));

@@ -1,11 +1,11 @@
 import middy from '@middy/core';
-import { ForbiddenError, LendstackError } from '#core/errors';
+import { ForbiddenError } from '#core/errors';
 import { newId } from '#core/ids';
 import { http, lowerHeaders } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { startWorkflow } from '#store/workflows';
-import { paymentLinkOf, planSandboxCallbacks } from '#workflows/collection';
-import { linkGonePage } from './payment-page.ts';
+import { planSandboxCallbacks } from '#workflows/collection';
+import { linkGonePage, liveLink } from './payment-page.ts';
 import { routes } from './routes.ts';
 
 type Route = typeof routes.paymentLinkPay;
@@ -23,14 +23,8 @@ const pay = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   if (headers.origin !== undefined && headers.origin !== own) {
     throw new ForbiddenError('Cross-site request refused', 'cross_site_request');
   }
-  let link: Awaited<ReturnType<typeof paymentLinkOf>>;
-  try {
-    link = await paymentLinkOf(input.params.token);
-  } catch (error) {
-    if (error instanceof LendstackError && error.type === 'not_found')
-      return linkGonePage(404, 'This payment link has expired');
-    throw error;
-  }
+  const link = await liveLink(input.params.token);
+  if ('gone' in link) return link.gone;
   if (link.channel.mode !== 'sandbox') return linkGonePage(404, 'This page does not take payments');
   const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
   const amount = new URLSearchParams(raw).get('amount') ?? link.channel.amount;

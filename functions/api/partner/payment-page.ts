@@ -21,20 +21,28 @@ export function linkGonePage(status: number, title: string): ApiResult {
   return { statusCode: status, headers: paymentPageHeaders({}), body };
 }
 
+/** The live link a token names, or the page that says it has expired. */
+export async function liveLink(
+  token: string,
+): Promise<Awaited<ReturnType<typeof paymentLinkOf>> | { gone: ApiResult }> {
+  try {
+    return await paymentLinkOf(token);
+  } catch (error) {
+    if (error instanceof LendstackError && error.type === 'not_found') {
+      return { gone: linkGonePage(404, 'This payment link has expired') };
+    }
+    throw error;
+  }
+}
+
 /**
  * GET /api/core/payment-links/{token}: the hosted payment page. What is due now, the schedule,
  * the loan's virtual accounts and live QRIS; in sandbox, a button that pays through the
  * sandbox gateway (the same callbacks a real payment makes). The token is the credential.
  */
 const page = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
-  let link: Awaited<ReturnType<typeof paymentLinkOf>>;
-  try {
-    link = await paymentLinkOf(input.params.token);
-  } catch (error) {
-    if (error instanceof LendstackError && error.type === 'not_found')
-      return linkGonePage(404, 'This payment link has expired');
-    throw error;
-  }
+  const link = await liveLink(input.params.token);
+  if ('gone' in link) return link.gone;
   const { channel, record } = link;
   const tenant: Tenant = { partnerId: channel.partnerId, mode: channel.mode };
   const ledger = record.ledger;

@@ -1,0 +1,59 @@
+/**
+ * One page of a tenant's collection on the byCollection index (newest first), with equality
+ * filters, and its exact total: counted while reading to the end when the counter cannot say
+ * (a combined filter, or `countAll`), else taken from the collection's counters item, which the
+ * writers keep in the same transactions as the items (`counter` names the attribute).
+ */
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ddb, tableName } from './client.ts';
+
+export async function collectionPage<T>(options: {
+  collection: string;
+  /** Attribute name -> the value it must equal (undefined: no filter on it). */
+  equals: Record<string, string | undefined>;
+  limit: number;
+  offset: number;
+  /** Count by reading every match even with one filter (a filter no counter tracks). */
+  countAll: boolean;
+  counters: { pk: string; sk: string };
+  counter: string;
+  map: (item: Record<string, unknown>) => T;
+}): Promise<{ items: T[]; total: number }> {
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = { ':pk': options.collection };
+  const conditions = Object.entries(options.equals)
+    .filter(([, value]) => value !== undefined)
+    .map(([field, value], i) => {
+      names[`#f${i}`] = field;
+      values[`:f${i}`] = value;
+      return `#f${i} = :f${i}`;
+    });
+  const countAll = options.countAll || conditions.length > 1;
+  const items: T[] = [];
+  let matched = 0;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'byCollection',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ...(conditions.length ? { FilterExpression: conditions.join(' AND '), ExpressionAttributeNames: names } : {}),
+        ExpressionAttributeValues: values,
+        ScanIndexForward: false,
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      if (matched >= options.offset && items.length < options.limit) items.push(options.map(item));
+      matched += 1;
+    }
+    start = page.LastEvaluatedKey;
+    // The counter gives the total: stop once the page is full.
+    if (!countAll && items.length >= options.limit) break;
+  } while (start);
+  // Read to the end: the count is exact.
+  if (!start) return { items, total: matched };
+  const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: options.counters }));
+  return { items, total: Number(Item?.[options.counter] ?? 0) };
+}
