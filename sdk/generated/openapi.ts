@@ -1741,6 +1741,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/webhooks/payments': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The payment gateway's notification for a generate-payment instruction (item 19)
+     * @description Called by the gateway, not the app. Header `x-signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">` (5 minutes' tolerance), checked in constant time before the body is read: 401 INVALID_SIGNATURE and nothing applied otherwise. The secret: in sandbox the app tenant's sandbox gateway secret (GET /v1/sandbox/payment-gateway), in live env APP_PAYMENT_WEBHOOK_SECRET. Body `{ reference_no, status, paid_amount, payment_time }`: reference_no is generate payment's payment_id (404 PAYMENT_NOT_FOUND otherwise); PAID applies paid_amount to the loan's ledger once per reference_no (provider payment id `app:<reference_no>`, the partner gateway callback's path), so retries answer the same 200; other statuses change nothing. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appPaymentWebhook'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/master-data/{category}': {
     parameters: {
       query?: never;
@@ -18794,6 +18814,147 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appPaymentWebhook: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Received */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created"
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description INVALID_SIGNATURE */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description PAYMENT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
         };
       };
     };

@@ -2,9 +2,11 @@ import middy from '@middy/core';
 import { parseBillId } from '#core/app/bills';
 import { appProducts } from '#core/app/products';
 import { appErrors, appValidation, fieldMessage as m, OK } from '#core/app/text';
+import { newId } from '#core/ids';
 import type { BankCode } from '#core/repayment/virtual-accounts';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
+import { putAppPayment } from '#store/app-payments';
 import { issueQris, issueVirtualAccount } from '#workflows/collection';
 import { caller, ok } from './common.ts';
 import { userBills } from './outstanding-bills.ts';
@@ -76,17 +78,30 @@ const generatePayment = async ({ input }: ApiEvent<Route>): Promise<ApiResult> =
   const issued = bank
     ? { channel: await issueVirtualAccount(tenant, loanId, bank, total), imageUrl: null }
     : await issueQris(tenant, loanId, total);
+  const expiryTime = issued.channel.expiresAt.replace(/\.\d{3}Z$/, 'Z');
+  // The instruction the webhook's reference_no names (one per generate: a VA pays many bills).
+  const paymentId = newId('inv');
+  await putAppPayment(tenant, {
+    paymentId,
+    userId: user.userId,
+    loanId,
+    channelId: issued.channel.channelId,
+    channel: bank ? 'virtual_account' : 'qris',
+    amount: total.toString(),
+    expiryTime,
+    createdAt: new Date().toISOString(),
+  });
   return ok(
     input.headers,
     OK.paymentCreated,
     {
-      payment_id: issued.channel.channelId,
+      payment_id: paymentId,
       payment_method: method.code,
       payment_code: bank ? issued.channel.key : null,
       qr_url: issued.imageUrl,
       paid_amount: Number(total),
       fee: Number(method.fee),
-      expiry_time: issued.channel.expiresAt.replace(/\.\d{3}Z$/, 'Z'),
+      expiry_time: expiryTime,
     },
     201,
   );
