@@ -17,6 +17,7 @@ import {
   type Ledger,
   type LedgerChange,
   openLedger,
+  outstanding,
   refundCredit,
   serviceThrough,
 } from '#core/repayment/ledger';
@@ -194,7 +195,7 @@ export async function applyIncomingPayment(
       provider: payment.provider,
       amount: Number(payment.amount),
       to_credit: Number(payment.toCredit),
-      outstanding: Number(money(outstandingOf(result.ledger), record.ledger.currency)),
+      outstanding: Number(money(outstanding(result.ledger), record.ledger.currency)),
       ...(payment.reference ? { reference: payment.reference } : {}),
     });
     const repaid = await repaidChange(tenant, record, changes);
@@ -225,17 +226,6 @@ export async function applyIncomingPayment(
   }
   throw new ConflictError('ledger_busy', 'The loan is being updated by many payments at once: retry');
 }
-
-const outstandingOf = (ledger: Ledger) =>
-  ledger.installments.reduce(
-    (s, i) =>
-      s +
-      (i.due.principal - i.paid.principal) +
-      (i.due.interest - i.paid.interest) +
-      (i.due.fee - i.paid.fee) +
-      (i.due.penalty - i.paid.penalty),
-    0n,
-  );
 
 /** Ops pay back a borrower's credit (an overpayment): the ledger's credit goes down by `amount`. */
 export async function refundLoanCredit(tenant: Tenant, loanId: string, amount: bigint, by: string) {
