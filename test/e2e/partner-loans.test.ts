@@ -447,7 +447,7 @@ describe('partner loans', () => {
       return mine.length >= 4 && mine;
     });
     expect(inOrder(hooks).map((h) => h.payload.status)).toEqual(['PENDING', 'SIGNING', 'ACTIVE', 'REJECTED']);
-    expect(hooks.at(-1)?.payload.data.reason).toBe('the borrower changed their mind');
+    expect(inOrder(hooks).at(-1)?.payload.data.reason).toBe('the borrower changed their mind');
   });
 
   it('makes one transfer when the disbursement is triggered 5 times at once, and refuses a reject after it', async () => {
