@@ -10,11 +10,28 @@ import type { Tenant } from '#core/tenant';
 import { EVENT_RETENTION_SECONDS, eventObjectIds, eventRecordKeys } from './events.ts';
 import { OUTBOX_ITEM_TYPE } from './schema.ts';
 
+/**
+ * Every event type lendstack emits: the partner guide's callback types, plus `user_updated`
+ * (a client's fields changed on the platform API) and `payment_due` (a reminder before a due
+ * date). A webhook endpoint subscribes to any of them, or to `*`.
+ */
+export const EVENT_TYPES = [
+  'user_created',
+  'user_updated',
+  'user_verify',
+  'user_credit_score',
+  'loan',
+  'bnpl',
+  'payment_gateway',
+  'payment_due',
+] as const;
+export type EventType = (typeof EVENT_TYPES)[number];
+
 /** The `detail` of every lendstack event on the bus. */
 export interface DomainEvent {
   eventId: string;
-  /** The partner guide's callback type: user_created, user_verify, loan, … */
-  type: string;
+  /** One of EVENT_TYPES. */
+  type: EventType;
   /** The resource's status after the change. */
   status: string;
   partnerId: string;
@@ -34,7 +51,7 @@ export interface DomainEvent {
 export const EVENT_SOURCE = 'lendstack';
 
 /** A new event of `tenant`, carrying the running invocation's correlation id. */
-export function newEvent(tenant: Tenant, type: string, status: string, data: Record<string, unknown>): DomainEvent {
+export function newEvent(tenant: Tenant, type: EventType, status: string, data: Record<string, unknown>): DomainEvent {
   const objectId = eventObjectIds(data)[0];
   const correlation = correlationId();
   return {

@@ -6763,7 +6763,19 @@ export interface operations {
           /** Format: uri */
           url: string;
           /** @description Event types to receive; ["*"] for every event */
-          events: ('*' | ('user_created' | 'user_verify' | 'user_credit_score' | 'loan' | 'bnpl'))[];
+          events: (
+            | '*'
+            | (
+                | 'user_created'
+                | 'user_updated'
+                | 'user_verify'
+                | 'user_credit_score'
+                | 'loan'
+                | 'bnpl'
+                | 'payment_gateway'
+                | 'payment_due'
+              )
+          )[];
         };
       };
     };
@@ -12690,7 +12702,7 @@ export interface operations {
         /** @example 0 */
         offset?: number;
         /**
-         * @description Only events of this type: user_created, user_verify, user_credit_score, loan, bnpl, …
+         * @description Only events of this type: user_created, user_updated, user_verify, user_credit_score, loan, bnpl, payment_gateway, payment_due
          * @example aa
          */
         type?: string;

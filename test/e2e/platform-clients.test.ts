@@ -47,6 +47,12 @@ beforeAll(async () => {
     body: { url: receiver.url('/hooks/clients'), events: ['*'] },
   });
   receiver.register('/hooks/clients', endpoint.body.secret, endpoint.body.auth_key);
+  // An endpoint may subscribe to user_updated alone (it is one of the event types, not only part of '*').
+  const updates = await platform('POST', '/v1/webhook-endpoints', {
+    body: { url: receiver.url('/hooks/client-updates'), events: ['user_updated'] },
+  });
+  expect(updates.status).toBe(201);
+  receiver.register('/hooks/client-updates', updates.body.secret, updates.body.auth_key);
 }, 120_000);
 
 afterAll(async () => {
@@ -290,6 +296,15 @@ describe('PATCH /v1/clients/{id}', () => {
     );
     expect([...(hook.payload.data.fields as string[])].sort()).toEqual(['email', 'name', 'phone']);
     expect(JSON.stringify(hook.payload)).not.toContain('agus@example.com');
+    const subscribed = await eventually(() =>
+      receiver.received.find((r) => r.path === '/hooks/client-updates' && r.payload.data.userId === id),
+    );
+    expect(subscribed).toMatchObject({ signatureOk: true, payload: { type: 'user_updated' } });
+    expect(
+      receiver.received
+        .filter((r) => r.path === '/hooks/client-updates')
+        .every((r) => r.payload.type === 'user_updated'),
+    ).toBe(true);
     // The new phone is now taken (and searchable); the old one is free again.
     expect((await platform('GET', `/v1/clients?phone=${newPhone}`)).body.data[0].id).toBe(id);
     const taken = await platform('POST', '/v1/clients', { body: personalBorrower({ phone: newPhone }) });

@@ -1,5 +1,6 @@
 /** The platform API's events resource (`GET /v1/events`, `GET /v1/events/{id}`). */
 import * as z from 'zod';
+import { EVENT_TYPES } from '#store/outbox';
 import { pagination } from './schemas.ts';
 
 /** An instant as ISO 8601 (`2026-12-01T10:00:00Z`) or Unix seconds (Stripe's habit), normalised to ISO. */
@@ -16,7 +17,7 @@ export const listEventsQuery = pagination.extend({
     .string()
     .regex(/^[a-z][a-z0-9_]{1,63}$/, 'is not an event type')
     .optional()
-    .describe('Only events of this type: user_created, user_verify, user_credit_score, loan, bnpl, …'),
+    .describe(`Only events of this type: ${EVENT_TYPES.join(', ')}`),
   object_id: z
     .string()
     // Partners choose customerIDs and loan references: any printable id, no spaces.

@@ -1,7 +1,6 @@
 /** Platform API schemas (shared/specs/platform-api-conventions.txt): Bearer API key, limit/offset, `meta`. */
 import * as z from 'zod';
-
-export const EVENT_TYPES = ['user_created', 'user_verify', 'user_credit_score', 'loan', 'bnpl'] as const;
+import { EVENT_TYPES } from '#store/outbox';
 
 export const createWebhookEndpointBody = z
   .object({
