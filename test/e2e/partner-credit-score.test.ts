@@ -100,10 +100,11 @@ async function scored(userId: string, sources = 'afpi,clik', client = partner) {
   return score;
 }
 
+/** The user's callbacks of `type` in the order they happened (deliveries run concurrently and may arrive in any order). */
 const callbacks = (userId: string, type = 'user_credit_score') =>
-  receiver.received.filter(
-    (r) => r.path === '/hooks/credit' && r.payload.type === type && r.payload.data.userId === userId,
-  );
+  receiver.received
+    .filter((r) => r.path === '/hooks/credit' && r.payload.type === type && r.payload.data.userId === userId)
+    .sort((a, b) => String(a.payload.created_at).localeCompare(String(b.payload.created_at)));
 
 describe('POST /api/core/users/{userId}/credit-score', () => {
   it('scores a good borrower from both bureaus: score and grade on GET user, and a signed callback', async () => {
