@@ -447,7 +447,7 @@ describe('OTP abuse', () => {
     expect(answers.every((a) => ['INVALID_OTP_CODE', 'OTP_ATTEMPTS_EXCEEDED'].includes(a.body.error_code))).toBe(true);
   });
 
-  it('refuses a resend within 60 s (429, when to retry) and caps a device at 10 sends an hour', async () => {
+  it('refuses a resend within 60 s (429, when to retry) and caps a device at 10 sends in a rolling hour, counting only codes sent', async () => {
     const deviceId = newDeviceId();
     const phone = appPhone();
     const first = await http('POST', '/api/v1/onboarding/register-phone', {
@@ -463,9 +463,18 @@ describe('OTP abuse', () => {
     expect(again.body.message).toMatch(/^Mohon tunggu \d+ detik sebelum meminta kode OTP baru\.$/);
     expect(Number(again.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(again.body.data.retry_after).toBeGreaterThan(0);
+    // A user tapping "resend" during the countdown, 20 times at once: each is refused by the
+    // cooldown, and none of them is counted against the hour.
+    const taps = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        http('POST', '/api/v1/onboarding/register-phone', { body: { phone_number: phone }, headers: app.as(deviceId) }),
+      ),
+    );
+    expect(taps.map((t) => t.body.error_code)).toEqual(Array(20).fill('OTP_RESEND_TOO_SOON'));
 
-    // Nine more phones from the same device, then the eleventh send is refused for the hour.
-    for (let i = 0; i < 8; i++) {
+    // Nine more phones from the same device (ten codes sent), then the eleventh send is refused
+    // until the oldest of the ten is an hour old.
+    for (let i = 0; i < 9; i++) {
       const res = await http('POST', '/api/v1/onboarding/register-phone', {
         body: { phone_number: appPhone() },
         headers: app.as(deviceId),
@@ -478,6 +487,23 @@ describe('OTP abuse', () => {
     });
     expectAppError(capped, 429, 'OTP_LIMIT_EXCEEDED');
     expect(capped.body.message).toMatch(/^Batas pengiriman kode OTP tercapai\. Silahkan coba lagi dalam \d+ menit\.$/);
+    expect(capped.body.data.retry_after).toBeGreaterThan(3400);
+    expect(capped.body.data.retry_after).toBeLessThanOrEqual(3600);
+  });
+
+  it('stores one code when the same send arrives 20 times at once', async () => {
+    const phone = appPhone();
+    const deviceId = newDeviceId();
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        http('POST', '/api/v1/onboarding/register-phone', { body: { phone_number: phone }, headers: app.as(deviceId) }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.filter((a) => a.status !== 200).map((a) => a.body.error_code)).toEqual(
+      Array(19).fill('OTP_RESEND_TOO_SOON'),
+    );
+    expect(await app.messagesTo(phone)).toHaveLength(1);
   });
 
   it('sends by SMS when the number has no WhatsApp (sandbox phone …99)', async () => {

@@ -80,14 +80,19 @@ export function appClient(baseUrl: string, apiKey: string) {
     ...extra,
   });
 
-  /** The newest OTP code sent to `phone`, read from the sandbox outbox. */
-  const otpOf = async (phone: string): Promise<string> => {
+  /** Every message the sandbox outbox holds for `phone`, newest first. */
+  const messagesTo = async (phone: string): Promise<{ text: string; channel: string }[]> => {
     const res = await http('GET', `/v1/sandbox/messages?to=${encodeURIComponent(phone)}`, {
       headers: { authorization: `Bearer ${apiKey}` },
     });
-    const text = String(res.body?.data?.[0]?.text ?? '');
+    return res.body?.data ?? [];
+  };
+
+  /** The newest OTP code sent to `phone`, read from the sandbox outbox. */
+  const otpOf = async (phone: string): Promise<string> => {
+    const text = String((await messagesTo(phone))[0]?.text ?? '');
     const code = /\b(\d{6})\b/.exec(text)?.[1];
-    if (!code) throw new Error(`no OTP in the sandbox outbox for ${phone}: ${JSON.stringify(res.body)}`);
+    if (!code) throw new Error(`no OTP in the sandbox outbox for ${phone}`);
     return code;
   };
 
@@ -165,5 +170,5 @@ export function appClient(baseUrl: string, apiKey: string) {
     };
   };
 
-  return { http, as, otpOf, kycUpload, registered, activated, loginToken, signedIn };
+  return { http, as, messagesTo, otpOf, kycUpload, registered, activated, loginToken, signedIn };
 }

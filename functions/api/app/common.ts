@@ -11,7 +11,7 @@ import { issueAppAccessToken } from '#http/app-tokens';
 import { appLang } from '#http/envelopes';
 import type { ApiResult } from '#http/route';
 import { messagingFor } from '#providers/messaging';
-import { countOtpSend, dropOtp, type OtpPurpose, replaceOtp } from '#store/app-otps';
+import { dropOtp, type OtpPurpose, storeOtpWithinLimits } from '#store/app-otps';
 import { issueAppRefreshToken } from '#store/app-sessions';
 import type { AppCaller, Principal } from '#store/partners';
 
@@ -47,31 +47,31 @@ export function e164(phone: string): string {
 export { appTenant };
 
 /**
- * Sends a fresh OTP to `phone`: the cooldown and the hourly caps (per phone, per device)
- * first, then the code (its hash) stored, then the message. A failed delivery releases the
- * code so the user can ask again at once.
+ * Sends a fresh OTP to `phone`: the code (its hash) is stored only if the resend cooldown and
+ * the rolling-hour caps (per phone, per device) allow it, counted in the same write, then the
+ * message goes. A refused request counts nothing. A failed delivery releases the code so the
+ * user can ask again at once (the attempt stays counted).
  */
 export async function sendOtp(tenant: Tenant, purpose: OtpPurpose, phone: string, deviceId: string) {
   const now = Math.floor(Date.now() / 1000);
-  for (const [kind, subject, cap] of [
-    ['PHONE', `${purpose}:${phone}`, OTP_POLICY.perPhonePerHour],
-    ['DEVICE', deviceId, OTP_POLICY.perDevicePerHour],
-  ] as const) {
-    const counted = await countOtpSend(tenant, kind, subject, cap, now);
-    if (!counted.allowed) throw appErrors.otpHourlyCap(counted.retryAfter);
-  }
   const code = newOtpCode();
   const otpLogId = newId('otp');
   const expiresAtEpoch = now + OTP_POLICY.ttlSeconds;
-  const stored = await replaceOtp(tenant, purpose, phone, {
-    otpLogId,
-    ...hashOtp(code),
-    deviceId,
-    sentAt: now,
-    expiresAtEpoch,
-    attempts: 0,
-  });
-  if (!stored.stored) throw appErrors.otpCooldown(stored.retryAfter);
+  const stored = await storeOtpWithinLimits(
+    tenant,
+    purpose,
+    phone,
+    { otpLogId, ...hashOtp(code), deviceId, sentAt: now, expiresAtEpoch, attempts: 0 },
+    [
+      { kind: 'PHONE', subject: `${purpose}:${phone}`, cap: OTP_POLICY.perPhonePerHour },
+      { kind: 'DEVICE', subject: deviceId, cap: OTP_POLICY.perDevicePerHour },
+    ],
+  );
+  if ('refused' in stored) {
+    throw stored.refused === 'cooldown'
+      ? appErrors.otpCooldown(stored.retryAfter)
+      : appErrors.otpHourlyCap(stored.retryAfter);
+  }
   const minutes = OTP_POLICY.ttlSeconds / 60;
   try {
     const { channel } = await messagingFor(tenant).send(
