@@ -41,15 +41,17 @@ import {
   serviceThrough,
 } from '../functions/core/repayment/ledger.ts';
 import type { Tenant } from '../functions/core/tenant.ts';
+import { TABLE as TABLE_SCHEMA } from '../functions/store/schema.ts';
 import { startDynamo } from '../lib/local/dynamodb.ts';
 
 const TABLE = 'lendstack-bench';
 const PRODUCT = 'id-p2p-consumptive';
 const PAYMENTS = 200;
-const INDEXES = [
-  ['gsi1pk', 'gsi1sk'],
-  ['gsi2pk', 'gsi2sk'],
-] as const;
+/** The table's indexes as the stack defines them: keys, and the attributes an INCLUDE projection copies (undefined: ALL). */
+const INDEXES = Object.values(TABLE_SCHEMA.indexes).map(
+  (i) => [i.partitionKey, i.sortKey, i.include as readonly string[] | undefined] as const,
+);
+const SERVICE_INDEX = Object.keys(TABLE_SCHEMA.indexes).indexOf('byServiceDate');
 /** AWS adds 100 bytes to every index entry. */
 const INDEX_OVERHEAD = 100;
 
@@ -95,6 +97,19 @@ const readUnits = (bytes: number) => Math.max(1, Math.ceil(bytes / 4096));
 interface Shadow {
   size: number;
   keys: (string | undefined)[];
+  /**
+   * Per index, what its entry holds when the index projects only some attributes: the entry's
+   * size and its values (an update that changes none of them writes nothing to the index).
+   */
+  projected: ({ size: number; values: string } | undefined)[];
+}
+
+/** An index entry of `item` for an INCLUDE index: the table and index keys plus the included attributes. */
+function projectionOf(item: Record<string, unknown>, index: (typeof INDEXES)[number]) {
+  const [p, s, include] = index;
+  if (!include || item[p] === undefined) return undefined;
+  const entry = Object.fromEntries(['pk', 'sk', p, s, ...include].map((k) => [k, item[k]]));
+  return { size: itemSize(entry), values: JSON.stringify(entry) };
 }
 
 interface Tally {
@@ -182,10 +197,16 @@ class Meter {
       let units = 0;
       const was = old && old.keys[2 * i] !== undefined ? `${old.keys[2 * i]}|${old.keys[2 * i + 1]}` : null;
       const now = next && next.keys[2 * i] !== undefined ? `${next.keys[2 * i]}|${next.keys[2 * i + 1]}` : null;
-      if (was && now && was === now) units += kb(size + INDEX_OVERHEAD);
-      else {
-        if (was && old) units += kb(old.size + INDEX_OVERHEAD);
-        if (now && next) units += kb(next.size + INDEX_OVERHEAD);
+      // An ALL index copies the whole item; an INCLUDE index only its entry, and only when the entry changes.
+      const entrySize = (s: Shadow) => s.projected[i]?.size ?? s.size;
+      if (was && now && was === now) {
+        const before = old?.projected[i];
+        const after = next?.projected[i];
+        const same = before !== undefined && after !== undefined && before.values === after.values;
+        if (!same) units += kb(Math.max(entrySize(old as Shadow), entrySize(next as Shadow)) + INDEX_OVERHEAD);
+      } else {
+        if (was && old) units += kb(entrySize(old) + INDEX_OVERHEAD);
+        if (now && next) units += kb(entrySize(next) + INDEX_OVERHEAD);
       }
       perIndex[i] = units;
     }
@@ -194,14 +215,14 @@ class Meter {
     return {
       wcu: kb(size) * (transactional ? 2 : 1),
       indexWcu: perIndex.reduce((a, b) => a + b, 0),
-      svcWcu: perIndex[1] ?? 0,
+      svcWcu: perIndex[SERVICE_INDEX] ?? 0,
     };
   }
 
   /** An UpdateItem's new shadow: the old one (counters and status flips barely change the size), or a small item. */
   private updated(key: string): Shadow {
     const old = this.shadow.get(key);
-    return old ? { ...old, size: old.size + 16 } : { size: 200, keys: [] };
+    return old ? { ...old, size: old.size + 16 } : { size: 200, keys: [], projected: [] };
   }
 
   private write(op: Record<string, unknown>, transactional: boolean) {
@@ -212,6 +233,7 @@ class Meter {
       const next = {
         size: itemSize(put.Item),
         keys: INDEXES.flatMap(([p, s]) => [str(put.Item[p]), str(put.Item[s])]),
+        projected: INDEXES.map((index) => projectionOf(put.Item, index)),
       };
       return this.writeUnits(keyOf(put.Item), next, transactional);
     }
