@@ -74,7 +74,20 @@ export type AppLang = 'id' | 'en';
 
 /** `en` when the app asks for English first (`Accept-Language: en`, `en-US,…`); Bahasa Indonesia otherwise. */
 export function appLang(acceptLanguage: string | undefined): AppLang {
-  return /^\s*en\b/i.test(acceptLanguage ?? '') ? 'en' : 'id';
+  // The preferred of English and Indonesian by q-value (RFC 9110 §12.5.4); Bahasa when neither
+  // is named or they tie, as the app is Indonesian first.
+  let en = 0;
+  let id = 0;
+  for (const part of (acceptLanguage ?? '').split(',').slice(0, 20)) {
+    const [tag = '', ...params] = part.trim().toLowerCase().split(';');
+    const qParam = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+    const q = qParam ? Number(qParam.slice(2)) : 1;
+    if (!Number.isFinite(q)) continue;
+    const primary = tag.trim().split('-')[0];
+    if (primary === 'en') en = Math.max(en, q);
+    if (primary === 'id' || primary === 'in') id = Math.max(id, q);
+  }
+  return en > id ? 'en' : 'id';
 }
 
 /**
@@ -149,13 +162,22 @@ const APP_GENERIC: Record<ErrorType, { code: string; text: AppText }> = {
   },
 };
 
-/** Field messages the middleware writes in English, in Bahasa Indonesia for the app. */
-const APP_FIELD_MESSAGES: Record<string, string> = {
-  'is required': 'wajib diisi.',
-  'is not valid JSON': 'bukan JSON yang valid.',
-  'must be multipart/form-data': 'harus multipart/form-data.',
-  'must be multipart/form-data with a boundary': 'harus multipart/form-data dengan boundary.',
-  'is not valid multipart/form-data': 'bukan multipart/form-data yang valid.',
+/** Field messages the middleware writes (short English fragments), as sentences in the app's two languages. */
+const APP_FIELD_MESSAGES: Record<string, AppText> = {
+  'is required': { id: 'Wajib diisi.', en: 'This field is required.' },
+  'is not valid JSON': { id: 'Isi permintaan bukan JSON yang valid.', en: 'The request body is not valid JSON.' },
+  'must be multipart/form-data': {
+    id: 'Isi permintaan harus multipart/form-data.',
+    en: 'The request body must be multipart/form-data.',
+  },
+  'must be multipart/form-data with a boundary': {
+    id: 'Isi permintaan harus multipart/form-data dengan boundary.',
+    en: 'The request body must be multipart/form-data with a boundary.',
+  },
+  'is not valid multipart/form-data': {
+    id: 'Isi permintaan bukan multipart/form-data yang valid.',
+    en: 'The request body is not valid multipart/form-data.',
+  },
 };
 
 /** The borrower app's error envelope: `{ status: "error", error_code, message, details?, data? }`. */
@@ -177,15 +199,26 @@ function appErrorBody(error: LendstackError, lang: AppLang) {
     field: d.field,
     value: d.value ?? null,
     message:
-      lang === 'en' ? (FIELD_MESSAGES_EN.get(d.message) ?? d.message) : (APP_FIELD_MESSAGES[d.message] ?? d.message),
+      APP_FIELD_MESSAGES[d.message]?.[lang] ??
+      (lang === 'en' ? (FIELD_MESSAGES_EN.get(d.message) ?? d.message) : d.message),
   }));
   return {
     status: 'error',
     error_code: code,
     message: text[lang],
     ...(details.length ? { details } : {}),
-    ...(app?.data ? { data: app.data } : {}),
+    ...(app?.data ? { data: inLanguage(app.data, lang) } : {}),
   };
+}
+
+/** An error's data with each `{ id, en }` text (a KYC suggestion, say) in the app's language. */
+function inLanguage(data: Record<string, unknown>, lang: AppLang): Record<string, unknown> {
+  const isText = (v: unknown): v is AppText =>
+    typeof v === 'object' &&
+    v !== null &&
+    typeof (v as AppText).id === 'string' &&
+    typeof (v as AppText).en === 'string';
+  return Object.fromEntries(Object.entries(data).map(([k, v]) => [k, isText(v) ? v[lang] : v]));
 }
 
 /** Maps a domain error to the surface's envelope. `requestId` lets support find the logs. */

@@ -12,6 +12,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import type { MiddlewareObj, Request } from '@middy/core';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import type * as z from 'zod';
+import idLocale from 'zod/v4/locales/id.js';
 import { enterCorrelation } from '#core/correlation';
 import {
   AppError,
@@ -280,10 +281,13 @@ function valueAt(value: unknown, path: string): unknown {
 /** Fields whose value is never echoed in an error (the security PIN, OTP codes, tokens). */
 const SECRET_FIELD = /pin|otp|token|signature|password|secret/i;
 
-function check(schema: z.ZodType | undefined, value: unknown, prefix: string, echo = false) {
+/** Zod's own messages in Bahasa Indonesia, for the borrower app (a schema's own message still wins). */
+const BAHASA_ISSUES = { error: idLocale().localeError };
+
+function check(schema: z.ZodType | undefined, value: unknown, prefix: string, echo = false, bahasa = false) {
   if (!schema) return undefined;
   const input = value ?? (prefix === 'body' ? undefined : {});
-  const result = schema.safeParse(input);
+  const result = schema.safeParse(input, bahasa ? BAHASA_ISSUES : undefined);
   if (!result.success) {
     const issues = zodIssues(result.error, prefix === 'body' ? '' : prefix);
     if (echo) {
@@ -320,15 +324,16 @@ function validate(route: RouteDef): MiddlewareObj {
       // Only JSON routes have a body schema; others (multipart uploads) read the raw event.
       const raw = route.request.body ? parseBody(event) : undefined;
       const echo = route.surface === 'app';
-      const body = route.request.body ? check(route.request.body, raw, 'body', echo) : undefined;
+      const bahasa = echo && appLang(headers['accept-language']) === 'id';
+      const body = route.request.body ? check(route.request.body, raw, 'body', echo, bahasa) : undefined;
       const ignored = ignoredFields(raw, body);
       if (ignored.length)
         logger.info('ignored unknown body fields', { ignoredFields: ignored.slice(0, 50).map((k) => k.slice(0, 64)) });
       const input = {
         body,
-        query: check(route.request.query, event.queryStringParameters, 'query', echo),
-        params: check(route.request.params, event.pathParameters, 'path', echo),
-        headers: check(route.request.headers, headers, 'header', echo),
+        query: check(route.request.query, event.queryStringParameters, 'query', echo, bahasa),
+        params: check(route.request.params, event.pathParameters, 'path', echo, bahasa),
+        headers: check(route.request.headers, headers, 'header', echo, bahasa),
         principal: request.internal.principal,
         requestId: request.internal.requestId,
         baseUrl: `${proto}://${host}${stage}`,

@@ -1392,7 +1392,7 @@ export interface paths {
     put?: never;
     /**
      * Complete the personal information and set the security PIN: the account is ACTIVE (item 4)
-     * @description Every field is checked and each problem named in details (field, value, message): NIK 16 digits and a real NIK whose birth date matches birth_date, dates YYYY-MM-DD, e-mail, Indonesian mobile numbers for the emergency contacts (not the user's own), reference ids from GET /api/v1/master-data/{category}. The security PIN (6 digits, not repeated or sequential) is stored with scrypt (N=2^15, r=8, p=1, 16-byte salt) and never logged or returned. Needs the verified KYC (409 KYC_NOT_VERIFIED). The NIK is unique in the tenant (409). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     * @description Every field is checked and each problem named in details (field, value, message): NIK 16 digits and a real NIK whose birth date matches birth_date, dates YYYY-MM-DD, e-mail, Indonesian mobile numbers for the emergency contacts (not the user's own), reference ids from GET /api/v1/master-data/{category}. The security PIN (6 digits, not repeated or sequential) is stored with scrypt (N=2^15, r=8, p=1, 16-byte salt) and never logged or returned. Needs the verified KYC (409 KYC_NOT_VERIFIED). The NIK may correct the OCR's reading by at most two digits, never replace the identity KYC verified (400 naming nik). The NIK is unique in the tenant (409 NIK_ALREADY_REGISTERED). Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
      */
     post: operations['appPersonalInfo'];
     delete?: never;
@@ -16166,7 +16166,7 @@ export interface operations {
           'application/json': components['schemas']['AppError'];
         };
       };
-      /** @description KYC_NOT_VERIFIED, ACCOUNT_ALREADY_ACTIVE or a NIK registered to another user */
+      /** @description KYC_NOT_VERIFIED, ACCOUNT_ALREADY_ACTIVE or NIK_ALREADY_REGISTERED */
       409: {
         headers: {
           [name: string]: unknown;

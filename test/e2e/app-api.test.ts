@@ -6,7 +6,7 @@
  * challenge, a signature from another key, a token from another device, a reused rotated
  * refresh token, forged input), each answer checked against the spec's envelope and code.
  */
-import { generateKeyPairSync, type KeyObject, sign } from 'node:crypto';
+import { generateKeyPairSync, type KeyObject, randomInt, sign } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,7 +271,11 @@ describe('the envelope', () => {
 
   it('answers unknown paths and methods under /api/v1 in the app envelope', async () => {
     expectAppError(await http('GET', '/api/v1/nothing-here'), 404, 'NOT_FOUND');
-    expectAppError(await http('DELETE', '/api/v1/loan/limit'), 405, 'METHOD_NOT_ALLOWED');
+    const english = await http('GET', '/api/v1/nothing-here', { headers: { 'accept-language': 'en-US,en;q=0.9' } });
+    expect(english.body.message).toBe('Not found.');
+    const wrongMethod = await http('DELETE', '/api/v1/loan/limit');
+    expectAppError(wrongMethod, 405, 'METHOD_NOT_ALLOWED');
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
   });
 
   it("checks every personal-info field and stores nothing on bad input (the spec's sample errors)", async () => {
@@ -329,6 +333,39 @@ describe('the envelope', () => {
       'Tanggal lahir tidak sesuai dengan NIK.',
     ]);
   });
+  it('lets the user correct a misread NIK digit but not swap the verified identity; a NIK in use is 409', async () => {
+    // Two phones with the same last four digits: the sandbox OCR reads the same NIK for both.
+    const tail = Array.from({ length: 4 }, () => randomInt(1, 9)).join('');
+    const first = await app.registered(appPhone(tail));
+    await app.kycUpload(first.deviceId, first.onboardingToken);
+    const read = sandboxNik(first.phone);
+    const bump = (digits: string) => [...digits].map((d) => String((Number(d) % 8) + 1)).join('');
+    const swapped = await http('POST', '/api/v1/onboarding/personal-info', {
+      body: personalInfo(first.phone, { nik: `${read.slice(0, 12)}${bump(read.slice(12))}` }),
+      headers: app.as(first.deviceId, first.onboardingToken, { 'accept-language': 'en' }),
+    });
+    expectAppError(swapped, 400, 'VALIDATION_ERROR');
+    expect(swapped.body.details).toEqual([
+      { field: 'nik', value: expect.any(String), message: 'The NIK does not match the verified KTP.' },
+    ]);
+    const corrected = `${read.slice(0, 15)}${bump(read.slice(15))}`;
+    const ok = await http('POST', '/api/v1/onboarding/personal-info', {
+      body: personalInfo(first.phone, { nik: corrected }),
+      headers: app.as(first.deviceId, first.onboardingToken),
+    });
+    expect(ok.status, JSON.stringify(ok.body)).toBe(200);
+
+    const second = await app.registered(appPhone(tail));
+    await app.kycUpload(second.deviceId, second.onboardingToken);
+    const taken = await http('POST', '/api/v1/onboarding/personal-info', {
+      body: personalInfo(second.phone, { nik: corrected }),
+      headers: app.as(second.deviceId, second.onboardingToken),
+    });
+    expectAppError(taken, 409, 'NIK_ALREADY_REGISTERED');
+    expect(taken.body.details).toEqual([
+      { field: 'nik', value: corrected, message: 'NIK sudah terdaftar pada akun lain.' },
+    ]);
+  });
 });
 
 describe('KYC upload', () => {
@@ -362,6 +399,7 @@ describe('KYC upload', () => {
         face_match_score: 34,
         required_score: 80,
         kyc_status: 'REJECTED_RETRY',
+        failed_check: 'face_match',
         suggestion: 'Pastikan wajah Anda terlihat dengan jelas.',
       },
     });
@@ -374,6 +412,34 @@ describe('KYC upload', () => {
       409,
       'KYC_NOT_VERIFIED',
     );
+  });
+
+  it('says a failed liveness is one (sandbox phone …9002), with its suggestion in the language asked for', async () => {
+    const user = await app.registered(appPhone('9002'));
+    const form = multipartBody([
+      { name: 'ktp_image', filename: 'ktp.jpg', bytes: APP_JPEG },
+      { name: 'selfie_image', filename: 'selfie.jpg', bytes: APP_JPEG },
+      { name: 'document_type', value: 'KTP' },
+    ]);
+    const res = await fetch(`${runtime.baseUrl}/api/v1/onboarding/kyc-upload`, {
+      method: 'POST',
+      headers: {
+        ...app.as(user.deviceId, user.onboardingToken, { 'accept-language': 'en' }),
+        'content-type': form.contentType,
+      },
+      body: form.body,
+    });
+    const body = (await res.json()) as any;
+    expect(res.status).toBe(422);
+    expect(body).toMatchObject({
+      error_code: 'LOW_FACE_MATCH_SCORE',
+      message: 'Face verification failed: the selfie was not detected as a live face.',
+      data: {
+        failed_check: 'liveness',
+        kyc_status: 'REJECTED_RETRY',
+        suggestion: 'Take the selfie live with the camera, not a photo of a screen or a print.',
+      },
+    });
   });
 
   it('answers KTP_DATA_MISMATCH when the OCR birth date contradicts the NIK (sandbox phone …9005)', async () => {
@@ -599,15 +665,13 @@ describe('biometric abuse', () => {
         })
       ).status,
     ).toBe(200);
-    // The same signed challenge again: spent.
-    expectAppError(
-      await http('POST', '/api/v1/auth/login/biometric', {
-        body: { challenge_id: challengeId, signature },
-        headers: h,
-      }),
-      410,
-      'CHALLENGE_EXPIRED',
-    );
+    // The same signed challenge again: spent, in the login's own words.
+    const spent = await http('POST', '/api/v1/auth/login/biometric', {
+      body: { challenge_id: challengeId, signature },
+      headers: h,
+    });
+    expectAppError(spent, 410, 'CHALLENGE_EXPIRED');
+    expect(spent.body.message).toBe('Sesi login biometrik telah berakhir. Silahkan minta challenge baru.');
     // Another key signs a fresh challenge: refused, with the attempts left.
     const other = keyPair();
     const fresh = (await http('GET', '/api/v1/biometric/challenge', { headers: h })).body.data.challenge_id as string;
@@ -720,7 +784,8 @@ describe('sessions', () => {
 
 describe('apply-limit', () => {
   it('answers DUPLICATE_SUBMISSION while one runs: 20 at once start one decision (slow sandbox bureau, NIK …9005)', async () => {
-    const phone = appPhone();
+    // The OCR reads NIK …9015 for this phone; personal-info corrects one digit to the bureau's magic …9005.
+    const phone = appPhone('9015');
     const user = await app.signedIn(phone, newDeviceId(), { nik: '3171012804909005' });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () =>
@@ -744,7 +809,7 @@ describe('apply-limit', () => {
   });
 
   it('rejects by the credit policy (sandbox bureau score 550, NIK …9001), and the user may apply again', async () => {
-    const user = await app.signedIn(appPhone(), newDeviceId(), { nik: '3171012804909001' });
+    const user = await app.signedIn(appPhone('9011'), newDeviceId(), { nik: '3171012804909001' });
     const h = app.as(user.deviceId, user.accessToken);
     expect(
       (

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { NoRouteError, NotFoundError, RateLimitedError, ValidationError } from '#core/errors';
-import { errorResponse, internalErrorResponse } from '#http/envelopes';
+import { appLang, errorResponse, internalErrorResponse } from '#http/envelopes';
 
 describe('errorResponse', () => {
   const invalid = new ValidationError([{ field: 'nik', message: 'is required' }]);
@@ -75,5 +75,22 @@ describe('errorResponse', () => {
     const body = JSON.stringify(internalErrorResponse('partner', 'req_9').body);
     expect(body).toContain('req_9');
     expect(body).not.toMatch(/stack|Error:/);
+  });
+});
+
+describe('appLang', () => {
+  it.each([
+    [undefined, 'id'],
+    ['', 'id'],
+    ['en', 'en'],
+    ['en-US,en;q=0.9', 'en'],
+    ['id-ID,id;q=0.9,en;q=0.8', 'id'],
+    ['en;q=0.1, id;q=0.9', 'id'],
+    ['fr, en;q=0.5', 'en'],
+    ['en;q=0.5, id;q=0.5', 'id'],
+    ['de', 'id'],
+    ['en;q=abc', 'id'],
+  ])('reads %j as %s (the higher q of English and Indonesian; Bahasa on a tie or neither)', (header, lang) => {
+    expect(appLang(header)).toBe(lang);
   });
 });

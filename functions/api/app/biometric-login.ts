@@ -21,7 +21,7 @@ const biometricLogin = async ({ input }: ApiEvent<Route>): Promise<ApiResult> =>
   const deviceId = input.headers['x-device-id'];
   const registered = await findDeviceBiometric(tenant, deviceId);
   if (!registered) throw appErrors.biometricNotFound();
-  if (!(await consumeChallenge(tenant, input.body.challenge_id, deviceId))) throw appErrors.challengeExpired();
+  if (!(await consumeChallenge(tenant, input.body.challenge_id, deviceId))) throw appErrors.challengeExpired('login');
   const key = deviceKeyKey(tenant, deviceId);
   const reserved = await reserveAttempt(key, 'bio', BIOMETRIC_POLICY);
   if (!reserved.ok) throw appErrors.biometricFailed(0, true);

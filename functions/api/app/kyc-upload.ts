@@ -143,7 +143,8 @@ const kycUpload = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   });
   if (!ocr.passed) throw appErrors.ocrUnreadable();
   if (mismatched.length) throw appErrors.ocrInconsistent(mismatched);
-  if (!passed) throw appErrors.lowFaceMatch(score, REQUIRED_FACE_MATCH_SCORE);
+  if (!passed)
+    throw appErrors.lowFaceMatch(score, REQUIRED_FACE_MATCH_SCORE, liveness.passed ? 'face_match' : 'liveness');
   return ok(input.headers, OK.kycVerified, {
     kyc_reference_id: kycId,
     face_match_score: score,

@@ -1,4 +1,5 @@
 import middy from '@middy/core';
+import { isOcrCorrection } from '#core/app/kyc';
 import { masterDataItem } from '#core/app/master-data';
 import { hashPin } from '#core/app/security';
 import { appErrors, appValidation, fieldMessage as m, OK } from '#core/app/text';
@@ -24,6 +25,16 @@ const personalInfo = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   if (account.app.status === 'ACTIVE') throw appErrors.accountAlreadyActive();
   if (account.app.kycStatus !== 'SYSTEM_VERIFIED') throw appErrors.kycRequired();
   const { security_pin, emergency_contacts, ...profile } = input.body;
+  const verifiedNik = account.app.ocrPreview?.nik;
+  if (verifiedNik && !isOcrCorrection(verifiedNik, profile.nik)) {
+    throw appValidation([
+      {
+        field: 'nik',
+        value: profile.nik,
+        message: m('NIK tidak sesuai dengan KTP yang telah diverifikasi.', 'The NIK does not match the verified KTP.'),
+      },
+    ]);
+  }
   const contacts = emergency_contacts.map((c) => ({ ...c, phone_number: e164(c.phone_number) }));
   const own = contacts.findIndex((c) => c.phone_number === account.phone);
   if (own >= 0) {
@@ -55,15 +66,7 @@ const personalInfo = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
       activatedAt,
     });
   } catch (error) {
-    if (error instanceof ConflictError && error.code === 'nik_taken') {
-      throw appValidation([
-        {
-          field: 'nik',
-          value: profile.nik,
-          message: m('NIK sudah terdaftar pada akun lain.', 'This NIK is registered to another account.'),
-        },
-      ]);
-    }
+    if (error instanceof ConflictError && error.code === 'nik_taken') throw appErrors.nikRegistered(profile.nik);
     if (error instanceof ConflictError) throw appErrors.accountAlreadyActive();
     throw error;
   }

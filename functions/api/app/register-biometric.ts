@@ -19,7 +19,8 @@ const register = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { tenant, user } = caller(input.principal);
   const key = parseDevicePublicKey(input.body.public_key);
   if (!key) throw appErrors.invalidPublicKey(input.body.public_key);
-  if (!(await consumeChallenge(tenant, input.body.challenge_id, user.deviceId))) throw appErrors.challengeExpired();
+  if (!(await consumeChallenge(tenant, input.body.challenge_id, user.deviceId)))
+    throw appErrors.challengeExpired('register');
   const biometricId = newId('bio');
   await registerBiometric(tenant, {
     biometricId,

@@ -8,7 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { NoRouteError } from '#core/errors';
-import { errorResponse } from '#http/envelopes';
+import { appLang, errorResponse } from '#http/envelopes';
 import { compileRoute, matchRoute, surfaceOfPath } from '#http/route-match';
 import { routeList } from '../routes.ts';
 
@@ -20,10 +20,21 @@ export async function handler(event: APIGatewayProxyEvent): Promise<APIGatewayPr
   const path = event.path;
   const found = matchRoute(compiled, event.httpMethod, path);
   const error = new NoRouteError(event.httpMethod, path, found !== null);
-  const { statusCode, body } = errorResponse(surfaceOfPath(routeList, path), error, requestId);
+  const acceptLanguage = Object.entries(event.headers ?? {}).find(([k]) => k.toLowerCase() === 'accept-language')?.[1];
+  const { statusCode, body } = errorResponse(surfaceOfPath(routeList, path), error, requestId, {
+    lang: appLang(acceptLanguage),
+  });
+  // A 405 names the methods the path has (RFC 9110 §15.5.6).
+  const allow = found === 'method' ? allowedMethods(path) : undefined;
   return {
     statusCode,
-    headers: { 'content-type': 'application/json', 'x-request-id': requestId },
+    headers: { 'content-type': 'application/json', 'x-request-id': requestId, ...(allow ? { allow } : {}) },
     body: JSON.stringify(body),
   };
+}
+
+/** The methods of the routes whose path matches `path`, as an Allow header. */
+function allowedMethods(path: string): string {
+  const methods = new Set(compiled.filter((c) => c.pattern.test(path)).map((c) => c.route.method));
+  return [...methods].sort().join(', ');
 }

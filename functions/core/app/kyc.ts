@@ -44,3 +44,17 @@ export function ktpInconsistencies(preview: Pick<KtpPreview, 'nik' | 'birth_date
 export function scorePercent(score: number): number {
   return Math.round(score * 1000) / 10;
 }
+
+/**
+ * The spec lets the user correct the OCR's reading of the KTP, not replace the identity KYC
+ * verified: the NIK may differ from the one read in at most two digits (a misread), and the
+ * schema has already checked that it encodes the birth date (and gender) given.
+ */
+export function isOcrCorrection(read: string, given: string): boolean {
+  if (read.length !== given.length) return false;
+  let differences = 0;
+  for (let i = 0; i < read.length; i++) if (read[i] !== given[i]) differences++;
+  return differences <= MAX_NIK_CORRECTION_DIGITS;
+}
+
+const MAX_NIK_CORRECTION_DIGITS = 2;

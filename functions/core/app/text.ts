@@ -135,6 +135,21 @@ export const appErrors = {
         ],
       },
     ),
+  nikRegistered: (value: string) =>
+    new AppError(
+      'conflict',
+      'NIK_ALREADY_REGISTERED',
+      { id: 'NIK sudah terdaftar pada akun lain.', en: 'This NIK is registered to another account.' },
+      {
+        details: [
+          {
+            field: 'nik',
+            value,
+            message: fieldMessage('NIK sudah terdaftar pada akun lain.', 'This NIK is registered to another account.'),
+          },
+        ],
+      },
+    ),
   accountNotActive: () =>
     new AppError('invalid_state', 'ACCOUNT_NOT_ACTIVE', {
       id: 'Akun Anda belum aktif. Silahkan selesaikan pendaftaran.',
@@ -155,17 +170,34 @@ export const appErrors = {
       id: 'Dokumen Anda sudah terverifikasi.',
       en: 'Your documents are already verified.',
     }),
-  lowFaceMatch: (score: number, required: number) =>
+  /**
+   * The selfie failed: the face does not match the KTP's, or (`check: 'liveness'`) it is not of a
+   * live person. Both are the spec's LOW_FACE_MATCH_SCORE; `failed_check` and the message tell
+   * the app which, so it can coach the user.
+   */
+  lowFaceMatch: (score: number, required: number, check: 'face_match' | 'liveness' = 'face_match') =>
     new AppError(
       'rule_violation',
       'LOW_FACE_MATCH_SCORE',
-      { id: 'Verifikasi wajah gagal.', en: 'Face verification failed.' },
+      check === 'liveness'
+        ? {
+            id: 'Verifikasi wajah gagal: swafoto tidak terdeteksi sebagai wajah asli.',
+            en: 'Face verification failed: the selfie was not detected as a live face.',
+          }
+        : { id: 'Verifikasi wajah gagal.', en: 'Face verification failed.' },
       {
         data: {
           face_match_score: score,
           required_score: required,
           kyc_status: 'REJECTED_RETRY',
-          suggestion: 'Pastikan wajah Anda terlihat dengan jelas.',
+          failed_check: check,
+          suggestion:
+            check === 'liveness'
+              ? {
+                  id: 'Ambil swafoto langsung dengan kamera, bukan foto dari layar atau cetakan.',
+                  en: 'Take the selfie live with the camera, not a photo of a screen or a print.',
+                }
+              : { id: 'Pastikan wajah Anda terlihat dengan jelas.', en: 'Make sure your face is clearly visible.' },
         },
       },
     ),
@@ -177,7 +209,10 @@ export const appErrors = {
       {
         data: {
           kyc_status: 'REJECTED_RETRY',
-          suggestion: 'Pastikan seluruh KTP terlihat jelas, tidak buram dan tidak terkena pantulan cahaya.',
+          suggestion: {
+            id: 'Pastikan seluruh KTP terlihat jelas, tidak buram dan tidak terkena pantulan cahaya.',
+            en: 'Make sure the whole KTP is visible, sharp and free of glare.',
+          },
         },
       },
     ),
@@ -189,7 +224,16 @@ export const appErrors = {
         id: 'Data KTP tidak konsisten: NIK tidak sesuai dengan tanggal lahir atau jenis kelamin.',
         en: 'The KTP data is inconsistent: the NIK does not match the birth date or gender.',
       },
-      { data: { kyc_status: 'REJECTED_RETRY', fields, suggestion: 'Pastikan foto KTP asli dan terbaca jelas.' } },
+      {
+        data: {
+          kyc_status: 'REJECTED_RETRY',
+          fields,
+          suggestion: {
+            id: 'Pastikan foto KTP asli dan terbaca jelas.',
+            en: 'Make sure the photo is of the original KTP and clearly readable.',
+          },
+        },
+      },
     ),
   invalidPin: (remaining: number, locked: boolean, retryAfter?: number) =>
     new AppError(
@@ -213,14 +257,20 @@ export const appErrors = {
         ...(locked ? { retryAfterSeconds: retryAfter } : {}),
       },
     ),
-  challengeExpired: () =>
+  /** The spec's message is for registration; a login says so in its own words. */
+  challengeExpired: (purpose: 'register' | 'login') =>
     new AppError(
       'invalid_state',
       'CHALLENGE_EXPIRED',
-      {
-        id: 'Sesi pendaftaran biometrik telah berakhir. Silahkan ulangi proses.',
-        en: 'The biometric session has ended. Please start again.',
-      },
+      purpose === 'register'
+        ? {
+            id: 'Sesi pendaftaran biometrik telah berakhir. Silahkan ulangi proses.',
+            en: 'The biometric registration session has ended. Please start again.',
+          }
+        : {
+            id: 'Sesi login biometrik telah berakhir. Silahkan minta challenge baru.',
+            en: 'The biometric login session has ended. Please request a new challenge.',
+          },
       { status: 410 },
     ),
   invalidPublicKey: (value: string) =>
