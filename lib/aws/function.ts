@@ -4,7 +4,7 @@
  * the permissions its route or task declares.
  */
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -153,12 +153,22 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
   }
   for (const a of access) {
-    const match = /^workflow:(start|callback):(.+)$/.exec(a);
+    const match = /^workflow:(start|callback|read):(.+)$/.exec(a);
     if (!match) continue;
     const [, kind, name = ''] = match;
     const machine = resources.workflows[name];
     if (!machine) throw new Error(`Access ${a}: no workflow named ${name}`);
     fn.addEnvironment(workflowArnVariable(name), machine.stateMachineArn);
+    if (kind === 'read') {
+      // The machine's executions only (arn:…:execution:<machine>:*), and where ops open one in the console.
+      machine.grantExecution(fn, 'states:DescribeExecution', 'states:GetExecutionHistory');
+      const region = Stack.of(fn).region;
+      fn.addEnvironment(
+        'STEP_FUNCTIONS_CONSOLE_URL',
+        `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/`,
+      );
+      continue;
+    }
     const actions =
       kind === 'start'
         ? ['states:StartExecution']
