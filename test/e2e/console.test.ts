@@ -65,15 +65,16 @@ beforeAll(async () => {
   });
   const client_ = await platform('POST', '/v1/clients', { body: personalBorrower() });
   expect(client_.status).toBe(201);
+  // Three failed attempts, so the next retry waits a while (backoff from 5 s, doubling, full jitter).
   const failed = await eventually(async () => {
     const list = await platform('GET', `/v1/webhook-endpoints/${endpoint.body.id}/deliveries`);
-    return list.body.data.find((d: { status: string; attempts: number }) => d.status === 'FAILED' && d.attempts >= 1);
-  });
+    return list.body.data.find((d: { status: string; attempts: number }) => d.status === 'FAILED' && d.attempts >= 3);
+  }, 60_000);
   dead = { endpointId: endpoint.body.id, eventId: failed.event_id };
   // Three days of retries are out of a test's reach: the execution is stopped where it retries
-  // and the delivery recorded DEAD as its dead-letter step would (functions/workflows/webhook-delivery.ts).
+  // (the receiver keeps refusing whatever of it still runs) and, in the replay test, the delivery
+  // is recorded DEAD as the dead-letter step would (functions/workflows/webhook-delivery.ts).
   const { sfn, stateMachineArn } = await import('#store/workflows');
-  const { markDeliveryDead } = await import('#store/webhooks');
   const { DescribeExecutionCommand, ListExecutionsCommand, StopExecutionCommand } = await import('@aws-sdk/client-sfn');
   const { executions = [] } = await sfn.send(
     new ListExecutionsCommand({ stateMachineArn: stateMachineArn('webhookDelivery'), statusFilter: 'RUNNING' }),
@@ -84,9 +85,6 @@ beforeAll(async () => {
       await sfn.send(new StopExecutionCommand({ executionArn: e.executionArn }));
     }
   }
-  await markDeliveryDead(a, dead.eventId, dead.endpointId, 'States.ALL: receiver answered 500');
-  // The receiver is back: a replay gets through.
-  receiver.failNext('/hooks/dead', 0);
 }, 300_000);
 
 afterAll(async () => {
@@ -104,7 +102,8 @@ describe('the ops read APIs', () => {
     const started = all.body.data.map((x: { started_at: string }) => x.started_at);
     expect([...started].sort().reverse()).toEqual(started);
     const review = all.body.data.find((x: { customer_id: string }) => x.customer_id === 'console-review');
-    expect(review).toMatchObject({ origin: 'journey', status: 'STARTED', waiting_for: ['KYC_REVIEW'] });
+    expect(review).toMatchObject({ origin: 'journey', status: 'STARTED' });
+    expect(review.waiting_for).toContain('KYC_REVIEW');
     const second = await platform('GET', '/v1/applications?limit=1&offset=1');
     expect(second.body.data.map((x: { id: string }) => x.id)).toEqual([ids[1]]);
     expect(second.body.meta).toEqual({ total: ids.length, limit: 1, offset: 1 });
@@ -178,10 +177,10 @@ describe('the /console route', () => {
     expect(csp).not.toContain('unsafe');
     const html = await page.text();
     expect(html).toContain('src="console/assets/console.js"');
-    expect(html).not.toContain('sk_sandbox_');
+    expect(html).not.toMatch(/sk_(sandbox|prod)_[A-Za-z0-9]{8}/);
     const script = await fetch(`${h.baseUrl}/console/assets/console.js`);
     expect(script.headers.get('content-type')).toContain('text/javascript');
-    expect(await script.text()).not.toContain('innerHTML');
+    expect(await script.text()).not.toMatch(/innerHTML|outerHTML|insertAdjacentHTML|document\.write|eval\(/);
     expect((await fetch(`${h.baseUrl}/console/assets/console.css`)).headers.get('content-type')).toContain('text/css');
     expect((await fetch(`${h.baseUrl}/console/assets/other.js`)).status).toBeGreaterThanOrEqual(400);
   });
@@ -265,12 +264,15 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the ops console in
   });
 
   it('replays a dead webhook delivery: a new attempt gets through', async () => {
+    const { markDeliveryDead } = await import('#store/webhooks');
+    await markDeliveryDead(a, dead.eventId, dead.endpointId, 'States.ALL: receiver answered 500');
     await page.locator('nav button[data-tab="webhooks"]').click();
     const row = page.locator(`[data-delivery="${dead.eventId}"][data-endpoint="${dead.endpointId}"]`);
     await row.waitFor();
     expect(await row.textContent()).toContain('DEAD');
     const before = Number(await row.locator('.attempts').textContent());
-    const received = receiver.received.filter((r) => r.path === '/hooks/dead').length;
+    // The receiver is back: the replay gets through.
+    receiver.failNext('/hooks/dead', 0);
     const [answer] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith(`/deliveries/${dead.eventId}/replay`)),
       row.locator('button', { hasText: 'Replay' }).click(),
@@ -282,9 +284,11 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the ops console in
       const d = list.body.data.find((x: { event_id: string }) => x.event_id === dead.eventId);
       return d?.status === 'DELIVERED' ? d : undefined;
     });
-    expect(delivered.attempts).toBe(before + 1);
-    expect(receiver.received.filter((r) => r.path === '/hooks/dead' && r.answered === 200)).toHaveLength(1);
-    expect(receiver.received.filter((r) => r.path === '/hooks/dead').length).toBe(received + 1);
+    expect(delivered.attempts).toBeGreaterThan(before);
+    expect(delivered.last_status_code).toBe(200);
+    const ok = receiver.received.filter((r) => r.path === '/hooks/dead' && r.answered === 200);
+    expect(ok).toHaveLength(1);
+    expect(ok[0]?.payload.id).toBe(dead.eventId);
   });
 
   it('shows the payments and the payment exception the API holds', async () => {
@@ -308,11 +312,13 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the ops console in
     await page.locator('nav button[data-tab="loans"]').click();
     await page.locator('[data-bucket="1-30"]').waitFor();
     for (const bucket of ['CURRENT', '1-30', '31-60', '61-90', '90+']) {
-      const api = await platform('GET', `/v1/loans?status=DISBURSED&delinquency_bucket=${bucket}`);
+      const api = await platform('GET', `/v1/loans?delinquency_bucket=${encodeURIComponent(bucket)}`);
       expect(await page.locator(`[data-bucket="${bucket}"] strong`).textContent(), bucket).toBe(
         String(api.body.meta.total),
       );
     }
+    const loan = (await platform('GET', `/v1/loans/${fx.servicedLoanId}`)).body.data;
+    expect(loan).toMatchObject({ status: 'DISBURSED', delinquency_bucket: '1-30' });
     const overdue = page.locator(`[data-loan="${fx.servicedLoanId}"]`);
     expect(await overdue.getAttribute('data-loan-bucket')).toBe('1-30');
   });

@@ -235,7 +235,7 @@ describe('the lendstack stack', () => {
     // arn:…:execution:<the application machine's name>:*, never a wildcard over every machine.
     const resource = JSON.stringify(statement?.Resource);
     expect(resource).toContain(':execution:');
-    expect(resource).toContain('Application');
+    expect(resource).toContain(':execution:lendstack-test-application:*');
     expect(resource).not.toMatch(/"\*"/);
     const fn = resources.find(
       ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Description === 'GET /v1/applications/{id}',

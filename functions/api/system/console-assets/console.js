@@ -1,6 +1,6 @@
 // lendstack ops console: plain browser JavaScript, no framework, no CDN. Everything shown comes
 // from the platform API of the stage that served the page, and is partner-supplied: it is put
-// on the page as text nodes only (never innerHTML), so nothing it carries can run.
+// on the page as text nodes only (never parsed as markup), so nothing it carries can run.
 
 const KEY_ITEM = 'lendstack.console.apiKey';
 /** The stage's base URL: the page is <base>/console, the API is <base>/v1/…, under any stage prefix. */
@@ -73,7 +73,7 @@ function notice(target, message, isError) {
 
 /** A key handed over in the URL fragment (`npm start` prints such a link): kept, then removed from the URL. */
 function keyFromFragment() {
-  const match = /^#key=([A-Za-z0-9_]+)$/.exec(window.location.hash);
+  const match = /^#key=([A-Za-z0-9_.~-]+)$/.exec(window.location.hash);
   if (!match) return;
   sessionStorage.setItem(KEY_ITEM, match[1]);
   history.replaceState(null, '', window.location.pathname + window.location.search);
@@ -419,7 +419,7 @@ async function loadPayments() {
 
 async function loadLoans() {
   const pages = await Promise.all(
-    BUCKETS.map((b) => api('GET', `v1/loans?status=DISBURSED&delinquency_bucket=${encodeURIComponent(b)}&limit=100`)),
+    BUCKETS.map((b) => api('GET', `v1/loans?delinquency_bucket=${encodeURIComponent(b)}&limit=100`)),
   );
   const late = pages.slice(1).reduce((n, p) => n + p.meta.total, 0);
   $('loans-count').textContent = String(late);
