@@ -319,8 +319,11 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the ops console in
     }
     const loan = (await platform('GET', `/v1/loans/${fx.servicedLoanId}`)).body.data;
     expect(loan).toMatchObject({ status: 'DISBURSED', delinquency_bucket: '1-30' });
+    const listed = await platform('GET', `/v1/loans?delinquency_bucket=${encodeURIComponent('1-30')}&limit=100`);
+    expect(listed.body.data.map((l: { id: string }) => l.id)).toContain(fx.servicedLoanId);
     const overdue = page.locator(`[data-loan="${fx.servicedLoanId}"]`);
     expect(await overdue.getAttribute('data-loan-bucket')).toBe('1-30');
+    expect(await page.locator('#loans-list').textContent()).not.toContain('[object');
   });
 
   it('renders partner-supplied text as text, loads nothing from elsewhere, and logs no error or CSP violation', async () => {

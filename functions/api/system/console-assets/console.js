@@ -431,7 +431,7 @@ async function loadLoans() {
         el('div', { className: 'bucket', 'data-bucket': b }, el('strong', {}, pages[i].meta.total), `${b} days`),
       ),
     ),
-    BUCKETS.map((b, i) => [
+    ...BUCKETS.flatMap((b, i) => [
       el('h2', {}, `${b === 'CURRENT' ? 'Current' : `${b} days past due`} (${pages[i].meta.total})`),
       table(
         ['Loan', 'Borrower', 'Type', 'Principal', 'Outstanding', 'Due now', 'Days past due', "Loan's today"],
