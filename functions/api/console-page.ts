@@ -10,8 +10,8 @@
 export const CONSOLE_CSP =
   "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-const tab = (id: string, label: string, selected = false) =>
-  `<button type="button" role="tab" data-tab="${id}" aria-selected="${selected}">${label}<span class="count" id="${id}-count"></span></button>`;
+const tab = (id: string, label: string, counts: string, selected = false) =>
+  `<button type="button" role="tab" data-tab="${id}" aria-selected="${selected}">${label}<span class="count" id="${id}-count" title="${counts}"></span></button>`;
 
 const section = (id: string, title: string, toolbar = '') =>
   `<section id="tab-${id}" role="tabpanel" aria-label="${title}" hidden><div class="toolbar"><h2>${title}</h2>${toolbar}<button type="button" data-reload="${id}">Reload</button></div><div id="${id}-notice"></div>${id === 'applications' ? '<div id="application-detail"></div>' : ''}<div id="${id}-list"></div></section>`;
@@ -24,7 +24,7 @@ export function renderConsole(): string {
 <noscript><p>The console needs JavaScript.</p></noscript>
 <form id="sign-in" hidden><h2>Sign in</h2><p>A platform API key of the tenant to look after (<code>sk_sandbox_…</code> or <code>sk_prod_…</code>). It is kept in this tab only (sessionStorage) and sent to this stage's API as a Bearer token.</p>
 <label for="api-key">Platform API key</label><input id="api-key" type="password" autocomplete="off" spellcheck="false" required><button type="submit">Open the console</button><p id="sign-in-error" role="alert"></p></form>
-<main id="console" hidden><nav role="tablist">${tab('applications', 'Applications', true)}${tab('kyc', 'KYC reviews')}${tab('webhooks', 'Webhook deliveries')}${tab('payments', 'Payments')}${tab('loans', 'Loans by bucket')}</nav>
+<main id="console" hidden><nav role="tablist">${tab('applications', 'Applications', 'applications listed', true)}${tab('kyc', 'KYC reviews', 'runs waiting for a review')}${tab('webhooks', 'Webhook deliveries', 'DEAD or FAILED deliveries')}${tab('payments', 'Payments', 'payment exceptions')}${tab('loans', 'Loans by bucket', 'loans past due')}</nav>
 ${section('applications', 'Applications and their workflows', '<label>Status <select id="application-status"></select></label>')}
 ${section('kyc', 'KYC runs waiting for a manual review')}
 ${section('webhooks', 'Webhook deliveries')}
