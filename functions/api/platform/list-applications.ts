@@ -17,9 +17,10 @@ const list = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { limit, offset, status } = input.query;
   const tenant = input.principal;
   const starts = await listApplicationStarts(tenant);
+  // Without a status filter only the page's statuses are read; with one, every listed application's.
   const apps = await applicationsById(
     tenant,
-    starts.map((s) => s.applicationId),
+    (status ? starts : starts.slice(offset, offset + limit)).map((s) => s.applicationId),
   );
   const matching = status ? starts.filter((s) => statusOf(apps.get(s.applicationId)) === status) : starts;
   const page = matching.slice(offset, offset + limit);
