@@ -41,6 +41,8 @@ try {
 
   API reference   ${baseUrl}/docs  (OpenAPI: ${baseUrl}/openapi.json)
   Health          ${baseUrl}/health
+  Ops console     ${baseUrl}/console#key=${apiKey}
+                  (the link hands the sandbox key to the page in its fragment, never sent to a server)
   Data            ${values['data-dir'] ? `kept in ${values['data-dir']}` : 'in memory (npm start -- --data-dir <dir> to keep it)'}
 
   Borrower app API  ${baseUrl}/api/v1/…  (its tenant: this sandbox partner, sandbox mode;

@@ -36,7 +36,9 @@ export type Access =
   | 'documents:write'
   | `workflow:start:${string}`
   /** SendTaskSuccess/Failure/Heartbeat for a workflow's waiting tasks. */
-  | `workflow:callback:${string}`;
+  | `workflow:callback:${string}`
+  /** DescribeExecution and GetExecutionHistory on a workflow's executions (ops reads). */
+  | `workflow:read:${string}`;
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

@@ -114,7 +114,11 @@ export interface PartnerLoanTerms {
   orderReference?: string;
 }
 
-const applicationKey = (t: Tenant, applicationId: string) => ({ pk: tenantKey(t, 'APP', applicationId), sk: 'APP' });
+/** The application's own item (exported for the application index's batch reads). */
+export const applicationKey = (t: Tenant, applicationId: string) => ({
+  pk: tenantKey(t, 'APP', applicationId),
+  sk: 'APP',
+});
 const acceptanceKey = (t: Tenant, offerId: string) => ({
   pk: tenantKey(t, 'UNIQUE', 'ACCEPTED_OFFER', offerId),
   sk: 'UNIQUE',

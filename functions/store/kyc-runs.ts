@@ -1,5 +1,5 @@
 /** Journey KYC runs (CKYC/OKYC): one per trigger, read by GET /v2/kyc/details. */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidStateError } from '#core/errors';
 import type { AadhaarKyc } from '#core/kyc-india';
 import type { Tenant } from '#core/tenant';
@@ -33,12 +33,31 @@ export interface KycRun {
 
 const key = (t: Tenant, referenceId: string) => ({ pk: tenantKey(t, 'KYCR', referenceId), sk: 'KYCR' });
 
+/** A run held for a reviewer, for as long as it waits. */
+export const isWaitingForReview = (run: KycRun) => run.status === 'PROCESSING' && run.manualReviewRequired;
+
+/**
+ * The stored item: a run waiting for a manual review is also in the byCollection index as
+ * `T#…#KYCREVIEWS` / `<updatedAt>#<referenceId>` (a sparse collection: every save writes the
+ * whole item, so the decision's save takes it out of the index again).
+ */
+function item(tenant: Tenant, run: KycRun) {
+  return {
+    ...key(tenant, run.referenceId),
+    ...run,
+    ...(isWaitingForReview(run)
+      ? { gsi1pk: tenantKey(tenant, 'KYCREVIEWS'), gsi1sk: `${run.updatedAt}#${run.referenceId}` }
+      : {}),
+    expiresAt: expiryFor(tenant.mode),
+  };
+}
+
 /** The write of a new run, for a transaction that also claims it as the customer's current run. */
 export function kycRunPut(tenant: Tenant, run: KycRun) {
   return {
     Put: {
       TableName: tableName(),
-      Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+      Item: item(tenant, run),
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -50,7 +69,7 @@ export async function saveKycRun(tenant: Tenant, run: KycRun, from?: KycRunStatu
     await ddb.send(
       new PutCommand({
         TableName: tableName(),
-        Item: { ...key(tenant, run.referenceId), ...run, expiresAt: expiryFor(tenant.mode) },
+        Item: item(tenant, run),
         ...(from
           ? {
               ConditionExpression: '#s = :from',
@@ -72,4 +91,27 @@ export async function saveKycRun(tenant: Tenant, run: KycRun, from?: KycRunStatu
 
 export async function getKycRun(tenant: Tenant, referenceId: string): Promise<KycRun> {
   return getEntity<KycRun>(key(tenant, referenceId), 'reference', referenceId);
+}
+
+/** The tenant's KYC runs waiting for a manual review, the longest waiting first. */
+export async function listKycRunsInReview(tenant: Tenant): Promise<KycRun[]> {
+  const runs: KycRun[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'byCollection',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'KYCREVIEWS') },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of result.Items ?? []) {
+      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...run } = i;
+      runs.push(run as KycRun);
+    }
+    start = result.LastEvaluatedKey;
+  } while (start);
+  return runs;
 }

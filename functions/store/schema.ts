@@ -28,6 +28,8 @@
  * | provider payment id | PAYREF#<provider>#<providerPaymentId> | PAYREF                |                                            |
  * | payment exception   | T#…#PAYEXC#<id> (or OPS#PAYEXC#<id>) | PAYEXC                 | T#…#PAYEXC / <receivedAt>#<id>              |
  * | counters            | T#…#COUNTERS                         | LOANS, PAYMENTS, …     |                                            |
+ * | application start   | T#…#APP#<applicationId>              | START                  | T#…#APPLICATIONS / <startedAt>#<appId>      |
+ * | KYC run (journey)   | T#…#KYCR#<referenceId>               | KYCR                   | T#…#KYCREVIEWS / <updatedAt>#<ref> (in review only) |
  *
  * The servicing index (gsi2, `byServiceDate`) holds only open ledgers (a sparse index):
  * gsi2pk `SVC#<shard>` (16 shards, by the loan's key) and gsi2sk `<next service date>#<pk>`,

@@ -1,5 +1,13 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
-import { SendTaskFailureCommand, SendTaskSuccessCommand, SFNClient, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import {
+  DescribeExecutionCommand,
+  GetExecutionHistoryCommand,
+  type GetExecutionHistoryCommandOutput,
+  SendTaskFailureCommand,
+  SendTaskSuccessCommand,
+  SFNClient,
+  StartExecutionCommand,
+} from '@aws-sdk/client-sfn';
 import { correlationId } from '#core/correlation';
 import { InvalidStateError } from '#core/errors';
 import { workflowArnVariable } from './workflow-names.ts';
@@ -78,4 +86,96 @@ export async function completeTask(token: string, output: unknown): Promise<void
 /** Fails a waiting task with an error name the ASL's Catch matches. */
 export async function failTask(token: string, error: string, cause: string): Promise<void> {
   await answer(() => sfn.send(new SendTaskFailureCommand({ taskToken: token, error, cause })));
+}
+
+/** One event of an execution's history, summarised for ops (inputs and outputs left out: they carry PII). */
+export interface HistoryEntry {
+  id: number;
+  at: string;
+  type: string;
+  /** The state the event is about, for state and task events. */
+  state: string | null;
+  /** A failure's error name, for failure events. */
+  error: string | null;
+}
+
+export interface ExecutionView {
+  executionArn: string;
+  status: string;
+  startedAt: string | null;
+  stoppedAt: string | null;
+  /** The states entered and not yet left (several inside a Parallel), oldest first. */
+  currentStates: string[];
+  error: string | null;
+  cause: string | null;
+  /** Newest first, at most HISTORY_LIMIT. */
+  history: HistoryEntry[];
+}
+
+/** How many of an execution's newest history events ops see. */
+export const HISTORY_LIMIT = 200;
+
+/** The ARN of the execution named `name` of a workflow (Step Functions' own naming rule). */
+export function executionArnOf(workflow: string, name: string): string {
+  return `${stateMachineArn(workflow).replace(':stateMachine:', ':execution:')}:${name}`;
+}
+
+/**
+ * Where an execution stands: DescribeExecution and its newest history events
+ * (GetExecutionHistory, newest first), or null when no execution has that name.
+ */
+export async function describeWorkflowExecution(workflow: string, name: string): Promise<ExecutionView | null> {
+  const executionArn = executionArnOf(workflow, name);
+  try {
+    const [described, history] = await Promise.all([
+      sfn.send(new DescribeExecutionCommand({ executionArn })),
+      sfn.send(new GetExecutionHistoryCommand({ executionArn, reverseOrder: true, maxResults: HISTORY_LIMIT })),
+    ]);
+    // Newest first whichever order the service answered in, then the open states read oldest first.
+    const events = [...(history.events ?? [])].sort((a, b) => Number(b.id ?? 0) - Number(a.id ?? 0));
+    const newest = events.slice(0, HISTORY_LIMIT);
+    return {
+      executionArn,
+      status: String(described.status ?? 'UNKNOWN'),
+      startedAt: described.startDate ? new Date(described.startDate).toISOString() : null,
+      stoppedAt: described.stopDate ? new Date(described.stopDate).toISOString() : null,
+      currentStates: described.status === 'RUNNING' ? openStates([...newest].reverse()) : [],
+      error: described.error ?? null,
+      cause: described.cause ?? null,
+      history: newest.map(summarise),
+    };
+  } catch (error) {
+    if (error instanceof Error && error.name === 'ExecutionDoesNotExist') return null;
+    throw error;
+  }
+}
+
+type SfnEvent = NonNullable<GetExecutionHistoryCommandOutput['events']>[number];
+
+function summarise(e: SfnEvent): HistoryEntry {
+  const details = Object.entries(e).find(([k, v]) => k.endsWith('EventDetails') && v && typeof v === 'object')?.[1] as
+    | { name?: string; error?: string; resource?: string }
+    | undefined;
+  return {
+    id: Number(e.id ?? 0),
+    at: e.timestamp ? new Date(e.timestamp).toISOString() : '',
+    type: String(e.type ?? ''),
+    state: e.stateEnteredEventDetails?.name ?? e.stateExitedEventDetails?.name ?? details?.name ?? null,
+    error: details?.error ?? null,
+  };
+}
+
+/** States entered and not exited, from events oldest first. */
+function openStates(events: SfnEvent[]): string[] {
+  const open: string[] = [];
+  for (const e of events) {
+    const entered = e.stateEnteredEventDetails?.name;
+    const exited = e.stateExitedEventDetails?.name;
+    if (entered) open.push(entered);
+    if (exited) {
+      const i = open.lastIndexOf(exited);
+      if (i >= 0) open.splice(i, 1);
+    }
+  }
+  return open;
 }

@@ -4,7 +4,7 @@
  * the permissions its route or task declares.
  */
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -18,6 +18,9 @@ import { TABLE } from '../../functions/store/schema.ts';
 import { workflowArnVariable } from '../../functions/store/workflow-names.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
+
+/** A workflow's state machine name: fixed, so grants can write its ARNs without referencing the machine. */
+export const machineNameOf = (stackName: string, workflow: string) => `${stackName}-${workflow}`;
 
 /** What a function may be granted access to. */
 export interface Resources {
@@ -153,12 +156,36 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
   }
   for (const a of access) {
-    const match = /^workflow:(start|callback):(.+)$/.exec(a);
+    const match = /^workflow:(start|callback|read):(.+)$/.exec(a);
     if (!match) continue;
     const [, kind, name = ''] = match;
     const machine = resources.workflows[name];
     if (!machine) throw new Error(`Access ${a}: no workflow named ${name}`);
     fn.addEnvironment(workflowArnVariable(name), machine.stateMachineArn);
+    if (kind === 'read') {
+      // The machine's executions only (arn:…:execution:<machine name>:*), written from its fixed
+      // name in the root stack, and where ops open one in the AWS console.
+      let root = Stack.of(fn);
+      while (root.nestedStackParent) root = root.nestedStackParent;
+      const executions = root.formatArn({
+        service: 'states',
+        resource: 'execution',
+        resourceName: `${machineNameOf(root.stackName, name)}:*`,
+        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+      });
+      statements.push(
+        new PolicyStatement({
+          actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
+          resources: [executions],
+        }),
+      );
+      const region = Stack.of(fn).region;
+      fn.addEnvironment(
+        'STEP_FUNCTIONS_CONSOLE_URL',
+        `https://${region}.console.aws.amazon.com/states/home?region=${region}#/v2/executions/details/`,
+      );
+      continue;
+    }
     const actions =
       kind === 'start'
         ? ['states:StartExecution']

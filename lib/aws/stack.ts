@@ -95,12 +95,16 @@ function acknowledgeNagFindings(stack: LendstackStack, stage: string): void {
     'Document object keys are chosen at run time per tenant and borrower; the statement is limited to the documents bucket and to GetObject or PutObject as the route declares.',
   );
   ack(
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:states:<AWS::Region>:<AWS::AccountId>:execution:${stack.stackName}-application:*]`,
+    "Ops read an application's execution (GET /v1/applications/{id}): DescribeExecution and GetExecutionHistory on the application machine's executions, whose names (the application ids) are made at run time.",
+  );
+  ack(
     'AwsSolutions-APIG2',
     "Requests are validated in every handler by the route table's zod schemas, which name the failing field in each surface's own envelope; API Gateway's validator would answer in its own format instead.",
   );
   ack(
     'AwsSolutions-APIG4',
-    'Only /health, /openapi.json, /docs, the token exchange (HTTP Basic, checked by its handler), the refresh-token exchange and the borrower session page (its 256-bit session id is the credential, valid one hour) are public; every other method has a Lambda request authorizer.',
+    'Only /health, /openapi.json, /docs, the ops console page and its assets at /console (static; its data comes through the platform API with a key), the token exchange (HTTP Basic, checked by its handler), the refresh-token exchange and the borrower session page (its 256-bit session id is the credential, valid one hour) are public; every other method has a Lambda request authorizer.',
   );
   ack(
     'AwsSolutions-COG4',

@@ -11,7 +11,7 @@ import { StepFunctionsStartExecution } from 'aws-cdk-lib/aws-scheduler-targets';
 import { DefinitionBody, LogLevel, StateMachine, StateMachineType } from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { type FunctionSpec, type WorkflowName, workflows } from '../model.ts';
-import { LendstackFunction, type Resources } from './function.ts';
+import { LendstackFunction, machineNameOf, type Resources } from './function.ts';
 
 const root = resolve(import.meta.dirname, '..', '..');
 
@@ -27,7 +27,7 @@ export class Workflows extends Construct {
     // Fixed names, so a task that answers its own workflow's callbacks (workflow:callback:x) is
     // granted on an ARN written from the name: referencing the machine would be a cycle.
     const stack = Stack.of(this);
-    const nameOf = (name: string) => `${stack.stackName}-${name}`;
+    const nameOf = (name: string) => machineNameOf(stack.stackName, name);
     const byName = Object.fromEntries(
       Object.keys(workflows).map((name) => [
         name,

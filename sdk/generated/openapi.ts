@@ -68,6 +68,43 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/console': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The ops console: applications and their workflows, KYC reviews, webhook deliveries, payments, loans by bucket
+     * @description A static page served by the stage itself (the local runtime and a deployed stage alike). It carries no data and no key: its script asks for a platform API key, keeps it in the tab's sessionStorage and reads and acts through the platform API (`/v1/…`) of this stage with it.
+     */
+    get: operations['console'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/console/assets/{file}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The ops console's script and style sheet, served by the stage itself (no CDN) */
+    get: operations['consoleAsset'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/auth/token/v2': {
     parameters: {
       query?: never;
@@ -556,6 +593,66 @@ export interface paths {
      * @description For the lender's reviewers. In this release it takes the tenant's platform API key (so a sandbox partner can exercise the flow); an IAM-authorized admin surface is the intended home.
      */
     post: operations['resolveKycReview'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/kyc-reviews': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * KYC runs held for manual review, the longest waiting first
+     * @description Journey KYC runs whose verdict is MANUAL_REVIEW_REQUIRED (sandbox: a PAN whose digits are 8003) and that no reviewer decided yet; each leaves the list when POST /v1/kyc-reviews/{referenceID} decides it. Read from a sparse index of the runs in review (no Scan).
+     */
+    get: operations['listKycReviews'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/applications': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Loan applications, newest first, with their status and the steps their workflow waits on
+     * @description Every application whose workflow started: a journey customer's (`app_…`, from POST /v2/user/create) and a partner loan (`loan_…`). `status` is STARTED until an offer is accepted (KYC and the credit decision run side by side), then the application's own status; `waiting_for` lists the outside parties the execution waits on (task tokens kept beside the application). Filter by `status`; the filter reads the newest 1,000 applications. GET /v1/applications/{id} has the execution itself.
+     */
+    get: operations['listApplications'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/applications/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * An application with its Step Functions execution: status, current states, history, AWS console link
+     * @description The execution is named after the application. `history` is the newest 200 events, newest first, as type, state and error (inputs and outputs are left out: they carry the borrower's data). `console_url` opens the execution in the AWS console in a deployed stage; it is null in the local runtime.
+     */
+    get: operations['getApplication'];
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -1977,6 +2074,61 @@ export interface operations {
     requestBody?: never;
     responses: {
       /** @description JavaScript */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example … */
+          'text/javascript': string;
+        };
+      };
+      /** @description No such asset */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html><p>…</p> */
+          'text/javascript': string;
+        };
+      };
+    };
+  };
+  console: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description HTML page */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /** @example <!doctype html>… */
+          'text/html': string;
+        };
+      };
+    };
+  };
+  consoleAsset: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example console.js */
+        file: 'console.js' | 'console.css';
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description JavaScript or CSS */
       200: {
         headers: {
           [name: string]: unknown;
@@ -7377,6 +7529,568 @@ export interface operations {
       };
       /** @description Not waiting for a review */
       409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listKycReviews: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of runs in review */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "reference_id": "order-1001",
+           *           "customer_id": "customer_id_value",
+           *           "borrower_id": "borrower_id_value",
+           *           "status": "PROCESSING",
+           *           "message": "MANUAL_REVIEW_REQUIRED",
+           *           "kyc_type": "kyc_type_value",
+           *           "results": {
+           *             "dobMatch": true,
+           *             "faceLiveliness": true,
+           *             "faceMatch": true,
+           *             "nameMatch": true
+           *           },
+           *           "created_at": "2026-01-15T08:30:00.000Z",
+           *           "waiting_since": "waiting_since_value"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              reference_id: string;
+              customer_id: string;
+              borrower_id: string;
+              /** @constant */
+              status: 'PROCESSING';
+              /** @example MANUAL_REVIEW_REQUIRED */
+              message: string;
+              /** @description CKYC or OKYC_DIGILOCKER */
+              kyc_type: string | null;
+              results: {
+                dobMatch: boolean;
+                faceLiveliness: boolean;
+                faceMatch: boolean;
+                nameMatch: boolean;
+              } | null;
+              created_at: string;
+              waiting_since: string;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid limit or offset (named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listApplications: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+        /**
+         * @description STARTED: the workflow runs but no offer was accepted yet (KYC and the credit decision)
+         * @example STARTED
+         */
+        status?:
+          | 'STARTED'
+          | 'OFFER_ACCEPTED'
+          | 'EXPIRED'
+          | 'SIGNED'
+          | 'REJECTED'
+          | 'DISBURSAL_PROCESSING'
+          | 'DISBURSED'
+          | 'DISBURSAL_FAILED'
+          | 'REPAID';
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of applications */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "app_01jf3k2m4n5p6q7r8s9t0v1w2x",
+           *           "origin": "journey",
+           *           "borrower_id": "borrower_id_value",
+           *           "customer_id": "customer_id_value",
+           *           "status": "STARTED",
+           *           "waiting_for": [
+           *             "OFFERS"
+           *           ],
+           *           "amount": 1000000,
+           *           "currency": "currency_value",
+           *           "started_at": "2026-01-15T08:30:00.000Z",
+           *           "execution_name": "execution_name_value"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @example app_01jf3k2m4n5p6q7r8s9t0v1w2x */
+              id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner';
+              borrower_id: string;
+              /** @description The journey customerID, or a partner loan's reference_id */
+              customer_id: string;
+              /** @enum {string} */
+              status:
+                | 'STARTED'
+                | 'OFFER_ACCEPTED'
+                | 'EXPIRED'
+                | 'SIGNED'
+                | 'REJECTED'
+                | 'DISBURSAL_PROCESSING'
+                | 'DISBURSED'
+                | 'DISBURSAL_FAILED'
+                | 'REPAID';
+              /** @description The outside parties the workflow waits on now (task-token callbacks), from the table */
+              waiting_for: ('OFFERS' | 'KYC' | 'KYC_OTP' | 'KYC_REVIEW' | 'AGREEMENT' | 'SIGNATURE' | 'DISBURSAL')[];
+              /** @description Accepted amount in major units, once an offer was accepted */
+              amount: number | null;
+              currency: string | null;
+              started_at: string;
+              /** @description The Step Functions execution's name: the application id */
+              execution_name: string;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Invalid filter (named) */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getApplication: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /**
+         * @description A journey application (app_…) or a partner loan (loan_…)
+         * @example app_00000000000000000000000000
+         */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The application and its execution */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": {
+           *         "id": "app_01jf3k2m4n5p6q7r8s9t0v1w2x",
+           *         "origin": "journey",
+           *         "borrower_id": "borrower_id_value",
+           *         "customer_id": "customer_id_value",
+           *         "status": "STARTED",
+           *         "waiting_for": [
+           *           "OFFERS"
+           *         ],
+           *         "amount": 1000000,
+           *         "currency": "currency_value",
+           *         "started_at": "2026-01-15T08:30:00.000Z",
+           *         "execution_name": "execution_name_value",
+           *         "execution": {
+           *           "execution_arn": "execution_arn_value",
+           *           "status": "RUNNING",
+           *           "started_at": "2026-01-15T08:30:00.000Z",
+           *           "stopped_at": "2026-01-15T08:30:00.000Z",
+           *           "current_states": [
+           *             "current_states_value"
+           *           ],
+           *           "error": "error_value",
+           *           "cause": "cause_value",
+           *           "history": [
+           *             {
+           *               "id": 1,
+           *               "at": "at_value",
+           *               "type": "TaskStateEntered",
+           *               "state": "state_value",
+           *               "error": "error_value"
+           *             }
+           *           ],
+           *           "console_url": "console_url_value"
+           *         }
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @example app_01jf3k2m4n5p6q7r8s9t0v1w2x */
+              id: string;
+              /** @enum {string} */
+              origin: 'journey' | 'partner';
+              borrower_id: string;
+              /** @description The journey customerID, or a partner loan's reference_id */
+              customer_id: string;
+              /** @enum {string} */
+              status:
+                | 'STARTED'
+                | 'OFFER_ACCEPTED'
+                | 'EXPIRED'
+                | 'SIGNED'
+                | 'REJECTED'
+                | 'DISBURSAL_PROCESSING'
+                | 'DISBURSED'
+                | 'DISBURSAL_FAILED'
+                | 'REPAID';
+              /** @description The outside parties the workflow waits on now (task-token callbacks), from the table */
+              waiting_for: ('OFFERS' | 'KYC' | 'KYC_OTP' | 'KYC_REVIEW' | 'AGREEMENT' | 'SIGNATURE' | 'DISBURSAL')[];
+              /** @description Accepted amount in major units, once an offer was accepted */
+              amount: number | null;
+              currency: string | null;
+              started_at: string;
+              /** @description The Step Functions execution's name: the application id */
+              execution_name: string;
+              /** @description null when the execution does not exist (yet) */
+              execution: {
+                execution_arn: string;
+                /** @example RUNNING */
+                status: string;
+                started_at: string | null;
+                stopped_at: string | null;
+                /** @description States entered and not left (several inside a Parallel) */
+                current_states: string[];
+                error: string | null;
+                cause: string | null;
+                /** @description The newest 200 history events, newest first (no inputs or outputs) */
+                history: {
+                  id: number;
+                  at: string;
+                  /** @example TaskStateEntered */
+                  type: string;
+                  state: string | null;
+                  error: string | null;
+                }[];
+                /** @description The execution in the AWS console (a deployed stage); null in the local runtime, which has no console */
+                console_url: string | null;
+              } | null;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such application (or another tenant's) */
+      404: {
         headers: {
           [name: string]: unknown;
         };

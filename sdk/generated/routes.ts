@@ -47,6 +47,9 @@ export type PlatformPath =
   | '/v1/webhook-endpoints/{id}/deliveries'
   | '/v1/webhook-endpoints/{id}/deliveries/{eventId}/replay'
   | '/v1/kyc-reviews/{referenceID}'
+  | '/v1/kyc-reviews'
+  | '/v1/applications'
+  | '/v1/applications/{id}'
   | '/v1/borrowers/{id}/block'
   | '/v1/borrowers/{id}/unblock'
   | '/v1/loan-quotes'
@@ -68,7 +71,13 @@ export type PlatformPath =
   | '/v1/payment-links'
   | '/v1/events'
   | '/v1/events/{id}';
-export type SystemPath = '/health' | '/openapi.json' | '/docs' | '/docs/assets/{file}';
+export type SystemPath =
+  | '/health'
+  | '/openapi.json'
+  | '/docs'
+  | '/docs/assets/{file}'
+  | '/console'
+  | '/console/assets/{file}';
 
 /** "METHOD /path" of every operation that honours Idempotency-Key. */
 export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
@@ -127,6 +136,8 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
 export const PAGINATED_PATHS = [
   '/v1/webhook-endpoints',
   '/v1/webhook-endpoints/{id}/deliveries',
+  '/v1/kyc-reviews',
+  '/v1/applications',
   '/v1/loans',
   '/v1/payments',
   '/v1/payment-exceptions',

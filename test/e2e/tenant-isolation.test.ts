@@ -43,6 +43,10 @@ const EXEMPT: Record<string, string> = {
   openapi: 'public; names nothing',
   docs: 'public; names nothing',
   docsAsset: "public; names a file of the package's, nothing of a tenant's",
+  console: 'public static page; names nothing (its data comes through the platform API with the key entered)',
+  consoleAsset: "public; names a file of the package's, nothing of a tenant's",
+  listApplications: "lists the caller's own applications (another tenant's never appear: checked below)",
+  listKycReviews: "lists the caller's own KYC runs in review (another tenant's never appear: checked below)",
   issueToken: 'takes the credentials themselves; names no object',
   refreshToken: 'the refresh token is a credential of its own partner and mode, not the id of an object',
   createUser: 'creates; names no object (its natural keys, NIK and phone, are per tenant: checked below)',
@@ -295,6 +299,24 @@ describe("natural keys and listings are per tenant: another tenant's never colli
       }
       const filtered = await as(caller.tenant(), 'apiKeyBearer')('GET', `/v1/events?object_id=${fx.userId}`);
       expect(filtered.json.meta.total).toBe(0);
+    }
+  });
+
+  it("A's applications and KYC runs in review are not in another tenant's lists", async () => {
+    const own = await as(a, 'apiKeyBearer')('GET', '/v1/applications?limit=100');
+    expect(own.text).toContain(fx.loanUniqueId);
+    const ownIds: string[] = own.json.data.map((x: { id: string }) => x.id);
+    expect(ownIds.some((id) => id.startsWith('app_'))).toBe(true);
+    const reviews = await as(a, 'apiKeyBearer')('GET', '/v1/kyc-reviews?limit=100');
+    expect(reviews.text).toContain(fx.kycReviewReference);
+    for (const caller of callers) {
+      const apps = await as(caller.tenant(), 'apiKeyBearer')('GET', '/v1/applications?limit=100');
+      expect(apps.status).toBe(200);
+      // (Another tenant may have a customer of its own with A's customerID: checked above. Ids never collide.)
+      for (const id of ownIds) expect(apps.text).not.toContain(id);
+      const inReview = await as(caller.tenant(), 'apiKeyBearer')('GET', '/v1/kyc-reviews?limit=100');
+      expect(inReview.status).toBe(200);
+      expect(inReview.text).not.toContain(fx.kycReviewReference);
     }
   });
 

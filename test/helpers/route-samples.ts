@@ -213,6 +213,8 @@ const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   clients: 'userId',
   users: 'userId',
   loans: 'loanUniqueId',
+  // A partner loan is an application (its workflow's execution is named after it).
+  applications: 'loanUniqueId',
 };
 
 /** POST /api/core/loans/{id}[/bnpl]: the `{id}` is the borrower (userId), which must be APPROVED. */
@@ -291,6 +293,7 @@ const APP_PUBLIC_KEY = (
 /** A valid request per route, for the tenant that owns `fx`. */
 const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   docsAsset: () => ({ params: { file: 'scalar-api-reference.js' } }),
+  consoleAsset: () => ({ params: { file: 'console.js' } }),
   refreshToken: (fx) => ({ body: { refresh_token: fx.refreshToken } }),
   createUser: () => ({ body: personalBorrower() }),
   getUser: (fx) => ({ params: { userId: fx.userId } }),
@@ -304,6 +307,9 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   replayWebhookDelivery: (fx) => ({ params: { id: fx.endpointId, eventId: fx.eventId } }),
   listEvents: (fx) => ({ query: { limit: '10', offset: '0', object_id: fx.userId } }),
   getEvent: (fx) => ({ params: { id: fx.eventId } }),
+  listKycReviews: () => ({ query: { limit: '10', offset: '0' } }),
+  listApplications: () => ({ query: { limit: '10', offset: '0', status: 'DISBURSED' } }),
+  getApplication: (fx) => ({ params: { id: fx.loanUniqueId } }),
   resolveKycReview: (fx) => ({
     params: { referenceID: fx.kycReviewReference },
     body: { decision: 'APPROVED', note: 'documents checked by hand' },

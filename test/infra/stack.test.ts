@@ -220,6 +220,32 @@ describe('the lendstack stack', () => {
     expect(actions).not.toContain('states:');
   });
 
+  it("lets only the application read function describe the application machine's executions, scoped to them, and tells it the console URL", () => {
+    const resources = Object.values(all).flatMap((t) => Object.entries(t.Resources));
+    const reading = resources
+      .filter(([, r]) => r.Type === 'AWS::IAM::Policy')
+      .flatMap(([id, p]) =>
+        p.Properties.PolicyDocument.Statement.filter((s: { Action: unknown }) =>
+          JSON.stringify(s.Action).includes('states:DescribeExecution'),
+        ).map((s: { Action: unknown; Resource: unknown }) => ({ id, ...s })),
+      );
+    expect(reading.map((s) => s.id.replace(/ServiceRole.*$/, ''))).toEqual(['GetApplication']);
+    const [statement] = reading;
+    expect(statement?.Action).toEqual(['states:DescribeExecution', 'states:GetExecutionHistory']);
+    // arn:…:execution:<the application machine's name>:*, never a wildcard over every machine.
+    const resource = JSON.stringify(statement?.Resource);
+    expect(resource).toContain(':execution:');
+    expect(resource).toContain(':execution:lendstack-test-application:*');
+    expect(resource).not.toMatch(/"\*"/);
+    const fn = resources.find(
+      ([, r]) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Description === 'GET /v1/applications/{id}',
+    )?.[1];
+    expect(JSON.stringify(fn?.Properties.Environment.Variables.STEP_FUNCTIONS_CONSOLE_URL)).toContain(
+      '.console.aws.amazon.com/states/home?region=',
+    );
+    expect(fn?.Properties.Environment.Variables).toHaveProperty('APPLICATION_STATE_MACHINE_ARN');
+  });
+
   it("gives each route's function its surface's rate limit, and lets the counter write only RATE# keys", () => {
     const resources = Object.values(all).flatMap((t) => Object.values(t.Resources));
     const variables = (description: string) =>

@@ -5,6 +5,7 @@ import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
+import { recordApplicationStart } from '#store/application-index';
 import { findApplication } from '#store/applications';
 import { findBorrowerByCustomerId, getBorrower, insertBorrower, setJourneyFields } from '#store/borrowers';
 import { newEvent } from '#store/outbox';
@@ -99,6 +100,13 @@ async function startApplication(tenant: Tenant, borrower: Borrower): Promise<voi
     borrowerId: borrower.borrowerId,
     customerId: borrower.customerId ?? '',
   };
+  await recordApplicationStart(tenant, {
+    applicationId,
+    borrowerId: borrower.borrowerId,
+    customerId: borrower.customerId ?? '',
+    origin: 'journey',
+    startedAt: new Date().toISOString(),
+  });
   await ensureWorkflow('application', applicationId, input);
 }
 

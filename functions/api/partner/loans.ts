@@ -15,6 +15,7 @@ import type { Frequency, Method } from '#core/loans/schedule';
 import { type DisbursementAccount, defaultDayCount, partnerLoanStatus } from '#core/partner-loans';
 import { storeTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
+import { recordApplicationStart } from '#store/application-index';
 import { findApplication, findLoanByReference, insertPartnerLoan } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { presignDownload } from '#store/documents-bucket';
@@ -49,9 +50,20 @@ const workflowInput = (tenant: Tenant, loan: PartnerLoan) => ({
   origin: 'partner',
 });
 
-/** Starts the loan's execution (named after the loan) unless it exists: safe to call again. */
-export const ensureLoanWorkflow = (tenant: Tenant, loan: PartnerLoan) =>
-  ensureWorkflow('application', loan.applicationId, workflowInput(tenant, loan));
+/**
+ * Starts the loan's execution (named after the loan) unless it exists: safe to call again. The
+ * start is recorded first (once), so ops list the loan among the applications from now on.
+ */
+export async function ensureLoanWorkflow(tenant: Tenant, loan: PartnerLoan): Promise<void> {
+  await recordApplicationStart(tenant, {
+    applicationId: loan.applicationId,
+    borrowerId: loan.borrowerId,
+    customerId: loan.partner.referenceId,
+    origin: 'partner',
+    startedAt: loan.createdAt,
+  });
+  await ensureWorkflow('application', loan.applicationId, workflowInput(tenant, loan));
+}
 
 /** Today in Asia/Jakarta (UTC+7, no daylight saving): the schedule's start. */
 const jakartaToday = (): IsoDate => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);

@@ -8,6 +8,7 @@ import * as partner from '../partner/schemas.ts';
 import * as repayment from '../repayment-schemas.ts';
 import * as clients from './client-schemas.ts';
 import * as events from './event-schemas.ts';
+import * as ops from './ops-schemas.ts';
 import * as platform from './schemas.ts';
 
 const platformError = partner.errorBody;
@@ -144,6 +145,67 @@ export const routes = {
     },
     idempotent: true,
     access: ['table:read', 'table:write', 'workflow:callback:application'],
+  }),
+
+  listKycReviews: route({
+    id: 'listKycReviews',
+    method: 'GET',
+    path: '/v1/kyc-reviews',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-kyc-reviews',
+    summary: 'KYC runs held for manual review, the longest waiting first',
+    description:
+      'Journey KYC runs whose verdict is MANUAL_REVIEW_REQUIRED (sandbox: a PAN whose digits are 8003) and that no reviewer decided yet; each leaves the list when POST /v1/kyc-reviews/{referenceID} decides it. Read from a sparse index of the runs in review (no Scan).',
+    tags: ['Platform: operations'],
+    request: { query: platform.pagination },
+    responses: {
+      200: {
+        description: 'A page of runs in review',
+        schema: z.object({ data: z.array(ops.kycReviewView), meta: platform.meta }),
+      },
+      400: { description: 'Invalid limit or offset (named)', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
+  listApplications: route({
+    id: 'listApplications',
+    method: 'GET',
+    path: '/v1/applications',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-applications',
+    summary: 'Loan applications, newest first, with their status and the steps their workflow waits on',
+    description:
+      "Every application whose workflow started: a journey customer's (`app_…`, from POST /v2/user/create) and a partner loan (`loan_…`). `status` is STARTED until an offer is accepted (KYC and the credit decision run side by side), then the application's own status; `waiting_for` lists the outside parties the execution waits on (task tokens kept beside the application). Filter by `status`; the filter reads the newest 1,000 applications. GET /v1/applications/{id} has the execution itself.",
+    tags: ['Platform: operations'],
+    request: { query: ops.listApplicationsQuery },
+    responses: {
+      200: {
+        description: 'A page of applications',
+        schema: z.object({ data: z.array(ops.applicationView), meta: platform.meta }),
+      },
+      400: { description: 'Invalid filter (named)', schema: platformError },
+    },
+    access: ['table:read'],
+  }),
+  getApplication: route({
+    id: 'getApplication',
+    method: 'GET',
+    path: '/v1/applications/{id}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/get-application',
+    summary: 'An application with its Step Functions execution: status, current states, history, AWS console link',
+    description:
+      "The execution is named after the application. `history` is the newest 200 events, newest first, as type, state and error (inputs and outputs are left out: they carry the borrower's data). `console_url` opens the execution in the AWS console in a deployed stage; it is null in the local runtime.",
+    tags: ['Platform: operations'],
+    request: { params: ops.applicationIdParams },
+    responses: {
+      200: { description: 'The application and its execution', schema: ops.applicationDetail },
+      404: { description: "No such application (or another tenant's)", schema: platformError },
+    },
+    access: ['table:read', 'workflow:read:application'],
   }),
 
   // ---------------------------------------------------------------- platform API: borrowers

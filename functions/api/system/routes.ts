@@ -1,5 +1,5 @@
 /**
- * Health, the OpenAPI document and the docs page.
+ * Health, the OpenAPI document, the docs page and the ops console.
  * Merged into the one route table by ../routes.ts.
  */
 import * as z from 'zod';
@@ -70,6 +70,43 @@ export const routes = {
     request: { params: z.object({ file: z.enum(['scalar-api-reference.js']) }) },
     responses: { 200: { description: 'JavaScript' }, 404: { description: 'No such asset' } },
     files: { 'scalar-api-reference.js': 'node_modules/@scalar/api-reference/dist/browser/standalone.js' },
+    access: [],
+    unmetered: true,
+  }),
+  console: route({
+    id: 'console',
+    method: 'GET',
+    path: '/console',
+    surface: 'system',
+    auth: 'none',
+    handler: 'api/system/console',
+    summary:
+      'The ops console: applications and their workflows, KYC reviews, webhook deliveries, payments, loans by bucket',
+    description:
+      "A static page served by the stage itself (the local runtime and a deployed stage alike). It carries no data and no key: its script asks for a platform API key, keeps it in the tab's sessionStorage and reads and acts through the platform API (`/v1/…`) of this stage with it.",
+    tags: ['System'],
+    contentType: 'text/html',
+    request: {},
+    responses: { 200: { description: 'HTML page' } },
+    access: [],
+    unmetered: true,
+  }),
+  consoleAsset: route({
+    id: 'consoleAsset',
+    method: 'GET',
+    path: '/console/assets/{file}',
+    surface: 'system',
+    auth: 'none',
+    handler: 'api/system/console-asset',
+    summary: "The ops console's script and style sheet, served by the stage itself (no CDN)",
+    tags: ['System'],
+    contentType: 'text/javascript',
+    request: { params: z.object({ file: z.enum(['console.js', 'console.css']) }) },
+    responses: { 200: { description: 'JavaScript or CSS' }, 404: { description: 'No such asset' } },
+    files: {
+      'console.js': 'functions/api/system/console-assets/console.js',
+      'console.css': 'functions/api/system/console-assets/console.css',
+    },
     access: [],
     unmetered: true,
   }),
