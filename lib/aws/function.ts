@@ -154,7 +154,8 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
   }
   // Reports: their prefix only, so a report function can neither read nor overwrite a KYC document.
-  const reportObjects = `${bucket.bucketArn}/reports/*`;
+  // Written from the bucket's name as documentsObjectsArn is (no cross-stack reference).
+  const reportObjects = resources.documentsObjectsArn.replace(/\/\*$/, '/reports/*');
   if (access.includes('reports:read')) {
     statements.push(new PolicyStatement({ actions: ['s3:GetObject'], resources: [reportObjects] }));
   }
