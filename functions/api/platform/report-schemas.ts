@@ -25,6 +25,9 @@ export const createReportBody = z
     to: date('Last day'),
   })
   .superRefine((body, ctx) => {
+    // Only two well-formed dates make a range (their own issues are reported by their fields).
+    if (![body.from, body.to].every((d) => typeof d === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(d) && isCalendarDate(d)))
+      return;
     const issue = rangeIssue(body.from, body.to);
     if (issue) ctx.addIssue({ code: 'custom', path: [issue.field], message: issue.message });
   })
