@@ -144,7 +144,8 @@ export async function countRequest(subject: string, window: WindowLimit, nowMs =
       );
       count = Number(Attributes?.count ?? 1);
     } catch (error) {
-      if (isThrottled(error)) return { allowed: true, counted: false, remaining: memo.remaining ?? 0, resetsAt, shards };
+      if (isThrottled(error))
+        return { allowed: true, counted: false, remaining: memo.remaining ?? 0, resetsAt, shards };
       throw error;
     }
     if (count >= budget) full.add(shard);
