@@ -5,6 +5,7 @@ import { outstanding, serviceThrough } from '#core/repayment/ledger';
 import { csvField, csvHeader, csvRecord, csvRow, parseCsv } from '#core/reports/csv';
 import { instantInRange, instantRange, MAX_REPORT_DAYS, rangeIssue } from '#core/reports/reports';
 import type { LoanRecord } from '#store/loans';
+import { ObjectStream } from '#store/object-stream';
 import type { Payment } from '#store/payments';
 import {
   type DeliveryRow,
@@ -223,5 +224,67 @@ describe('report columns', () => {
     expect(line).toBe(
       'dlv_1,evt_1,loan,whe_1,"https://example.com/hooks?a=1,b=2",DEAD,12,500,HTTP 500,false,true,2026-03-01T00:00:00.000Z,2026-03-04T00:00:00.000Z\r\n',
     );
+  });
+});
+
+describe('ObjectStream (the CSV written to S3 as it is produced)', () => {
+  /** A stand-in S3 client that records each command by name and input. */
+  const fakeS3 = (failOn?: string) => {
+    const calls: { name: string; input: any }[] = [];
+    return {
+      calls,
+      client: {
+        send: async (command: { constructor: { name: string }; input: any }) => {
+          const name = command.constructor.name;
+          calls.push({ name, input: command.input });
+          if (name === failOn) throw new Error(`${name} failed`);
+          if (name === 'CreateMultipartUploadCommand') return { UploadId: 'up-1' };
+          if (name === 'UploadPartCommand') return { ETag: `"etag-${command.input.PartNumber}"` };
+          return {};
+        },
+      } as never,
+    };
+  };
+
+  it('puts an object smaller than a part in one PutObject', async () => {
+    const s3 = fakeS3();
+    const out = new ObjectStream('reports/x.csv', 'text/csv', s3.client, 'bucket', 64);
+    await out.write('a,b\r\n');
+    await out.write('1,2\r\n');
+    await out.close();
+    expect(s3.calls.map((c) => c.name)).toEqual(['PutObjectCommand']);
+    expect(String(s3.calls[0]?.input.Body)).toBe('a,b\r\n1,2\r\n');
+    expect(out.bytes).toBe(10);
+  });
+
+  it('streams a larger one as a multipart upload, part by part, in order', async () => {
+    const s3 = fakeS3();
+    const out = new ObjectStream('reports/x.csv', 'text/csv', s3.client, 'bucket', 10);
+    for (const line of ['0123456789AB', 'cdefghij', 'klm']) await out.write(line);
+    await out.close();
+    expect(s3.calls.map((c) => c.name)).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'UploadPartCommand',
+      'CompleteMultipartUploadCommand',
+    ]);
+    // A part goes up once 10 bytes are collected: 12, then 8 + 3.
+    const parts = s3.calls.filter((c) => c.name === 'UploadPartCommand').map((c) => String(c.input.Body));
+    expect(parts).toEqual(['0123456789AB', 'cdefghijklm']);
+    expect(s3.calls.at(-1)?.input.MultipartUpload.Parts).toEqual([
+      { ETag: '"etag-1"', PartNumber: 1 },
+      { ETag: '"etag-2"', PartNumber: 2 },
+    ]);
+  });
+
+  it('aborts the multipart upload when a part fails, so no orphan parts stay billed', async () => {
+    const s3 = fakeS3('UploadPartCommand');
+    const out = new ObjectStream('reports/x.csv', 'text/csv', s3.client, 'bucket', 4);
+    await expect(out.write('more than four bytes')).rejects.toThrow(/UploadPartCommand failed/);
+    expect(s3.calls.map((c) => c.name)).toEqual([
+      'CreateMultipartUploadCommand',
+      'UploadPartCommand',
+      'AbortMultipartUploadCommand',
+    ]);
   });
 });
