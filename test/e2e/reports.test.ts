@@ -366,6 +366,24 @@ describe('tenants', () => {
   }, 60_000);
 });
 
+describe('the object writer on the local runtime', () => {
+  it('uploads a CSV larger than a part as a multipart upload that reads back whole through a presigned link', async () => {
+    const { ObjectStream, PART_BYTES } = await import('#store/object-stream');
+    const { presignDownload } = await import('#store/documents-bucket');
+    const key = `reports/sandbox/${partnerId}/multipart-check.csv`;
+    const out = new ObjectStream(key, 'text/csv; charset=utf-8');
+    const line = `${'x'.repeat(1023)}\n`;
+    const lines = Math.ceil((PART_BYTES * 2.5) / line.length);
+    for (let i = 0; i < lines; i += 1024) await out.write(line.repeat(Math.min(1024, lines - i)));
+    await out.close();
+    const res = await fetch(await presignDownload(key, 60));
+    expect(res.status).toBe(200);
+    const bytes = (await res.arrayBuffer()).byteLength;
+    expect(bytes).toBe(out.bytes);
+    expect(bytes).toBeGreaterThan(PART_BYTES * 2);
+  }, 60_000);
+});
+
 describe('the rate limit', () => {
   it('answers the 11th report request in a minute 429 with Retry-After, each answer with the X-RateLimit headers', async () => {
     const api = await platformKey();
