@@ -43,9 +43,6 @@ export function instantRange(from: IsoDate, to: IsoDate): { start: string; end: 
   return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
 }
 
-/** Whether a calendar date falls within the range (both ends inclusive). */
-export const dateInRange = (date: IsoDate, from: IsoDate, to: IsoDate) => date >= from && date <= to;
-
 /** Whether an ISO instant falls within the range's Jakarta days. */
 export function instantInRange(instant: string, from: IsoDate, to: IsoDate): boolean {
   const { start, end } = instantRange(from, to);
