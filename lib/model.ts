@@ -104,6 +104,21 @@ export const workflows = {
       AppLimitRecordFunctionArn: { module: 'workflows/app-limit', export: 'record', access: RW },
     },
   },
+  report: {
+    definition: 'statemachines/report.asl.json',
+    description:
+      "A platform API report: the tenant's loans, payments, delinquency or webhook deliveries for a date range, as CSV in the documents bucket",
+    tasks: {
+      ReportGenerateFunctionArn: {
+        module: 'workflows/report',
+        export: 'generate',
+        access: ['table:read', 'table:write', 'reports:write'],
+        // Lambda's longest: a large range is paged and streamed within one invocation.
+        timeout: 900,
+      },
+      ReportRecordFailureFunctionArn: { module: 'workflows/report', export: 'recordFailure', access: RW },
+    },
+  },
   application: {
     definition: 'statemachines/application.asl.json',
     description:

@@ -30,6 +30,7 @@ export type IdPrefix =
   | 'ch' // borrower app biometric challenge
   | 'bio' // borrower app biometric registration
   | 'lim' // borrower app credit limit application
+  | 'rpt' // platform API report (CSV)
   | 'inv' // borrower app payment instruction (generate payment's payment_id, the webhook's reference_no)
   | 'req'; // request
 

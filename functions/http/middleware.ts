@@ -35,7 +35,7 @@ import { countRequest } from '#store/rate-limits';
 import { appTenantOrNull } from './app-tenant.ts';
 import { appLang, errorResponse, internalErrorResponse } from './envelopes.ts';
 import { logger } from './logger.ts';
-import { configuredRateLimit } from './rate-limit-config.ts';
+import { configuredRateLimit, routeRateLimit } from './rate-limit-config.ts';
 import type { ApiResult, RouteDef } from './route.ts';
 import { zodIssues } from './validation.ts';
 
@@ -166,15 +166,16 @@ const partnerLimits = new Map<string, { limits: PartnerRateLimits; until: number
 
 /** The limit this request is counted against (precedence in ./rate-limit-config.ts). */
 async function limitFor(route: RouteDef, principal: Principal | undefined): Promise<number> {
-  if (route.rateLimitPerMinute) return route.rateLimitPerMinute;
+  const own = routeRateLimit(route);
+  if (own) return own;
   if (principal) {
     let cached = partnerLimits.get(principal.partnerId);
     if (!cached || cached.until <= Date.now()) {
       cached = { limits: await findPartnerRateLimits(principal.partnerId), until: Date.now() + 60_000 };
       partnerLimits.set(principal.partnerId, cached);
     }
-    const own = cached.limits[route.surface];
-    if (own) return own;
+    const partners = cached.limits[route.surface];
+    if (partners) return partners;
   }
   return configuredRateLimit(route.surface);
 }
@@ -195,9 +196,11 @@ function rateLimit(route: RouteDef): MiddlewareObj {
       const limit = await limitFor(route, request.internal.principal);
       const window = `${subject}#${route.rateLimitPerMinute ? route.id : route.surface}`;
       const { allowed, counted, remaining, resetsAt } = await countRequest(window, { limit, windowSeconds: 60 });
+      // Every counted answer carries all three (the platform spec), 2xx, 4xx and 429 alike: they
+      // are added before anything can refuse the request, and every response is built with them.
       addHeaders(request, {
         'x-ratelimit-limit': String(limit),
-        ...(remaining === undefined ? {} : { 'x-ratelimit-remaining': String(Math.max(0, remaining)) }),
+        'x-ratelimit-remaining': String(Math.max(0, remaining)),
         'x-ratelimit-reset': String(resetsAt),
       });
       if (!counted) logger.warn('rate-limit counter throttled: request let through uncounted', { limit });

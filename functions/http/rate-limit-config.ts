@@ -5,7 +5,8 @@
  *
  * Precedence, first found wins:
  *   1. a route's own limit (`RouteDef.rateLimitPerMinute`, counted in its own window: the
- *      platform spec's 10/min for report generation);
+ *      platform spec's 10/min for report generation), which a stage may change with
+ *      `RATE_LIMIT_<ROUTE_ID>_PER_MINUTE` (`RATE_LIMIT_CREATE_REPORT_PER_MINUTE`);
  *   2. the partner's own limit for the surface (`rateLimits` on the partner record, set with
  *      `npm run partner -- limit`);
  *   3. the stage's limit for the surface: `RATE_LIMIT_<SURFACE>_PER_MINUTE` (the CDK sets it
@@ -78,4 +79,21 @@ export function stageRateLimits(config: unknown): Record<Surface, number> {
     limits[surface as Surface] = value;
   }
   return limits;
+}
+
+/** The environment variable that changes one route's own limit: `RATE_LIMIT_CREATE_REPORT_PER_MINUTE` for `createReport`. */
+export function routeRateLimitVariable(routeId: string): string {
+  return `RATE_LIMIT_${routeId.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}_PER_MINUTE`;
+}
+
+/**
+ * A route's own limit (step 1 above): its variable when set to a whole number ≥ 1, else the
+ * route table's; undefined for a route without one (it counts in its surface's window).
+ */
+export function routeRateLimit(
+  route: { id: string; rateLimitPerMinute?: number },
+  env: Record<string, string | undefined> = process.env,
+): number | undefined {
+  if (!route.rateLimitPerMinute) return undefined;
+  return parseLimit(env[routeRateLimitVariable(route.id)]) ?? route.rateLimitPerMinute;
 }

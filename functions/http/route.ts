@@ -34,6 +34,10 @@ export type Access =
   | 'table:count'
   | 'documents:read'
   | 'documents:write'
+  /** GetObject on the documents bucket's `reports/` prefix only (presigned report downloads). */
+  | 'reports:read'
+  /** PutObject (multipart included) and AbortMultipartUpload on the `reports/` prefix only. */
+  | 'reports:write'
   | `workflow:start:${string}`
   /** SendTaskSuccess/Failure/Heartbeat for a workflow's waiting tasks. */
   | `workflow:callback:${string}`

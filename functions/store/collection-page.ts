@@ -57,3 +57,43 @@ export async function collectionPage<T>(options: {
   const { Item } = await ddb.send(new GetCommand({ TableName: tableName(), Key: options.counters }));
   return { items, total: Number(Item?.[options.counter] ?? 0) };
 }
+
+/**
+ * Every item of a tenant's collection on the byCollection index whose sort key falls in
+ * `[start, end)` (ISO instants: sort keys are `<instant>#<id>`), oldest first, a page at a
+ * time: for readers that stream a whole range (reports) without holding it. A Query, never a
+ * Scan; `filter` is a FilterExpression over the page (the read still pays for the range).
+ */
+export async function* collectionRange(options: {
+  collection: string;
+  start: string;
+  end: string;
+  filter?: { expression: string; names: Record<string, string>; values: Record<string, unknown> };
+  pageSize?: number;
+}): AsyncGenerator<Record<string, unknown>[]> {
+  let exclusiveStart: Record<string, unknown> | undefined;
+  do {
+    const page = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'byCollection',
+        // `end` alone sorts before every `<end>#<id>`, so BETWEEN leaves out the end instant itself.
+        KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :start AND :end',
+        ExpressionAttributeValues: {
+          ':pk': options.collection,
+          ':start': options.start,
+          ':end': options.end,
+          ...options.filter?.values,
+        },
+        ...(options.filter
+          ? { FilterExpression: options.filter.expression, ExpressionAttributeNames: options.filter.names }
+          : {}),
+        ScanIndexForward: true,
+        Limit: options.pageSize ?? 500,
+        ExclusiveStartKey: exclusiveStart,
+      }),
+    );
+    if (page.Items?.length) yield page.Items;
+    exclusiveStart = page.LastEvaluatedKey;
+  } while (exclusiveStart);
+}

@@ -10,7 +10,7 @@ import type { Tenant } from '#core/tenant';
  * Checksums only when S3 requires them: a presigned PUT then works with a plain `curl -T`,
  * and S3-compatible local servers (s3rver) store streamed bodies without chunk framing.
  */
-const s3 = new S3Client({
+export const s3 = new S3Client({
   requestChecksumCalculation: 'WHEN_REQUIRED',
   responseChecksumValidation: 'WHEN_REQUIRED',
   forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true',
@@ -18,7 +18,7 @@ const s3 = new S3Client({
 
 export const UPLOAD_URL_TTL_SECONDS = 15 * 60;
 
-function bucket(): string {
+export function bucket(): string {
   const name = process.env.DOCUMENTS_BUCKET;
   if (!name) throw new Error('DOCUMENTS_BUCKET is not set');
   return name;

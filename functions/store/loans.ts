@@ -26,7 +26,7 @@ import {
 } from '#core/repayment/ledger';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
-import { collectionPage } from './collection-page.ts';
+import { collectionPage, collectionRange } from './collection-page.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import { type DomainEvent, newEvent, outboxPut } from './outbox.ts';
 
@@ -414,4 +414,31 @@ export async function dueForService(
     })),
     ...(page.LastEvaluatedKey ? { next: page.LastEvaluatedKey } : {}),
   };
+}
+
+/**
+ * The tenant's serviced loans disbursed within `[start, end)` (ISO instants), oldest first, a
+ * page at a time (the loan book report). `overdueOnly` keeps loans past due (a bucket other
+ * than CURRENT) and reads every disbursal: pass the whole history as the range.
+ */
+export async function* loanRecordPages(
+  t: Tenant,
+  range: { start: string; end: string },
+  options: { overdueOnly?: boolean } = {},
+): AsyncGenerator<LoanRecord[]> {
+  for await (const items of collectionRange({
+    collection: tenantKey(t, 'LOANS'),
+    ...range,
+    ...(options.overdueOnly
+      ? {
+          filter: {
+            expression: '#bucket <> :current',
+            names: { '#bucket': 'bucket' },
+            values: { ':current': 'CURRENT' },
+          },
+        }
+      : {}),
+  })) {
+    yield items.map(fromItem);
+  }
 }

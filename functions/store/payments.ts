@@ -10,7 +10,7 @@ import { NotFoundError } from '#core/errors';
 import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
-import { collectionPage } from './collection-page.ts';
+import { collectionPage, collectionRange } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { counterUpdate, type TransactItem } from './loans.ts';
 
@@ -137,6 +137,15 @@ export async function listPayments(t: Tenant, filter: PaymentListFilter): Promis
       return payment as unknown as Payment;
     },
   });
+}
+
+/** The tenant's payments received within `[start, end)` (ISO instants), oldest first, a page at a time (the payments report). */
+export async function* paymentPages(t: Tenant, range: { start: string; end: string }): AsyncGenerator<Payment[]> {
+  for await (const items of collectionRange({ collection: tenantKey(t, 'PAYMENTS'), ...range })) {
+    yield items.map(
+      ({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...payment }) => payment as unknown as Payment,
+    );
+  }
 }
 
 // ------------------------------------------------------------------------------ exceptions

@@ -61,8 +61,13 @@ export interface WindowCount {
   allowed: boolean;
   /** False when DynamoDB throttled the counter and the request was let through uncounted. */
   counted: boolean;
-  /** Requests left in the window: exact with one shard, an estimate with several; absent when not counted. */
-  remaining?: number;
+  /**
+   * Requests left in the window: exact with one shard, an estimate with several. Not counted
+   * (the counter throttled): what this instance last saw of the window, or 0 if it saw nothing
+   * (DynamoDB throttles the counter only far above the limit's average rate: slowing down is
+   * the right hint).
+   */
+  remaining: number;
   /** Epoch seconds when the window ends. */
   resetsAt: number;
   shards: number;
@@ -83,10 +88,10 @@ function windowKey(subject: string, start: number, shard: number, shards: number
   return { pk: shards === 1 ? `RATE#${subject}#${start}` : `RATE#${subject}#${start}#${shard}`, sk: 'RATE' };
 }
 
-/** Shards this instance has seen full, per window (and limit); forgotten when the window ends. */
-const fullShards = new Map<string, { shards: Set<number>; resetsAt: number }>();
+/** Shards this instance has seen full, per window (and limit), and the remainder it last saw; forgotten when the window ends. */
+const fullShards = new Map<string, { shards: Set<number>; resetsAt: number; remaining?: number }>();
 
-function knownFull(key: string, resetsAt: number, nowMs: number): Set<number> {
+function windowMemo(key: string, resetsAt: number, nowMs: number) {
   if (fullShards.size > 1_000) {
     for (const [k, v] of fullShards) if (v.resetsAt * 1000 <= nowMs) fullShards.delete(k);
   }
@@ -95,7 +100,7 @@ function knownFull(key: string, resetsAt: number, nowMs: number): Set<number> {
     entry = { shards: new Set(), resetsAt };
     fullShards.set(key, entry);
   }
-  return entry.shards;
+  return entry;
 }
 
 function isThrottled(error: unknown): boolean {
@@ -116,7 +121,8 @@ export async function countRequest(subject: string, window: WindowLimit, nowMs =
   const shards = window.shards ?? shardsFor(limit, windowSeconds);
   const start = Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
   const resetsAt = start + windowSeconds;
-  const full = knownFull(`${subject}#${start}#${limit}#${shards}`, resetsAt, nowMs);
+  const memo = windowMemo(`${subject}#${start}#${limit}#${shards}`, resetsAt, nowMs);
+  const full = memo.shards;
   for (;;) {
     const open: number[] = [];
     for (let s = 0; s < shards; s++) if (!full.has(s)) open.push(s);
@@ -138,13 +144,15 @@ export async function countRequest(subject: string, window: WindowLimit, nowMs =
       );
       count = Number(Attributes?.count ?? 1);
     } catch (error) {
-      if (isThrottled(error)) return { allowed: true, counted: false, resetsAt, shards };
+      if (isThrottled(error))
+        return { allowed: true, counted: false, remaining: memo.remaining ?? 0, resetsAt, shards };
       throw error;
     }
     if (count >= budget) full.add(shard);
     if (count <= budget) {
       // The other open shards are assumed as used as this one.
       const remaining = shards === 1 ? limit - count : (budget - count) * open.length;
+      memo.remaining = remaining;
       return { allowed: true, counted: true, remaining, resetsAt, shards };
     }
     // This shard was already full: another one may still have room (once per shard, instance and window).

@@ -3,6 +3,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { NotFoundError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, getEntity, tableName } from './client.ts';
+import { collectionRange } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 export interface WebhookEndpoint {
@@ -235,4 +236,20 @@ export async function listDeliveriesForEndpoint(tenant: Tenant, endpointId: stri
     }),
   );
   return Items.map(({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, event: _v, ...d }) => d as Delivery);
+}
+
+/**
+ * An endpoint's deliveries opened within `[start, end)` (ISO instants), oldest first, a page at
+ * a time (the webhook deliveries report), without the event payloads.
+ */
+export async function* deliveryPages(
+  tenant: Tenant,
+  endpointId: string,
+  range: { start: string; end: string },
+): AsyncGenerator<Delivery[]> {
+  for await (const items of collectionRange({ collection: tenantKey(tenant, 'WHE', endpointId), ...range })) {
+    yield items.map(
+      ({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, event: _v, ...d }) => d as unknown as Delivery,
+    );
+  }
 }

@@ -92,6 +92,8 @@ export class Data extends Construct {
         { noncurrentVersionExpiration: Duration.days(30) },
         // Sandbox documents reset like sandbox data (keys start with the mode).
         { prefix: 'sandbox/', expiration: Duration.days(30) },
+        // Reports are kept 30 days in both modes, as their records are (#store/reports).
+        { prefix: 'reports/', expiration: Duration.days(30) },
       ],
       removalPolicy,
       autoDeleteObjects: !props.retain,

@@ -143,7 +143,8 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
     );
   }
   const bucket = resources.documents;
-  if (access.includes('documents:read') || access.includes('documents:write')) {
+  const reports = access.includes('reports:read') || access.includes('reports:write');
+  if (access.includes('documents:read') || access.includes('documents:write') || reports) {
     fn.addEnvironment('DOCUMENTS_BUCKET', bucket.bucketName);
   }
   if (access.includes('documents:read')) {
@@ -154,6 +155,18 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
   if (access.includes('documents:write')) {
     // The presigned PUT is made with this role's credentials: it needs PutObject, nothing more.
     statements.push(new PolicyStatement({ actions: ['s3:PutObject'], resources: [resources.documentsObjectsArn] }));
+  }
+  // Reports: their prefix only, so a report function can neither read nor overwrite a KYC document.
+  // Written from the bucket's name as documentsObjectsArn is (no cross-stack reference).
+  const reportObjects = resources.documentsObjectsArn.replace(/\/\*$/, '/reports/*');
+  if (access.includes('reports:read')) {
+    statements.push(new PolicyStatement({ actions: ['s3:GetObject'], resources: [reportObjects] }));
+  }
+  if (access.includes('reports:write')) {
+    // PutObject covers the multipart upload's create, parts and complete; abort is its own action.
+    statements.push(
+      new PolicyStatement({ actions: ['s3:PutObject', 's3:AbortMultipartUpload'], resources: [reportObjects] }),
+    );
   }
   for (const a of access) {
     const match = /^workflow:(start|callback|read):(.+)$/.exec(a);

@@ -99,6 +99,10 @@ function acknowledgeNagFindings(stack: LendstackStack, stage: string): void {
     "Ops read an application's execution (GET /v1/applications/{id}): DescribeExecution and GetExecutionHistory on the application machine's executions, whose names (the application ids) are made at run time.",
   );
   ack(
+    `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::lendstack-${stage}-documents-<AWS::AccountId>-<AWS::Region>/reports/*]`,
+    "Report object keys are chosen at run time per tenant and report; the statement is limited to the documents bucket's reports/ prefix and to GetObject (presigned downloads) or PutObject and AbortMultipartUpload (the generator).",
+  );
+  ack(
     'AwsSolutions-APIG2',
     "Requests are validated in every handler by the route table's zod schemas, which name the failing field in each surface's own envelope; API Gateway's validator would answer in its own format instead.",
   );

@@ -1060,6 +1060,50 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/reports': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The caller's reports of the last 30 days, newest first
+     * @description `download_url` is null in the list: GET the report for a fresh link. 10 requests a minute per key.
+     */
+    get: operations['listReports'];
+    put?: never;
+    /**
+     * Request a CSV report of a date range: loan book, payments, delinquency or webhook deliveries
+     * @description Generated asynchronously (a workflow pages through the tenant's own records and writes the CSV to storage): answers 202 `pending` at once; poll `GET /v1/reports/{id}` until `succeeded` (with `row_count` and a presigned `download_url`) or `failed`. CSV as RFC 4180 (UTF-8, a header row, CRLF, quoted where needed); amounts as the API shows them (major units, exact decimal text); dates ISO 8601. Columns — loan_book: loan_id, borrower_id, origin, type, product, reference, currency, principal, outstanding, paid_total, credit, late_fees_charged, status, days_past_due, delinquency_bucket, installments, installments_paid, next_due_date, maturity_date, disbursement_date, disbursed_at, settled_on; payments: payment_id, loan_id, borrower_id, status, channel, provider, provider_payment_id, reference, currency, amount, to_credit, applied_on, paid_at; delinquency (loans past due, by bucket): delinquency_bucket, loan_id, borrower_id, type, product, currency, days_past_due, overdue_since, overdue_installments, overdue_principal, overdue_interest, overdue_fee, overdue_penalty, overdue_amount, outstanding, principal, disbursed_at; webhook_deliveries: delivery_id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, last_status_code, last_error, delivered, dead, created_at, updated_at. Rows oldest first. Report endpoints are limited to 10 requests a minute per key (the platform spec), each counted apart from the API's 100. Honours Idempotency-Key. Reports are kept 30 days.
+     */
+    post: operations['createReport'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/reports/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * A report: its status, row count and, once succeeded, a presigned link to the CSV
+     * @description `download_url` is made afresh on each GET and works for 15 minutes (`expires_at`). Another tenant's report (another partner, or the other mode) is 404, as an unknown one. 10 requests a minute per key: poll every 6 seconds or slower.
+     */
+    get: operations['getReport'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v2/user/create': {
     parameters: {
       query?: never;
@@ -13691,6 +13735,455 @@ export interface operations {
         };
       };
       /** @description Rate limit exceeded: 100 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  listReports: {
+    parameters: {
+      query?: {
+        /** @example 20 */
+        limit?: number;
+        /** @example 0 */
+        offset?: number;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description A page of reports */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "data": [
+           *         {
+           *           "id": "rpt_01kbd1x5v7q8m6wqz4yq0d2e3f",
+           *           "object": "report",
+           *           "type": "loan_book",
+           *           "from": "from_value",
+           *           "to": "to_value",
+           *           "created_at": "2026-01-15T08:30:00.000Z",
+           *           "status": "pending",
+           *           "completed_at": "2026-01-15T08:30:00.000Z",
+           *           "row_count": 1,
+           *           "size_bytes": 1,
+           *           "download_url": "download_url_value",
+           *           "expires_at": "2026-01-15T08:30:00.000Z",
+           *           "failure_reason": "failure_reason_value"
+           *         }
+           *       ],
+           *       "meta": {
+           *         "total": 1,
+           *         "limit": 1,
+           *         "offset": 1
+           *       }
+           *     }
+           */
+          'application/json': {
+            data: {
+              /** @example rpt_01kbd1x5v7q8m6wqz4yq0d2e3f */
+              id: string;
+              /** @constant */
+              object: 'report';
+              /** @enum {string} */
+              type: 'loan_book' | 'payments' | 'delinquency' | 'webhook_deliveries';
+              from: string;
+              to: string;
+              created_at: string;
+              /** @enum {string} */
+              status: 'pending' | 'succeeded' | 'failed';
+              completed_at: string | null;
+              /** @description Data rows in the CSV (the header row not counted), once succeeded */
+              row_count: number | null;
+              size_bytes: number | null;
+              /** @description A presigned link to the CSV, made afresh on each GET and valid until expires_at (succeeded only) */
+              download_url: string | null;
+              /** @description When download_url stops working: GET the report again for a new one */
+              expires_at: string | null;
+              failure_reason: string | null;
+            }[];
+            meta: {
+              total: number;
+              limit: number;
+              offset: number;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 10 requests a minute per credential by default, counted apart from the rest of the API; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  createReport: {
+    parameters: {
+      query?: never;
+      header?: {
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "type": "payments",
+         *       "from": "2026-11-01",
+         *       "to": "2026-11-30"
+         *     }
+         */
+        'application/json': {
+          /**
+           * @description What the report lists. The range selects `loan_book`: by the disbursal time; `payments`: by the time the payment was received; `delinquency`: by the due date of the oldest overdue installment (the day the loan went overdue); `webhook_deliveries`: by the time the delivery was opened (the event was first sent).
+           * @enum {string}
+           */
+          type: 'loan_book' | 'payments' | 'delinquency' | 'webhook_deliveries';
+          /**
+           * @description First day (inclusive), a day of the lender's calendar (Asia/Jakarta)
+           * @example 2026-11-01
+           */
+          from: string;
+          /**
+           * @description Last day (inclusive), a day of the lender's calendar (Asia/Jakarta)
+           * @example 2026-11-30
+           */
+          to: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Accepted: the report is pending */
+      202: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "rpt_01kbd1x5v7q8m6wqz4yq0d2e3f",
+           *       "object": "report",
+           *       "type": "loan_book",
+           *       "from": "from_value",
+           *       "to": "to_value",
+           *       "created_at": "2026-01-15T08:30:00.000Z",
+           *       "status": "pending"
+           *     }
+           */
+          'application/json': {
+            /** @example rpt_01kbd1x5v7q8m6wqz4yq0d2e3f */
+            id: string;
+            /** @constant */
+            object: 'report';
+            /** @enum {string} */
+            type: 'loan_book' | 'payments' | 'delinquency' | 'webhook_deliveries';
+            from: string;
+            to: string;
+            created_at: string;
+            /** @constant */
+            status: 'pending';
+          };
+        };
+      };
+      /** @description Invalid field (named): type, a date, or the range */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description Rate limit exceeded: 10 requests a minute per credential by default, counted apart from the rest of the API; retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+    };
+  };
+  getReport: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @example rpt_00000000000000000000000000 */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description The report */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "id": "rpt_01kbd1x5v7q8m6wqz4yq0d2e3f",
+           *       "object": "report",
+           *       "type": "loan_book",
+           *       "from": "from_value",
+           *       "to": "to_value",
+           *       "created_at": "2026-01-15T08:30:00.000Z",
+           *       "status": "pending",
+           *       "completed_at": "2026-01-15T08:30:00.000Z",
+           *       "row_count": 1,
+           *       "size_bytes": 1,
+           *       "download_url": "download_url_value",
+           *       "expires_at": "2026-01-15T08:30:00.000Z",
+           *       "failure_reason": "failure_reason_value"
+           *     }
+           */
+          'application/json': {
+            /** @example rpt_01kbd1x5v7q8m6wqz4yq0d2e3f */
+            id: string;
+            /** @constant */
+            object: 'report';
+            /** @enum {string} */
+            type: 'loan_book' | 'payments' | 'delinquency' | 'webhook_deliveries';
+            from: string;
+            to: string;
+            created_at: string;
+            /** @enum {string} */
+            status: 'pending' | 'succeeded' | 'failed';
+            completed_at: string | null;
+            /** @description Data rows in the CSV (the header row not counted), once succeeded */
+            row_count: number | null;
+            size_bytes: number | null;
+            /** @description A presigned link to the CSV, made afresh on each GET and valid until expires_at (succeeded only) */
+            download_url: string | null;
+            /** @description When download_url stops working: GET the report again for a new one */
+            expires_at: string | null;
+            failure_reason: string | null;
+          };
+        };
+      };
+      /** @description Missing, invalid or revoked credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "validation_error",
+           *         "message": "The request is invalid",
+           *         "details": [
+           *           {
+           *             "field": "phone",
+           *             "message": "is not a valid phone number"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': components['schemas']['Error'];
+        };
+      };
+      /** @description No such report for this tenant */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "error": {
+           *         "code": "code_value",
+           *         "message": "Created",
+           *         "details": [
+           *           {
+           *             "field": "field_value",
+           *             "message": "Created"
+           *           }
+           *         ],
+           *         "request_id": "req_6f1c2d0e-8a4b-4c1e-9f7a-2b3c4d5e6f70"
+           *       }
+           *     }
+           */
+          'application/json': {
+            error: {
+              code: string;
+              message: string;
+              details?: {
+                field: string;
+                message: string;
+              }[];
+              request_id: string;
+            };
+          };
+        };
+      };
+      /** @description Rate limit exceeded: 10 requests a minute per credential by default, counted apart from the rest of the API; retry after Retry-After seconds */
       429: {
         headers: {
           /** @description Requests allowed in the window */

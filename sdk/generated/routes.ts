@@ -70,7 +70,9 @@ export type PlatformPath =
   | '/v1/loans/{id}/disburse'
   | '/v1/payment-links'
   | '/v1/events'
-  | '/v1/events/{id}';
+  | '/v1/events/{id}'
+  | '/v1/reports'
+  | '/v1/reports/{id}';
 export type SystemPath =
   | '/health'
   | '/openapi.json'
@@ -108,6 +110,7 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /v1/loans/{id}/reject',
   'POST /v1/loans/{id}/disburse',
   'POST /v1/payment-links',
+  'POST /v1/reports',
   'POST /v2/user/create',
   'POST /v2/user/details/update',
   'POST /v2/user/offers',
@@ -143,5 +146,6 @@ export const PAGINATED_PATHS = [
   '/v1/payment-exceptions',
   '/v1/clients',
   '/v1/events',
+  '/v1/reports',
 ] as const;
 export type PaginatedPath = (typeof PAGINATED_PATHS)[number];

@@ -44,6 +44,7 @@ import {
   LOAN_QUOTE,
   NOT_A_STATEMENT,
   panWith,
+  REPORT_REQUEST,
   type Sample,
 } from '../helpers/route-samples.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
@@ -987,6 +988,17 @@ const CASES: Record<string, Case> = {
 
   // Platform API clients and back-office loan actions (issue 12).
   createClient: { prepare: async () => ({ sample: { body: personalBorrower() } }) },
+  createReport: {
+    // One report, one workflow, one CSV object for 20 askers (the limit of 10 a minute is lifted by the harness).
+    prepare: async () => ({ sample: { body: REPORT_REQUEST } }),
+    after: async (t) => {
+      await h.runtime.settle();
+      const listed = await as(t, 'apiKeyBearer')('GET', '/v1/reports');
+      expect(listed.json.meta.total).toBe(1);
+      const report = await as(t, 'apiKeyBearer')('GET', `/v1/reports/${listed.json.data[0].id}`);
+      expect(report.json.status).toBe('succeeded');
+    },
+  },
   updateClient: {
     prepare: async (t) => {
       const userId = (await as(t, 'partnerJwt')('POST', '/api/core/users', personalBorrower())).json.userId as string;

@@ -72,6 +72,10 @@ const EXEMPT: Record<string, string> = {
   createClient:
     'creates; names no object (its natural keys, NIK and phone, are per tenant: as createUser, checked below)',
   listClients: "lists the caller's own clients (checked below, searched by A's phone and NIK too)",
+  createReport:
+    "creates; names no object (the report is the caller's own: another tenant's GET of it is in the matrix, getReport)",
+  listReports:
+    "lists the caller's own reports (another partner's and the live mode's lists never show A's: checked in reports.test.ts)",
   listSandboxMessages:
     "reads the caller's own tenant's outbox by phone (a phone is not an object id; another tenant's outbox is under its own key: checked in app-api.test.ts)",
 };

@@ -23,6 +23,8 @@ export interface Fixtures {
   /** Platform API webhook endpoint, and an event delivered to it. */
   endpointId: string;
   eventId: string;
+  /** Platform API report (a loan book of this month), generated. */
+  reportId: string;
   /** Journey customer walked to DISBURSED, and the reference of each step. */
   customerID: string;
   mobile: string;
@@ -215,6 +217,7 @@ const ID_OF_COLLECTION: Record<string, keyof Fixtures> = {
   loans: 'loanUniqueId',
   // A partner loan is an application (its workflow's execution is named after it).
   applications: 'loanUniqueId',
+  reports: 'reportId',
 };
 
 /** POST /api/core/loans/{id}[/bnpl]: the `{id}` is the borrower (userId), which must be APPROVED. */
@@ -272,6 +275,9 @@ export function journeyDetails(customerID: string, pan: string) {
   };
 }
 
+/** A report request any tenant can make: its loan book of December 2026. */
+export const REPORT_REQUEST = { type: 'loan_book', from: '2026-12-01', to: '2026-12-31' };
+
 export const LOAN_QUOTE = {
   principal: 10000000,
   currency: 'IDR',
@@ -310,6 +316,9 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   listKycReviews: () => ({ query: { limit: '10', offset: '0' } }),
   listApplications: () => ({ query: { limit: '10', offset: '0', status: 'DISBURSED' } }),
   getApplication: (fx) => ({ params: { id: fx.loanUniqueId } }),
+  createReport: () => ({ body: REPORT_REQUEST }),
+  listReports: () => ({ query: { limit: '10', offset: '0' } }),
+  getReport: (fx) => ({ params: { id: fx.reportId } }),
   resolveKycReview: (fx) => ({
     params: { referenceID: fx.kycReviewReference },
     body: { decision: 'APPROVED', note: 'documents checked by hand' },
@@ -557,7 +566,9 @@ export async function buildLiveFixtures(h: Harness, tenant: Tenant, tag: string)
   });
   if (banking.status !== 200) throw new Error(`live fixture banking answered ${banking.status}: ${banking.text}`);
   const session = await journey('POST', '/v2/user/session', { customerID, redirectURL: 'https://partner.example/' });
+  const report = await call('apiKeyBearer')('POST', '/v1/reports', REPORT_REQUEST);
   return {
+    reportId: report.json.id as string,
     userId,
     nik: borrower.nik as string,
     phone: borrower.phone as string,
@@ -814,6 +825,8 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
   const deliveries = await platform('GET', `/v1/webhook-endpoints/${endpointId}/deliveries`);
   const eventId = deliveries.json.data[0]?.event_id as string;
   if (!eventId) throw new Error('fixture: no delivery recorded for the webhook endpoint');
+  const reportId = (await platform('POST', '/v1/reports', REPORT_REQUEST)).json.id as string;
+  await h.runtime.settle();
 
   return {
     ...partnerObjects,
@@ -821,6 +834,7 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
     ...appObjects,
     endpointId,
     eventId,
+    reportId,
     customerID,
     mobile,
     pan,

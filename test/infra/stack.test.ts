@@ -246,6 +246,43 @@ describe('the lendstack stack', () => {
     expect(fn?.Properties.Environment.Variables).toHaveProperty('APPLICATION_STATE_MACHINE_ARN');
   });
 
+  it('grants the report functions only the reports/ prefix of the documents bucket: GET presigns, the generator writes', () => {
+    const entries = Object.values(all).flatMap((t) => Object.entries(t.Resources));
+    const statementsOf = (prefix: string) => {
+      const found = entries.filter(([id, r]) => r.Type === 'AWS::IAM::Policy' && id.includes(prefix));
+      expect(found.length, prefix).toBe(1);
+      return found[0]?.[1].Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[];
+    };
+    const actions = (statements: { Action: string | string[] }[]) => statements.flatMap((s) => [s.Action].flat());
+    const s3Statements = (statements: { Action: string | string[]; Resource: unknown }[]) =>
+      statements.filter((st) => actions([st]).some((a) => a.startsWith('s3:')));
+
+    const getReport = statementsOf('GetReportServiceRoleDefaultPolicy');
+    expect(actions(s3Statements(getReport))).toEqual(['s3:GetObject']);
+    for (const st of s3Statements(getReport)) expect(JSON.stringify(st.Resource)).toContain('/reports/*');
+
+    const generate = statementsOf('ReportGenerateServiceRoleDefaultPolicy');
+    expect(actions(s3Statements(generate)).sort()).toEqual(['s3:AbortMultipartUpload', 's3:PutObject']);
+    for (const st of s3Statements(generate)) expect(JSON.stringify(st.Resource)).toContain('/reports/*');
+    expect(actions(generate)).toContain('dynamodb:Query');
+    expect(actions(generate)).not.toContain('dynamodb:Scan');
+
+    for (const prefix of ['CreateReportServiceRoleDefaultPolicy', 'ListReportsServiceRoleDefaultPolicy']) {
+      expect(
+        actions(statementsOf(prefix)).filter((a) => a.startsWith('s3:')),
+        prefix,
+      ).toEqual([]);
+    }
+    expect(actions(statementsOf('CreateReportServiceRoleDefaultPolicy'))).toContain('states:StartExecution');
+
+    // Report objects go after 30 days, as their records do.
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([Match.objectLike({ Prefix: 'reports/', ExpirationInDays: 30 })]),
+      },
+    });
+  });
+
   it("gives each route's function its surface's rate limit, and lets the counter write only RATE# keys", () => {
     const resources = Object.values(all).flatMap((t) => Object.values(t.Resources));
     const variables = (description: string) =>

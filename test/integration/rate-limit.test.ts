@@ -18,6 +18,9 @@ for (const name of Object.keys(process.env)) if (name.startsWith('RATE_LIMIT_'))
 type Handler = (event: unknown, context: never) => Promise<APIGatewayProxyResult>;
 const platform = (await import('../../functions/api/platform/list-webhook-endpoints.ts')).handler as unknown as Handler;
 const journey = (await import('../../functions/api/journey/get-offers.ts')).handler as unknown as Handler;
+const reportsList = (await import('../../functions/api/platform/list-reports.ts')).handler as unknown as Handler;
+const reportsCreate = (await import('../../functions/api/platform/create-report.ts')).handler as unknown as Handler;
+const reportGet = (await import('../../functions/api/platform/get-report.ts')).handler as unknown as Handler;
 
 const principalOf = (partnerId = newId('ptn')) => ({
   partnerId,
@@ -71,6 +74,71 @@ describe('the platform API rate limit', () => {
     });
     expect(Number(refused.headers?.['x-ratelimit-reset'])).toBe(Math.floor(Date.now() / 1000) + 59);
     expect(JSON.parse(refused.body).error.code).toBe('rate_limited');
+  });
+});
+
+describe('the report endpoints: 10 a minute (the platform spec), each in its own window', () => {
+  const listReports = (p: Principal) => reportsList(apiEvent(p, { method: 'GET', path: '/v1/reports' }), lambdaContext);
+
+  it('answers the 11th report request in a minute with 429 and Retry-After, every answer with the three headers', async () => {
+    const p = principalOf();
+    const responses = await times(11, () => listReports(p));
+    expect(responses.map((r) => r.statusCode)).toEqual([...Array(10).fill(200), 429]);
+    for (const [i, r] of responses.entries()) {
+      expect(r.headers).toMatchObject({
+        'x-ratelimit-limit': '10',
+        'x-ratelimit-remaining': String(Math.max(0, 9 - i)),
+      });
+      expect(Number(r.headers?.['x-ratelimit-reset'])).toBe(Math.floor(Date.now() / 1000) + 59);
+    }
+    expect(responses[10]?.headers?.['retry-after']).toBe('59');
+    expect(JSON.parse(responses[10]?.body ?? '{}').error.code).toBe('rate_limited');
+  });
+
+  it("counts apart from the surface's 100: a key that used its report minute still has its platform minute", async () => {
+    const p = principalOf();
+    await times(11, () => listReports(p));
+    const other = await listEndpoints(p);
+    expect(other.statusCode).toBe(200);
+    expect(other.headers).toMatchObject({ 'x-ratelimit-limit': '100', 'x-ratelimit-remaining': '99' });
+  });
+
+  it('carries the headers on a 400 (nothing stored) and a 404 of the report routes too', async () => {
+    const p = principalOf();
+    const bad = await reportsCreate(
+      apiEvent(p, {
+        method: 'POST',
+        path: '/v1/reports',
+        body: { type: 'loan_book', from: '2026-02-30', to: '2026-01-01' },
+      }),
+      lambdaContext,
+    );
+    expect(bad.statusCode).toBe(400);
+    expect(JSON.parse(bad.body).error.details).toEqual([{ field: 'from', message: 'is not a calendar date' }]);
+    const missing = await reportGet(
+      apiEvent(p, {
+        method: 'GET',
+        path: '/v1/reports/rpt_01kbd1x5v7q8m6wqz4yq0d2e3f',
+        pathParameters: { id: 'rpt_01kbd1x5v7q8m6wqz4yq0d2e3f' },
+      }),
+      lambdaContext,
+    );
+    expect(missing.statusCode).toBe(404);
+    for (const r of [bad, missing]) {
+      expect(r.headers).toMatchObject({ 'x-ratelimit-limit': '10', 'x-ratelimit-remaining': '9' });
+      expect(r.headers?.['x-ratelimit-reset']).toMatch(/^\d{10}$/);
+    }
+  });
+
+  it('takes a stage variable for a route of its own limit (RATE_LIMIT_LIST_REPORTS_PER_MINUTE)', async () => {
+    process.env.RATE_LIMIT_LIST_REPORTS_PER_MINUTE = '3';
+    try {
+      const p = principalOf();
+      const statuses = (await times(4, () => listReports(p))).map((r) => r.statusCode);
+      expect(statuses).toEqual([200, 200, 200, 429]);
+    } finally {
+      delete process.env.RATE_LIMIT_LIST_REPORTS_PER_MINUTE;
+    }
   });
 });
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { configuredRateLimit, DEFAULT_RATE_LIMITS, stageRateLimits } from '#http/rate-limit-config';
+import {
+  configuredRateLimit,
+  DEFAULT_RATE_LIMITS,
+  routeRateLimit,
+  routeRateLimitVariable,
+  stageRateLimits,
+} from '#http/rate-limit-config';
 import { shardBudget, shardsFor } from '#store/rate-limits';
 import { openApiDocument } from '../../functions/api/openapi.ts';
 import { routeList } from '../../functions/api/routes.ts';
@@ -25,6 +31,23 @@ describe('rate limits per surface', () => {
     expect(() => stageRateLimits({ jounrey: 1 })).toThrow(/unknown surface "jounrey"/);
     expect(() => stageRateLimits({ journey: -1 })).toThrow(/whole number/);
     expect(() => stageRateLimits([1])).toThrow(/object/);
+  });
+});
+
+describe("a route's own limit", () => {
+  it('gives the report routes the platform spec 10 a minute, which a stage variable per route changes', () => {
+    const reports = routeList.filter((r) => r.path.startsWith('/v1/reports'));
+    expect(reports.map((r) => r.id).sort()).toEqual(['createReport', 'getReport', 'listReports']);
+    for (const r of reports) expect(routeRateLimit(r, {})).toBe(10);
+    expect(routeRateLimitVariable('createReport')).toBe('RATE_LIMIT_CREATE_REPORT_PER_MINUTE');
+    const create = reports.find((r) => r.id === 'createReport') as (typeof reports)[number];
+    expect(routeRateLimit(create, { RATE_LIMIT_CREATE_REPORT_PER_MINUTE: '25', RATE_LIMIT_PER_MINUTE: '1000' })).toBe(
+      25,
+    );
+    expect(routeRateLimit(create, { RATE_LIMIT_CREATE_REPORT_PER_MINUTE: 'ten' })).toBe(10);
+    // The all-surfaces variable does not lift a route's own limit.
+    expect(routeRateLimit(create, { RATE_LIMIT_PER_MINUTE: '1000' })).toBe(10);
+    expect(routeRateLimit({ id: 'listLoans' }, {})).toBeUndefined();
   });
 });
 

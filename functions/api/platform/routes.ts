@@ -9,6 +9,7 @@ import * as repayment from '../repayment-schemas.ts';
 import * as clients from './client-schemas.ts';
 import * as events from './event-schemas.ts';
 import * as ops from './ops-schemas.ts';
+import * as reports from './report-schemas.ts';
 import * as platform from './schemas.ts';
 
 const platformError = partner.errorBody;
@@ -647,5 +648,60 @@ export const routes = {
       404: { description: 'No such event for this tenant (or older than 30 days)', schema: platformError },
     },
     access: ['table:read'],
+  }),
+  // ---------------------------------------------------------------- platform API: reports (issue 12)
+  createReport: route({
+    id: 'createReport',
+    method: 'POST',
+    path: '/v1/reports',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/create-report',
+    summary: 'Request a CSV report of a date range: loan book, payments, delinquency or webhook deliveries',
+    description:
+      "Generated asynchronously (a workflow pages through the tenant's own records and writes the CSV to storage): answers 202 `pending` at once; poll `GET /v1/reports/{id}` until `succeeded` (with `row_count` and a presigned `download_url`) or `failed`. CSV as RFC 4180 (UTF-8, a header row, CRLF, quoted where needed); amounts as the API shows them (major units, exact decimal text); dates ISO 8601. Columns — loan_book: loan_id, borrower_id, origin, type, product, reference, currency, principal, outstanding, paid_total, credit, late_fees_charged, status, days_past_due, delinquency_bucket, installments, installments_paid, next_due_date, maturity_date, disbursement_date, disbursed_at, settled_on; payments: payment_id, loan_id, borrower_id, status, channel, provider, provider_payment_id, reference, currency, amount, to_credit, applied_on, paid_at; delinquency (loans past due, by bucket): delinquency_bucket, loan_id, borrower_id, type, product, currency, days_past_due, overdue_since, overdue_installments, overdue_principal, overdue_interest, overdue_fee, overdue_penalty, overdue_amount, outstanding, principal, disbursed_at; webhook_deliveries: delivery_id, event_id, event_type, endpoint_id, endpoint_url, status, attempts, last_status_code, last_error, delivered, dead, created_at, updated_at. Rows oldest first. Report endpoints are limited to 10 requests a minute per key (the platform spec), each counted apart from the API's 100. Honours Idempotency-Key. Reports are kept 30 days.",
+    tags: ['Platform: reports'],
+    request: { body: reports.createReportBody },
+    responses: {
+      202: { description: 'Accepted: the report is pending', schema: reports.createdReport },
+      400: { description: 'Invalid field (named): type, a date, or the range', schema: platformError },
+    },
+    idempotent: true,
+    rateLimitPerMinute: 10,
+    access: ['table:read', 'table:write', 'workflow:start:report'],
+  }),
+  listReports: route({
+    id: 'listReports',
+    method: 'GET',
+    path: '/v1/reports',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/list-reports',
+    summary: "The caller's reports of the last 30 days, newest first",
+    description: '`download_url` is null in the list: GET the report for a fresh link. 10 requests a minute per key.',
+    tags: ['Platform: reports'],
+    request: { query: reports.listReportsQuery },
+    responses: { 200: { description: 'A page of reports', schema: reports.reportList } },
+    rateLimitPerMinute: 10,
+    access: ['table:read'],
+  }),
+  getReport: route({
+    id: 'getReport',
+    method: 'GET',
+    path: '/v1/reports/{id}',
+    surface: 'platform',
+    auth: 'apiKeyBearer',
+    handler: 'api/platform/get-report',
+    summary: 'A report: its status, row count and, once succeeded, a presigned link to the CSV',
+    description:
+      "`download_url` is made afresh on each GET and works for 15 minutes (`expires_at`). Another tenant's report (another partner, or the other mode) is 404, as an unknown one. 10 requests a minute per key: poll every 6 seconds or slower.",
+    tags: ['Platform: reports'],
+    request: { params: reports.reportIdParams },
+    responses: {
+      200: { description: 'The report', schema: reports.reportView },
+      404: { description: 'No such report for this tenant', schema: platformError },
+    },
+    rateLimitPerMinute: 10,
+    access: ['table:read', 'reports:read'],
   }),
 };
