@@ -5,9 +5,9 @@ import { BorrowerStatusError, ConflictError, InvalidStateError, NotFoundError } 
 import type { DisbursementAccount, PartnerLoanStatus, PartnerLoanType } from '#core/partner-loans';
 import type { StoredTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
+import { releaseLimitItem, reserveLimitItem } from './app-limits.ts';
 import { borrowerKey } from './borrowers.ts';
 import { ddb, getEntity, tableName } from './client.ts';
-import { reserveLimitItem } from './app-limits.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
 import type { TransactItem } from './loans.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
@@ -523,4 +523,36 @@ function transactionConflict(error: unknown): boolean {
   if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
   const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
   return reasons.some((r) => r.Code === 'TransactionConflict');
+}
+
+export type AppLoan = LoanApplication & { app: AppLoanTerms };
+
+export const isAppLoan = (app: LoanApplication): app is AppLoan => app.origin === 'app' && app.app !== undefined;
+
+/** Where an app loan can still end without a disbursement: anything before the transfer succeeded. */
+const APP_OPEN: ApplicationStatus[] = ['OFFER_ACCEPTED', 'SIGNED', 'DISBURSAL_PROCESSING', 'DISBURSAL_FAILED'];
+
+/**
+ * Ends a borrower app loan REJECTED before disbursement (the review refused it, signing failed,
+ * nobody disbursed it, or its workflow never started) and gives its reserved amount back to the
+ * user's limit, with its event, in one transaction conditional on the loan being still open: the
+ * amount comes back once, whoever calls. False when it was no longer open (nothing written).
+ */
+export async function rejectAppLoan(
+  tenant: Tenant,
+  app: LoanApplication & { app: AppLoanTerms },
+  event: DomainEvent,
+): Promise<boolean> {
+  try {
+    await updateApplication(tenant, app.applicationId, {
+      from: APP_OPEN,
+      set: { status: 'REJECTED' },
+      event,
+      also: [releaseLimitItem(tenant, app.borrowerId, BigInt(app.app.reserved))],
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidStateError) return false;
+    throw error;
+  }
 }
