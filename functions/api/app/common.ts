@@ -107,11 +107,26 @@ export function greetingName(fullName: string | undefined): string {
  * limit), then the PIN checked; wrong, 401 INVALID_PIN with the attempts left (PIN_LOCKED at
  * the last); right, the counter is cleared. Answers the ACTIVE account.
  */
-export async function checkSecurityPin(tenant: Tenant, userId: string, given: string) {
+export async function checkSecurityPin(
+  tenant: Tenant,
+  userId: string,
+  given: string,
+  options: { waitForAttemptsInFlight?: boolean } = {},
+) {
   const [account, pin] = await Promise.all([findAppUser(tenant, userId), findPin(tenant, userId)]);
   if (!account || !pin || account.app.status !== 'ACTIVE') throw appErrors.accountNotActive();
   const key = appCredentialKey(tenant, userId);
-  const reserved = await reserveAttempt(key, 'pin', PIN_POLICY);
+  let reserved = await reserveAttempt(key, 'pin', PIN_POLICY);
+  // Attempts are counted before they are checked, so more than the limit at once find the
+  // counter full while the others are still being checked (right PINs clear it a moment later).
+  // With waitForAttemptsInFlight a refusal whose counter moved within the last seconds waits
+  // and asks again, for a few seconds at most: concurrent submissions with the right PIN all get
+  // through, while guesses still get no more checks (a lock they cause stays a lock).
+  for (let wait = 0; options.waitForAttemptsInFlight && !reserved.ok && wait < 20; wait++) {
+    if (reserved.retryAfter < PIN_POLICY.lockSeconds - 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 150));
+    reserved = await reserveAttempt(key, 'pin', PIN_POLICY);
+  }
   if (!reserved.ok) throw appErrors.invalidPin(0, true, reserved.retryAfter);
   if (!(await pinMatches(given, pin))) {
     const remaining = PIN_POLICY.maxAttempts - reserved.used;

@@ -51,7 +51,7 @@ const submitLoan = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     { requestedAmount: body.requested_amount, tenorId: body.tenor_months_id, promoId: body.promo_id },
     today,
   );
-  await checkSecurityPin(tenant, user.userId, body.security_pin);
+  await checkSecurityPin(tenant, user.userId, body.security_pin, { waitForAttemptsInFlight: true });
 
   const limit = await findCreditLimit(tenant, user.userId);
   if (!limit) throw appErrors.limitNotFound();
