@@ -197,6 +197,49 @@ describe('loan submission, the whole way to a paid bill', () => {
   }, 240_000);
 });
 
+describe('the limit after repayment', () => {
+  it('comes back in full when the loan is repaid: every bill paid by one signed QRIS notification', async () => {
+    const user = await withLimit();
+    const res = await submit(user, {
+      ...SPEC_EXAMPLE,
+      requested_amount: 1_000_000,
+      tenor_months_id: 1,
+      promo_id: null,
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    // 1,000,000 + 2.5 % × 3 + 150,000 fee, no promo.
+    expect(res.body.data).toMatchObject({ total_repayment_amount: 1_225_000, is_promo_applied: false, promo: null });
+    expect((await limitOf(user)).available_limit).toBe(9_000_000);
+    await eventually(async () => (await billsOf(user)).bills.length === 3, 45_000);
+    const { bills, total_outstanding } = await billsOf(user);
+    expect(total_outstanding).toBe(1_225_000);
+    const qris = await app.http('POST', '/api/v1/payments/generate', {
+      body: {
+        payment_channel_id: 2,
+        amount: total_outstanding,
+        loan_repayment_schedules: bills.map((b) => ({ schedule_id: b.bill_id })),
+      },
+      headers: headers(user),
+    });
+    expect(qris.status, JSON.stringify(qris.body)).toBe(201);
+    const raw = JSON.stringify({
+      reference_no: qris.body.data.payment_id,
+      status: 'PAID',
+      paid_amount: total_outstanding,
+      payment_time: new Date().toISOString(),
+    });
+    const secret = (await platform('GET', '/v1/sandbox/payment-gateway')).body.data.secret as string;
+    const hook = await fetch(`${runtime.baseUrl}/api/v1/webhooks/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-signature': gatewaySignature(secret, raw) },
+      body: raw,
+    });
+    expect(hook.status).toBe(200);
+    expect((await billsOf(user)).bills).toHaveLength(0);
+    expect(await limitOf(user)).toMatchObject({ total_limit: 10_000_000, available_limit: 10_000_000 });
+  }, 180_000);
+});
+
 describe('loan submission under abuse', () => {
   it('lets exactly the fitting submissions through when they race for one limit: 1 of 2, then 2 of 20', async () => {
     const user = await withLimit();
