@@ -210,9 +210,8 @@ describe('application workflow: a partner API loan (origin partner)', () => {
     expect(app.tokensSeen('KYC')).toBe(0);
     expect(app.tokensSeen('OFFERS')).toBe(0);
     expect(app.calls('disburse')).toHaveLength(1);
-    // Origin (Choice), AwaitAgreementTrigger, AwaitSignature, MarkSigned, AutoDisbursal (Choice),
-    // AwaitDisbursalTrigger, Disburse, LoanActive.
-    expect(await app.entered()).toBe(8);
+    // Origin (Choice), AwaitAgreementTrigger, AwaitSignature, MarkSigned, AwaitDisbursalTrigger, Disburse, LoanActive.
+    expect(await app.entered()).toBe(7);
   });
 
   it('ends through MarkRejected when the partner rejects it while it waits for the agreement or the disbursal (LoanRejected)', async () => {
@@ -249,8 +248,8 @@ describe('application workflow: a borrower app submission (origin app)', () => {
     expect(app.tokensSeen('KYC')).toBe(0);
     expect(app.tokensSeen('AGREEMENT')).toBe(0);
     expect(app.tokensSeen('DISBURSAL')).toBe(0);
-    // Origin, AppReview, AppReviewed, AwaitSignature, MarkSigned, AutoDisbursal, AppDisbursal, Disburse, LoanActive.
-    expect(await app.entered()).toBe(9);
+    // Origin, AppReview, AppReviewed, AppAwaitSignature, AppMarkSigned, AppDisbursal, Disburse, LoanActive.
+    expect(await app.entered()).toBe(8);
   });
 
   it('without autopilot (live) waits for the agreement and disbursal triggers as a partner loan does', async () => {
