@@ -426,6 +426,7 @@ export const routes = {
       401: err('INVALID_SIGNATURE'),
       404: err('PAYMENT_NOT_FOUND'),
     },
+    secrets: ['APP_PAYMENT_WEBHOOK_SECRET'],
     unmetered: true,
     access: ['table:read', 'table:write'],
   }),
