@@ -5,7 +5,7 @@
  * available limit as a DynamoDB number, so a loan submission can reserve from it with a
  * conditional decrement (`availableLimit >= :amount`) in the transaction that creates the loan.
  */
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
@@ -133,6 +133,32 @@ export async function completeCreditLimit(
     }
     throw error;
   }
+}
+
+/**
+ * Turns an available limit stored as a string (items written before submissions reserved from
+ * it) into the number the reservation's condition compares; a no-op otherwise. Conditional on
+ * the string still being there, so a concurrent reservation is never overwritten.
+ */
+export async function ensureNumericAvailableLimit(tenant: Tenant, userId: string): Promise<void> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: limitKey(tenant, userId), ConsistentRead: true }),
+  );
+  const stored = Item?.availableLimit;
+  if (typeof stored !== 'string') return;
+  await ddb
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: limitKey(tenant, userId),
+        UpdateExpression: 'SET availableLimit = :number',
+        ConditionExpression: 'availableLimit = :text',
+        ExpressionAttributeValues: { ':number': BigInt(stored), ':text': stored },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionalCheckFailed(error)) throw error;
+    });
 }
 
 /**

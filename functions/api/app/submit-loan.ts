@@ -8,7 +8,7 @@ import { storeTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { findCreditLimit } from '#store/app-limits';
+import { ensureNumericAvailableLimit, findCreditLimit } from '#store/app-limits';
 import { type AppLoanTerms, insertAppLoan, type LoanApplication, rejectAppLoan } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { jakartaToday } from '#store/loans';
@@ -56,6 +56,7 @@ const submitLoan = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const limit = await findCreditLimit(tenant, user.userId);
   if (!limit) throw appErrors.limitNotFound();
   if (limit.status !== 'APPROVED') throw appErrors.insufficientLimit(0n);
+  await ensureNumericAvailableLimit(tenant, user.userId);
   const borrower = await getBorrower(tenant, user.userId);
   if (!borrower.disbursementAccount) throw appErrors.accountNotActive();
 
