@@ -5,7 +5,9 @@
  * cdk-nag's AwsSolutions checks run on every synth. Stage configuration is context (cdk.json
  * or -c): `rateLimits` (requests per minute per credential by surface), `apiThrottle`
  * ({rateLimit, burstLimit}: API Gateway stage throttling), `wafPerIpRequestsPer5Minutes` and
- * `appTenant` ({partnerId, mode}: whose borrowers the borrower app's users are).
+ * `appTenant` ({partnerId, mode}: whose borrowers the borrower app's users are) and
+ * `paymentSecrets` ({secretName, appWebhookProvider?}: the Secrets Manager secret holding the
+ * payment gateways' callback secrets).
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -35,6 +37,9 @@ new LendstackStack(app, `lendstack-${stage}`, {
   alarmEmails: jsonContext('alarmEmails'),
   // The borrower app's tenant: -c appTenant='{"partnerId":"ptn_…","mode":"live"}' (or cdk.json).
   appTenant: jsonContext('appTenant'),
+  // Payment secrets: -c paymentSecrets='{"secretName":"lendstack/prod/payments","appWebhookProvider":"xendit"}',
+  // a Secrets Manager secret (JSON: APP_PAYMENT_WEBHOOK_SECRET, XENDIT_CALLBACK_TOKEN, MIDTRANS_SERVER_KEY).
+  paymentSecrets: jsonContext('paymentSecrets'),
   env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
   description: `lendstack (${stage}): lending infrastructure`,
 });

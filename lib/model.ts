@@ -145,6 +145,12 @@ export const workflows = {
         access: ['table:read', 'table:write', 'workflow:callback:application'],
       },
       ApplicationMarkSignedFunctionArn: { module: 'workflows/application', export: 'markSigned', access: RW },
+      ApplicationAppReviewFunctionArn: {
+        module: 'workflows/application',
+        export: 'reviewAppLoan',
+        access: ['table:read', 'table:write', 'documents:write'],
+      },
+      ApplicationAppDisbursalFunctionArn: { module: 'workflows/application', export: 'startAppDisbursal', access: RW },
       ApplicationDisburseFunctionArn: { module: 'workflows/application', export: 'disburse', access: RW },
       ApplicationMarkFailedFunctionArn: { module: 'workflows/application', export: 'markFailed', access: RW },
       ApplicationCloseFunctionArn: { module: 'workflows/application', export: 'closeJourney', access: RW },

@@ -96,7 +96,16 @@ export interface RouteDef<Req extends RouteRequest = RouteRequest> {
    * package's browser bundle without a CDN and without esbuild inlining it.
    */
   files?: Record<string, string>;
+  /**
+   * Secrets the function reads from its environment (a gateway's callback token): in a deployed
+   * stage each comes from the stage's Secrets Manager secret (context `paymentSecrets`, the
+   * field of the same name), to this route's function only.
+   */
+  secrets?: readonly PaymentSecret[];
 }
+
+/** The payment secrets a stage may configure (lib/aws/api.ts passes them to the routes that name them). */
+export type PaymentSecret = 'APP_PAYMENT_WEBHOOK_SECRET' | 'XENDIT_CALLBACK_TOKEN' | 'MIDTRANS_SERVER_KEY';
 
 /**
  * What a route's function needs in all: its own declaration plus what the middleware stack

@@ -1,13 +1,16 @@
 /**
  * The app user's credit limit: one item under the user, claimed PROCESSING by apply-limit (a
  * conditional put: one application runs at a time), completed by the limit workflow with its
- * event in one transaction. Amounts are IDR minor units, stored as strings (exact).
+ * event in one transaction. Amounts are IDR minor units: the total as a string (exact), the
+ * available limit as a DynamoDB number, so a loan submission can reserve from it with a
+ * conditional decrement (`availableLimit >= :amount`) in the transaction that creates the loan.
  */
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
+import type { TransactItem } from './loans.ts';
 import { type DomainEvent, outboxPut } from './outbox.ts';
 
 const limitKey = (t: Tenant, userId: string) => ({ pk: tenantKey(t, 'BOR', userId), sk: 'APPLIMIT' });
@@ -32,8 +35,11 @@ export async function findCreditLimit(tenant: Tenant, userId: string): Promise<C
     new GetCommand({ TableName: tableName(), Key: limitKey(tenant, userId), ConsistentRead: true }),
   );
   if (!Item) return null;
-  const { pk: _p, sk: _s, expiresAt: _e, ...limit } = Item;
-  return limit as CreditLimit;
+  const { pk: _p, sk: _s, expiresAt: _e, availableLimit, ...limit } = Item;
+  return {
+    ...(limit as CreditLimit),
+    ...(availableLimit === undefined ? {} : { availableLimit: String(availableLimit) }),
+  };
 }
 
 /**
@@ -97,7 +103,8 @@ export async function completeCreditLimit(
   let set = '#s = :status, decision = :decision, decidedAt = :at';
   if (result.totalLimit !== undefined) {
     values[':total'] = result.totalLimit;
-    values[':available'] = result.availableLimit ?? result.totalLimit;
+    // A number, so submissions can reserve from it conditionally (see reserveLimitItem).
+    values[':available'] = BigInt(result.availableLimit ?? result.totalLimit);
     set += ', totalLimit = :total, availableLimit = :available';
   }
   try {
@@ -126,4 +133,65 @@ export async function completeCreditLimit(
     }
     throw error;
   }
+}
+
+/**
+ * Turns an available limit stored as a string (items written before submissions reserved from
+ * it) into the number the reservation's condition compares; a no-op otherwise. Conditional on
+ * the string still being there, so a concurrent reservation is never overwritten.
+ */
+export async function ensureNumericAvailableLimit(tenant: Tenant, userId: string): Promise<void> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: limitKey(tenant, userId), ConsistentRead: true }),
+  );
+  const stored = Item?.availableLimit;
+  if (typeof stored !== 'string') return;
+  await ddb
+    .send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: limitKey(tenant, userId),
+        UpdateExpression: 'SET availableLimit = :number',
+        ConditionExpression: 'availableLimit = :text',
+        ExpressionAttributeValues: { ':number': BigInt(stored), ':text': stored },
+      }),
+    )
+    .catch((error: unknown) => {
+      if (!isConditionalCheckFailed(error)) throw error;
+    });
+}
+
+/**
+ * The transaction item that reserves `amount` of the user's APPROVED limit: a decrement
+ * conditional on enough being available, so of concurrent submissions only those that fit
+ * are written (a cancelled transaction, item 0 of the caller's, is INSUFFICIENT_LIMIT).
+ */
+export function reserveLimitItem(tenant: Tenant, userId: string, amount: bigint): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: limitKey(tenant, userId),
+      UpdateExpression: 'SET availableLimit = availableLimit - :amount',
+      ConditionExpression: '#s = :approved AND availableLimit >= :amount',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':amount': amount, ':approved': 'APPROVED' },
+    },
+  };
+}
+
+/**
+ * The transaction item that gives `amount` back (a submission rejected before disbursal, or a
+ * loan repaid). It goes with the write that ends the reservation, which is itself conditional
+ * on the loan's status, so an amount comes back once.
+ */
+export function releaseLimitItem(tenant: Tenant, userId: string, amount: bigint): TransactItem {
+  return {
+    Update: {
+      TableName: tableName(),
+      Key: limitKey(tenant, userId),
+      UpdateExpression: 'SET availableLimit = availableLimit + :amount',
+      ConditionExpression: 'attribute_exists(availableLimit)',
+      ExpressionAttributeValues: { ':amount': amount },
+    },
+  };
 }

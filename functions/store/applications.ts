@@ -5,6 +5,7 @@ import { BorrowerStatusError, ConflictError, InvalidStateError, NotFoundError } 
 import type { DisbursementAccount, PartnerLoanStatus, PartnerLoanType } from '#core/partner-loans';
 import type { StoredTerms } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
+import { releaseLimitItem, reserveLimitItem } from './app-limits.ts';
 import { borrowerKey } from './borrowers.ts';
 import { ddb, getEntity, tableName } from './client.ts';
 import { cancelledConditions, expiryFor, tenantKey } from './keys.ts';
@@ -80,12 +81,35 @@ export interface LoanApplication {
   agreement?: Agreement;
   disbursal?: Disbursal;
   createdAt: string;
-  /** Which surface created it: the journey API's offer acceptance (absent on older items) or the partner API. */
-  origin?: 'journey' | 'partner';
+  /** Which surface created it: the journey API's offer acceptance (absent on older items), the partner API or the borrower app. */
+  origin?: 'journey' | 'partner' | 'app';
+  /** A borrower app submission's own terms (origin `app`). */
+  app?: AppLoanTerms;
   /** A partner API loan's own terms (its applicationId is the `loan_…` loanUniqueId). */
   partner?: PartnerLoanTerms;
   /** Every status change the partner sees, in order (partner loans). */
   statusHistory?: StatusChange[];
+}
+
+/** What a borrower app submission was made with (borrower-app-api.txt item 16), amounts in rupiah strings. */
+export interface AppLoanTerms {
+  /** The spec's application_no (APP-LN-<date>-<id>). */
+  applicationNo: string;
+  productId: string;
+  title: string;
+  tenorId: number;
+  /** Flat, percent per month, as the product lists it ("2"). */
+  monthlyRatePercent: string;
+  promo?: { id: number; code: string; discount: string };
+  serviceFee: string;
+  totalRepayment: string;
+  /** The user's bank account from personal info: where the loan is disbursed. */
+  disbursementAccount: DisbursementAccount;
+  /** The part of the user's limit this loan holds: reserved at submission, given back when it is rejected or repaid. */
+  reserved: string;
+  /** Sandbox: review, agreement and disbursal run on their own; live: the back office's steps. */
+  autopilot: boolean;
+  appliedAt: string;
 }
 
 /** One entry of a partner loan's status history. */
@@ -460,4 +484,79 @@ export function repaidItem(tenant: Tenant, app: LoanApplication, history?: Statu
       ExpressionAttributeValues: values,
     },
   };
+}
+
+/**
+ * Creates a borrower app submission and reserves its amount from the user's limit in one
+ * transaction (with its event): the limit's conditional decrement decides, so of concurrent
+ * submissions exactly those that fit are created. `reserved: false` when the limit is not
+ * APPROVED or does not cover the amount (nothing written).
+ */
+export async function insertAppLoan(
+  tenant: Tenant,
+  app: LoanApplication & { app: AppLoanTerms },
+  event: DomainEvent,
+): Promise<{ reserved: boolean }> {
+  const table = tableName();
+  const items = [
+    reserveLimitItem(tenant, app.borrowerId, BigInt(app.app.reserved)),
+    {
+      Put: {
+        TableName: table,
+        Item: { ...applicationKey(tenant, app.applicationId), ...app, expiresAt: expiryFor(tenant.mode) },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      },
+    },
+    outboxPut(table, event),
+  ];
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ddb.send(new TransactWriteCommand({ TransactItems: items }));
+      return { reserved: true };
+    } catch (error) {
+      if (cancelledConditions(error)?.[0]) return { reserved: false };
+      // Another submission's transaction held the limit item at that instant (TransactionConflict):
+      // nothing was written, so try again after a short random pause; its outcome decides ours.
+      if (!transactionConflict(error) || attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
+}
+
+function transactionConflict(error: unknown): boolean {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return false;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.some((r) => r.Code === 'TransactionConflict');
+}
+
+export type AppLoan = LoanApplication & { app: AppLoanTerms };
+
+export const isAppLoan = (app: LoanApplication): app is AppLoan => app.origin === 'app' && app.app !== undefined;
+
+/** Where an app loan can still end without a disbursement: anything before the transfer succeeded. */
+const APP_OPEN: ApplicationStatus[] = ['OFFER_ACCEPTED', 'SIGNED', 'DISBURSAL_PROCESSING', 'DISBURSAL_FAILED'];
+
+/**
+ * Ends a borrower app loan REJECTED before disbursement (the review refused it, signing failed,
+ * nobody disbursed it, or its workflow never started) and gives its reserved amount back to the
+ * user's limit, with its event, in one transaction conditional on the loan being still open: the
+ * amount comes back once, whoever calls. False when it was no longer open (nothing written).
+ */
+export async function rejectAppLoan(
+  tenant: Tenant,
+  app: LoanApplication & { app: AppLoanTerms },
+  event: DomainEvent,
+): Promise<boolean> {
+  try {
+    await updateApplication(tenant, app.applicationId, {
+      from: APP_OPEN,
+      set: { status: 'REJECTED' },
+      event,
+      also: [releaseLimitItem(tenant, app.borrowerId, BigInt(app.app.reserved))],
+    });
+    return true;
+  } catch (error) {
+    if (error instanceof InvalidStateError) return false;
+    throw error;
+  }
 }

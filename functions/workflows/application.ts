@@ -5,13 +5,23 @@
  * (task-token callbacks), then the bank transfer, exactly once.
  */
 import { NotConfiguredError, ProviderError } from '#core/errors';
+import { newId } from '#core/ids';
 import { scheduleAsDecimals } from '#core/loans/pricing';
 import type { Mode } from '#core/tenant';
 import { logger } from '#http/logger';
 import { countMetric } from '#http/metrics';
+import { renderAgreement } from '#providers/agreement-pdf';
 import { hasCustomerMagic } from '#providers/sandbox-journey';
-import { findApplication, getApplication, updateApplication } from '#store/applications';
+import {
+  findApplication,
+  getApplication,
+  isAppLoan,
+  recordDisbursalAttempt,
+  rejectAppLoan,
+  updateApplication,
+} from '#store/applications';
 import { getBorrower, setJourneyFields } from '#store/borrowers';
+import { putObject } from '#store/documents-bucket';
 import { getKycRun, type KycRun } from '#store/kyc-runs';
 import { isPartnerLoan, lifecycleChange, partnerLoanChange } from '#store/loan-events';
 import { newEvent } from '#store/outbox';
@@ -213,6 +223,57 @@ export const markSigned = async (input: ApplicationInput & { signature?: { signe
   return { status: 'SIGNED' };
 };
 
+/**
+ * A borrower app submission's review (origin `app`), the step before the agreement. Sandbox
+ * (the loan's autopilot): approved at once, its agreement generated and recorded, answered with
+ * `auto: true` so the workflow sends it for signing and, once signed, disburses without waiting
+ * for anyone. Sandbox magic: a requested amount ending in 013 (e.g. 1,000,013) is refused by the
+ * review (ReviewRejected: the loan ends REJECTED and its amount goes back to the limit). Live:
+ * `auto: false`, and the workflow waits for the lender's back office at the agreement and the
+ * disbursal. A retried step finds its agreement recorded and answers it again.
+ */
+export const reviewAppLoan = async (input: ApplicationInput) => {
+  const tenant = tenantOf(input);
+  const app = await getApplication(tenant, input.applicationId);
+  if (!isAppLoan(app) || !app.app.autopilot) return { auto: false };
+  if (app.agreement) return { auto: true, referenceId: app.agreement.referenceId };
+  if (app.amount % 1000 === 13) {
+    const error = new Error('the sandbox review refused the application (amount ending in 013)');
+    error.name = 'ReviewRejected';
+    throw error;
+  }
+  const borrower = await getBorrower(tenant, app.borrowerId);
+  const objectKey = `${tenant.mode}/${tenant.partnerId}/${app.borrowerId}/agreements/${app.applicationId}.pdf`;
+  await putObject(objectKey, await renderAgreement(app, { name: borrower.name }), 'application/pdf');
+  const referenceId = newId('agr');
+  await updateApplication(tenant, app.applicationId, {
+    from: ['OFFER_ACCEPTED'],
+    set: { agreement: { referenceId, status: 'PROCESSING', objectKey, createdAt: new Date().toISOString() } },
+    expect: { field: 'agreement', referenceId: undefined },
+    event: newEvent(tenant, 'loan', 'APPROVED', {
+      applicationId: app.applicationId,
+      customerID: app.customerId,
+      userId: app.borrowerId,
+    }),
+  });
+  logger.info('app loan approved (sandbox review)', { applicationId: app.applicationId });
+  countMetric('ApplicationSteps', 'APP_REVIEWED');
+  return { auto: true, referenceId };
+};
+
+/**
+ * The autopilot's disbursal trigger for a signed app loan (sandbox): records the attempt as the
+ * back office's POST would, so the Disburse step transfers to the user's bank account once. A
+ * retried step finds the attempt recorded.
+ */
+export const startAppDisbursal = async (input: ApplicationInput) => {
+  const tenant = tenantOf(input);
+  const app = await getApplication(tenant, input.applicationId);
+  if (app.status === 'DISBURSAL_PROCESSING' || app.status === 'DISBURSED') return { triggeredAt: app.createdAt };
+  await recordDisbursalAttempt(tenant, app, newId('dsb'));
+  return { triggeredAt: new Date().toISOString() };
+};
+
 /** Sandbox bank: a deterministic UTR and loan account; live banks are not configured in this release. */
 function sandboxTransfer(
   app: { applicationId: string; customerId: string; disbursal?: { attempt?: number } },
@@ -282,6 +343,7 @@ export const disburse = async (input: ApplicationInput) => {
 const PUBLIC_REASONS: Record<'REJECTED' | 'DISBURSAL_FAILED', Record<string, string>> = {
   REJECTED: {
     SigningRejected: 'The borrower declined to sign the agreement',
+    ReviewRejected: 'The application was not approved',
     SigningExpired: 'The agreement was not signed in time',
     LoanRejected: 'The loan was rejected before disbursement',
     'States.Timeout': 'The agreement was not signed in time',
@@ -315,6 +377,24 @@ export const markFailed = async (
 ) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
+  if (isAppLoan(app) && (input.outcome === 'REJECTED' || input.abandoned)) {
+    // A borrower app loan that will not be disbursed ends REJECTED and gives its amount back to
+    // the user's limit, in one write conditional on the loan being still open (so once).
+    const reason = publicReason('REJECTED', input.error);
+    await rejectAppLoan(
+      tenant,
+      app,
+      newEvent(tenant, 'loan', 'REJECTED', {
+        applicationId: app.applicationId,
+        customerID: app.customerId,
+        userId: app.borrowerId,
+        reason,
+      }),
+    );
+    logger.warn('app loan rejected', { applicationId: app.applicationId, error: input.error?.Error });
+    countMetric('ApplicationSteps', 'REJECTED');
+    return { status: 'REJECTED' };
+  }
   // Rejected already: a partner's reject wrote the status and its event before failing the wait
   // (and a wait that timed out after a reject must not turn REJECTED into DISBURSAL_FAILED).
   if (app.status === 'REJECTED') return { status: 'REJECTED' };

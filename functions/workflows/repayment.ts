@@ -25,7 +25,8 @@ import { rebasedSchedule } from '#core/repayment/terms';
 import type { Tenant } from '#core/tenant';
 import { logger } from '#http/logger';
 import { countMetric } from '#http/metrics';
-import { getApplication, type LoanApplication, repaidItem } from '#store/applications';
+import { releaseLimitItem } from '#store/app-limits';
+import { getApplication, isAppLoan, type LoanApplication, repaidItem } from '#store/applications';
 import { cancelledConditions } from '#store/keys';
 import { lifecycleChange } from '#store/loan-events';
 import {
@@ -134,7 +135,10 @@ async function repaidChange(tenant: Tenant, record: LoanRecord, changes: LedgerC
       userId: app.borrowerId,
     }),
   );
-  return { item: repaidItem(tenant, app, history), event };
+  // A borrower app loan repaid in full gives its principal back to the user's limit, in the
+  // same transaction as REPAID (conditional on DISBURSED, so once).
+  const release = isAppLoan(app) ? [releaseLimitItem(tenant, app.borrowerId, BigInt(app.app.reserved))] : [];
+  return { items: [repaidItem(tenant, app, history), ...release], event };
 }
 
 const money = (minor: bigint, currency: string) => formatMajor(minor, currency as Ledger['currency']);
@@ -204,7 +208,7 @@ export async function applyIncomingPayment(
     try {
       await saveLoanRecord(tenant, record, result.ledger, {
         events,
-        also: [...paymentItems(tenant, payment), ...(repaid ? [repaid.item] : [])],
+        also: [...paymentItems(tenant, payment), ...(repaid ? repaid.items : [])],
         now: receivedAt,
       });
       countMetric('PaymentsApplied', payment.channel);
@@ -301,7 +305,7 @@ export async function serviceLoan(
     try {
       record = await saveLoanRecord(tenant, record, ledger, {
         events,
-        also: repaid ? [repaid.item] : [],
+        also: repaid ? repaid.items : [],
         // Written with the move only: a later write (or the daily run's) keeps the clock as it is
         // now, which a concurrent move may have taken further.
         ...(clockMoved ? { clockOffsetDays: offset } : {}),

@@ -5,7 +5,7 @@
  * grows to ~80 routes, while every function keeps its own least-privilege role.
  */
 import { createHash } from 'node:crypto';
-import { Duration, NestedStack, type NestedStackProps, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, NestedStack, type NestedStackProps, RemovalPolicy, SecretValue, Stack } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   AuthorizationType,
@@ -49,6 +49,12 @@ export interface ApiProps {
   perIpRequestsPer5Minutes?: number;
   /** The borrower app's tenant (functions/http/app-tenant.ts): context `appTenant`; without it the app routes answer 503. */
   appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
+  /**
+   * The stage's payment secrets (context `paymentSecrets`): a Secrets Manager secret the operator
+   * creates, a JSON object with any of APP_PAYMENT_WEBHOOK_SECRET, XENDIT_CALLBACK_TOKEN and
+   * MIDTRANS_SERVER_KEY; and the app webhook's provider name (xendit or midtrans, plain).
+   */
+  paymentSecrets?: { secretName: string; appWebhookProvider?: string };
 }
 
 type ProtectedScheme = keyof typeof authorizers;
@@ -56,13 +62,35 @@ type ProtectedScheme = keyof typeof authorizers;
 const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A route's function gets its own surface's limit; functions that meter nothing get none. */
-function functionEnvironment(props: ApiProps, surface?: Surface): Record<string, string> {
+function functionEnvironment(props: ApiProps, surface?: Surface, route?: RouteDef): Record<string, string> {
   if (!surface) return {};
   const app: Record<string, string> =
     surface === 'app' && props.appTenant
       ? { APP_PARTNER_ID: props.appTenant.partnerId, APP_MODE: props.appTenant.mode }
       : {};
-  return { [rateLimitVariable(surface)]: String(props.rateLimits[surface]), ...app };
+  return {
+    [rateLimitVariable(surface)]: String(props.rateLimits[surface]),
+    ...app,
+    ...secretEnvironment(props, route),
+  };
+}
+
+/**
+ * The secrets a route names, as CloudFormation dynamic references to the stage's secret
+ * (`{{resolve:secretsmanager:…}}`): resolved by CloudFormation at deploy, never in the template
+ * or the repository, and given only to the functions whose route asks for them.
+ */
+function secretEnvironment(props: ApiProps, route?: RouteDef): Record<string, string> {
+  const config = props.paymentSecrets;
+  if (!config || !route?.secrets?.length) return {};
+  const env: Record<string, string> = {};
+  for (const name of route.secrets) {
+    env[name] = SecretValue.secretsManager(config.secretName, { jsonField: name }).unsafeUnwrap();
+  }
+  if (route.secrets.includes('APP_PAYMENT_WEBHOOK_SECRET') && config.appWebhookProvider) {
+    env.APP_PAYMENT_WEBHOOK_PROVIDER = config.appWebhookProvider;
+  }
+  return env;
 }
 
 /** An IAuthorizer for a CfnAuthorizer made in another stack (methods only need its id). */
@@ -103,7 +131,7 @@ function addRoute(
     module: route.handler,
     access: routeAccess(route),
     resources: api.resources,
-    environment: functionEnvironment(api, route.surface),
+    environment: functionEnvironment(api, route.surface, route),
     description: `${route.method} ${route.path}`,
     files: route.files,
   });

@@ -27,6 +27,8 @@ export interface LendstackStackProps extends StackProps {
   alarmEmails?: readonly string[];
   /** The borrower app's tenant: which partner's borrowers, in which mode, the app's users are. */
   appTenant?: { partnerId: string; mode: 'sandbox' | 'live' };
+  /** The stage's payment secrets in Secrets Manager (lib/aws/api.ts, ApiProps.paymentSecrets). */
+  paymentSecrets?: { secretName: string; appWebhookProvider?: string };
 }
 
 export class LendstackStack extends Stack {
@@ -54,6 +56,7 @@ export class LendstackStack extends Stack {
       throttle: props.throttle,
       perIpRequestsPer5Minutes: props.perIpRequestsPer5Minutes,
       appTenant: props.appTenant,
+      paymentSecrets: props.paymentSecrets,
     });
 
     // Last: it sets the metrics namespace on every function made above.

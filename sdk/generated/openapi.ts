@@ -1762,6 +1762,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/api/v1/loan/submissions': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Submit a loan application within the available limit (item 16)
+     * @description The request is checked first, naming each field (tenor_months_id from GET /api/v1/loan/tenors, promo_id of the product's promos, requested_amount at least the product's minimum; unknown fields are ignored): nothing is stored for a refused request. Then security_pin, under the same lockout as login verify-pin (401 INVALID_PIN with remaining_attempts; the 3rd wrong PIN locks it: 401 PIN_LOCKED, Retry-After, also for login). Then the amount is reserved from the available limit in the transaction that creates the application: concurrent submissions cannot spend the limit twice (422 INSUFFICIENT_LIMIT with data.available_limit; 404 LIMIT_NOT_FOUND before any limit application). Pricing is the loan engine's: flat interest at the tenor's monthly rate on requested_amount for tenor_months months (30/360), plus the product's service_fee_amount, less the promo (a discount on the service fee, never more than it); total_repayment_amount is what the installments add up to (the spec's example: 8,000,000 at 2 % for 12 months, fee 150,000, promo 100,000 = 9,970,000; the spec's sample pairs tenor id 2 with rate 2.5, which matches no tenor: applied_interest_rate is the chosen tenor's own). The fee is repaid with the installments, not deducted: the user's bank account (personal info) receives requested_amount. The application then goes through the lending lifecycle (statemachines/application.asl.json, origin app): review, agreement and signature, disbursal. Sandbox: all three happen on their own within seconds; the loan is DISBURSED and its installments appear in GET /api/v1/loan/bills/outstanding. Live: the loan waits for the lender's back office. A loan rejected or not disbursed gives its amount back to available_limit; a loan repaid in full gives its principal back. Idempotency-Key: the same key answers the first submission (one application however many times it is sent at once); without one, each request is a new submission. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     */
+    post: operations['appSubmitLoan'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/api/v1/profile/personal-info': {
     parameters: {
       query?: never;
@@ -19178,6 +19198,341 @@ export interface operations {
            *     }
            */
           'application/json': components['schemas']['AppError'];
+        };
+      };
+      /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */
+      429: {
+        headers: {
+          /** @description Requests allowed in the window */
+          'X-RateLimit-Limit'?: number;
+          /** @description Requests left in the window (an estimate when the limit is above 15,000 a minute) */
+          'X-RateLimit-Remaining'?: number;
+          /** @description When the window ends, in epoch seconds */
+          'X-RateLimit-Reset'?: number;
+          /** @description Seconds until the window ends */
+          'Retry-After'?: number;
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "VALIDATION_ERROR",
+           *       "message": "Validasi gagal",
+           *       "details": [
+           *         {
+           *           "field": "phone_number",
+           *           "value": "0840123",
+           *           "message": "Nomor telepon tidak valid"
+           *         }
+           *       ]
+           *     }
+           */
+          'application/json': components['schemas']['AppError'];
+        };
+      };
+    };
+  };
+  appSubmitLoan: {
+    parameters: {
+      query?: never;
+      header: {
+        /**
+         * @description The app's stable id for this installation (Android ID / identifierForVendor); tokens are bound to it
+         * @example 7f3c2a9e1b4d6f08
+         */
+        'x-device-id': string;
+        /**
+         * @description `en` for English messages; Bahasa Indonesia otherwise
+         * @example accept-language_value
+         */
+        'accept-language'?: string;
+        /** @description Any unique string (≤255). The first response is stored for 24 h and replayed for the same key; the same key with a different body is 422; a retry while the first is still running is 409. */
+        'Idempotency-Key'?: string;
+      };
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        /**
+         * @example {
+         *       "product_id": "product_id_value",
+         *       "requested_amount": 8000000,
+         *       "tenor_months_id": 3,
+         *       "promo_id": 1,
+         *       "security_pin": "000000"
+         *     }
+         */
+        'application/json': {
+          /** @description Optional when the user has one product (GET /api/v1/loan/products) */
+          product_id?: string;
+          /**
+           * @description Rupiah (integer); at most the available limit
+           * @example 8000000
+           */
+          requested_amount: number;
+          /**
+           * @description A tenor id from GET /api/v1/loan/tenors
+           * @example 3
+           */
+          tenor_months_id: number;
+          /** @description A promo id of the product's promos (GET /api/v1/loan/products); omit or null for none */
+          promo_id?: number | null;
+          /** @description The security PIN (6 digits): checked under the login lockout */
+          security_pin: string;
+        };
+      };
+    };
+    responses: {
+      /** @description Submitted, UNDER REVIEW */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "success",
+           *       "message": "Created",
+           *       "data": {
+           *         "application_no": "application_no_value",
+           *         "loan_id": "loan_id_value",
+           *         "loan_title": "loan_title_value",
+           *         "product_id": "product_id_value",
+           *         "requested_amount": 1,
+           *         "tenor_months_id": 1,
+           *         "tenor_months": 1,
+           *         "applied_interest_rate": 1,
+           *         "is_promo_applied": true,
+           *         "promo": {
+           *           "promo_id": 1,
+           *           "promo_code": "promo_code_value",
+           *           "promo_discount_amount": 1
+           *         },
+           *         "service_fee_amount": 1,
+           *         "interest_amount": 1,
+           *         "total_repayment_amount": 1,
+           *         "status": "UNDER REVIEW",
+           *         "applied_at": "2026-01-15T08:30:00.000Z"
+           *       }
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'success';
+            message: string;
+            data: {
+              application_no: string;
+              /** @description The loan's id: bills' loan_id, the platform API's /v1/loans/{id} */
+              loan_id: string;
+              loan_title: string;
+              product_id: string;
+              requested_amount: number;
+              tenor_months_id: number;
+              tenor_months: number;
+              /** @description Percent per month, flat */
+              applied_interest_rate: number;
+              is_promo_applied: boolean;
+              promo: {
+                promo_id: number;
+                promo_code: string;
+                promo_discount_amount: number;
+              } | null;
+              service_fee_amount: number;
+              interest_amount: number;
+              total_repayment_amount: number;
+              /** @constant */
+              status: 'UNDER REVIEW';
+              /** @description YYYY-MM-DD, Asia/Jakarta */
+              applied_at: string;
+            };
+          };
+        };
+      };
+      /** @description VALIDATION_ERROR naming each field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description INVALID_PIN or PIN_LOCKED with remaining_attempts and is_locked */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description LIMIT_NOT_FOUND */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description ACCOUNT_NOT_ACTIVE */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
+        };
+      };
+      /** @description INSUFFICIENT_LIMIT with data.available_limit */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          /**
+           * @example {
+           *       "status": "error",
+           *       "error_code": "error_code_value",
+           *       "message": "Created",
+           *       "details": [
+           *         {
+           *           "field": "field_value",
+           *           "value": "value_value",
+           *           "message": "Created"
+           *         }
+           *       ],
+           *       "data": {}
+           *     }
+           */
+          'application/json': {
+            /** @constant */
+            status: 'error';
+            error_code: string;
+            message: string;
+            details?: {
+              field: string;
+              value: unknown;
+              message: string;
+            }[];
+            data?: {
+              [key: string]: unknown;
+            };
+          };
         };
       };
       /** @description Rate limit exceeded: 120 requests a minute per credential by default (stage and partner may differ); retry after Retry-After seconds */

@@ -132,6 +132,7 @@ export const IDEMPOTENT_OPERATIONS: ReadonlySet<string> = new Set([
   'POST /api/v1/auth/login/verify-pin',
   'POST /api/v1/auth/login/biometric',
   'POST /api/v1/loan/apply-limit',
+  'POST /api/v1/loan/submissions',
   'POST /api/v1/auth/revoke',
 ]);
 

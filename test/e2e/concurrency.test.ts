@@ -61,6 +61,8 @@ const EXEMPT: Record<string, string> = {
     "the sandbox page's Pay button: each press is a new payment by the borrower, as each POST /v1/sandbox/payments without a key is (a form post carries no Idempotency-Key and the route honours none); the payment it starts is applied once per gateway id (the paymentGatewayCallback case)",
   appGeneratePayment:
     "needs an app user's serviced loan (a partner loan disbursed to the app borrower, built in app-payments.test.ts); what it writes is issueVirtualAccount/issueQris's channel, one for 20 askers (the createLoanVirtualAccount and createLoanQris cases)",
+  appSubmitLoan:
+    "needs a user with an APPROVED limit, and its effect runs on in the application workflow (review, signature, disbursal, the ledger) after the answer; checked in app-submission.test.ts: the same submission 20 times at once with one Idempotency-Key is one loan and one reservation. Without a key each request is a new submission by design (the spec has no natural key): the limit's conditional decrement lets exactly the fitting ones through (1 of 2, 2 of 20 racing)",
   appPaymentWebhook:
     "signed by the gateway with the app tenant's gateway secret, not an Idempotency-Key route: the same notification 20 times at once applied once is checked in app-payments.test.ts",
   appRefreshToken:

@@ -84,6 +84,10 @@ const WRITES_WHEN_REFUSED: Record<string, { keys: RegExp; why: string }> = {
     keys: /\|APPCRED$/,
     why: 'a PIN attempt is counted before the PIN is checked (so guesses at once cannot exceed the lockout): a 401 has counted',
   },
+  appSubmitLoan: {
+    keys: /\|APPCRED$/,
+    why: "the submission's PIN is counted before it is checked, as verify-pin's (a 401 has counted; a right PIN clears the counter before the limit refuses)",
+  },
   appBiometricLogin: {
     keys: /#APPCH#|#APPDEV#/,
     why: 'the challenge is spent before the signature is checked (no replay), and a failed signature counts against the device key',

@@ -10,7 +10,7 @@
 import { generateKeyPairSync, randomInt } from 'node:crypto';
 import * as z from 'zod';
 import type { RouteDef } from '#http/route';
-import { appClient, appPhone, newDeviceId, personalInfo } from './app-user.ts';
+import { APP_PIN, appClient, appPhone, newDeviceId, personalInfo } from './app-user.ts';
 import { personalBorrower } from './factories.ts';
 import { type Answer, authHeaders, type Harness, type RawRequest, type Tenant } from './route-harness.ts';
 
@@ -460,6 +460,16 @@ const SAMPLES: Record<string, (fx: Fixtures) => Sample> = {
   appDeleteBiometric: (fx) => ({ params: { biometric_id: fx.appBiometricId } }),
   appApplyLimit: () => ({ body: { submission_type: 'INITIAL_CREDIT_LIMIT' } }),
   appListTenors: () => ({ query: {} }),
+  // The spec's example with the fixture user's PIN: it reaches the limit (none: 404 LIMIT_NOT_FOUND).
+  appSubmitLoan: () => ({
+    body: {
+      product_id: 'prd_app_cash_loan',
+      requested_amount: 8_000_000,
+      tenor_months_id: 3,
+      promo_id: 3,
+      security_pin: APP_PIN,
+    },
+  }),
   appGeneratePayment: () => ({
     body: {
       payment_channel_id: 1,

@@ -447,6 +447,45 @@ describe('operating a stage', () => {
 });
 
 describe('the resource budget', () => {
+  it("gives the payment secrets from the stage's Secrets Manager secret to the routes that verify callbacks, and to no other function", () => {
+    const secretsApp = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    new LendstackStack(secretsApp, 'lendstack-secrets', {
+      stage: 'test',
+      routes: routeList,
+      retain: false,
+      paymentSecrets: { secretName: 'lendstack/test/payments', appWebhookProvider: 'xendit' },
+    });
+    const names = ['APP_PAYMENT_WEBHOOK_SECRET', 'XENDIT_CALLBACK_TOKEN', 'MIDTRANS_SERVER_KEY'];
+    const holders = new Map<string, string[]>();
+    for (const t of Object.values(templates(secretsApp))) {
+      for (const r of Object.values(t.Resources ?? {})) {
+        if (r.Type !== 'AWS::Lambda::Function') continue;
+        const env: Record<string, unknown> = r.Properties?.Environment?.Variables ?? {};
+        for (const name of names) {
+          if (!(name in env)) continue;
+          // A dynamic reference CloudFormation resolves at deploy: the value is never in the template.
+          expect(env[name]).toBe(`{{resolve:secretsmanager:lendstack/test/payments:SecretString:${name}::}}`);
+          holders.set(name, [...(holders.get(name) ?? []), String(r.Properties?.Description)]);
+        }
+        if ('APP_PAYMENT_WEBHOOK_SECRET' in env) expect(env.APP_PAYMENT_WEBHOOK_PROVIDER).toBe('xendit');
+      }
+    }
+    const pathOf = (id: string) => {
+      const route = routeList.find((r) => r.id === id) as RouteDef;
+      return `${route.method} ${route.path}`;
+    };
+    expect(holders.get('APP_PAYMENT_WEBHOOK_SECRET')).toEqual([pathOf('appPaymentWebhook')]);
+    expect(holders.get('XENDIT_CALLBACK_TOKEN')).toEqual([pathOf('paymentGatewayCallback')]);
+    expect(holders.get('MIDTRANS_SERVER_KEY')).toEqual([pathOf('paymentGatewayCallback')]);
+    // Without the context, no function has any of them.
+    for (const t of Object.values(templates(synth(routeList, { 'aws:cdk:bundling-stacks': [] }).app))) {
+      for (const r of Object.values(t.Resources ?? {})) {
+        const env: Record<string, unknown> = r.Properties?.Environment?.Variables ?? {};
+        for (const name of names) expect(env).not.toHaveProperty(name);
+      }
+    }
+  });
+
   it('stays under 500 resources per stack with 80 routes', () => {
     const base = routeList.find((r) => r.id === 'getUser') as RouteDef;
     const surfaces = ['partner', 'platform', 'journey'] as const;

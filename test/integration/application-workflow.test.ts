@@ -237,6 +237,49 @@ describe('application workflow: a partner API loan (origin partner)', () => {
   });
 });
 
+describe('application workflow: a borrower app submission (origin app)', () => {
+  it('on autopilot (sandbox) is reviewed, signed and disbursed without a trigger: LoanActive', async () => {
+    const app = await application({}, { origin: 'app' });
+    await app.answer('SIGNATURE', {});
+    expect((await app.finished()).status).toBe('SUCCEEDED');
+    expect(app.calls('reviewAppLoan')).toHaveLength(1);
+    expect(app.calls('startAppDisbursal')).toHaveLength(1);
+    expect(app.calls('disburse')).toHaveLength(1);
+    expect(app.tokensSeen('KYC')).toBe(0);
+    expect(app.tokensSeen('AGREEMENT')).toBe(0);
+    expect(app.tokensSeen('DISBURSAL')).toBe(0);
+    // Origin, AppReview, AppReviewed, AppAwaitSignature, AppMarkSigned, AppDisbursal, Disburse, LoanActive.
+    expect(await app.entered()).toBe(8);
+  });
+
+  it('without autopilot (live) waits for the agreement and disbursal triggers as a partner loan does', async () => {
+    const app = await application({ reviewAppLoan: [{ auto: false }] }, { origin: 'app' });
+    await app.answer('AGREEMENT', { referenceId: 'agr_1' });
+    await app.answer('SIGNATURE', {});
+    await app.answer('DISBURSAL', {});
+    expect((await app.finished()).status).toBe('SUCCEEDED');
+    expect(app.calls('startAppDisbursal')).toHaveLength(0);
+    expect(app.calls('disburse')).toHaveLength(1);
+  });
+
+  it('ends through MarkRejected when the review refuses it (ReviewRejected), nothing signed or disbursed', async () => {
+    const refused = new Error('refused');
+    refused.name = 'ReviewRejected';
+    const app = await application({ reviewAppLoan: [refused] }, { origin: 'app' });
+    expect((await app.finished()).status).toBe('SUCCEEDED');
+    expect(app.calls('markFailed')).toEqual([
+      expect.objectContaining({
+        input: expect.objectContaining({
+          outcome: 'REJECTED',
+          error: expect.objectContaining({ Error: 'ReviewRejected' }),
+        }),
+      }),
+    ]);
+    expect(app.calls('markSigned')).toHaveLength(0);
+    expect(app.calls('disburse')).toHaveLength(0);
+  });
+});
+
 describe('application workflow: the credit branch', () => {
   it('a bureau that keeps failing records FAILED and waits for the next trigger, which can succeed', async () => {
     const app = await application({

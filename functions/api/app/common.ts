@@ -1,5 +1,5 @@
 /** What the borrower app's handlers share: the caller, the language, OTP sending and sessions. */
-import { hashOtp, newOtpCode, OTP_POLICY } from '#core/app/security';
+import { hashOtp, newOtpCode, OTP_POLICY, PIN_POLICY, pinMatches } from '#core/app/security';
 import { appErrors, appOk } from '#core/app/text';
 import type { AppText } from '#core/errors';
 import { UnauthenticatedError } from '#core/errors';
@@ -11,8 +11,10 @@ import { issueAppAccessToken } from '#http/app-tokens';
 import { appLang } from '#http/envelopes';
 import type { ApiResult } from '#http/route';
 import { messagingFor } from '#providers/messaging';
+import { reserveAttempt, resetAttempts } from '#store/app-attempts';
 import { dropOtp, type OtpPurpose, storeOtpWithinLimits } from '#store/app-otps';
 import { issueAppRefreshToken } from '#store/app-sessions';
+import { appCredentialKey, findAppUser, findPin } from '#store/app-users';
 import type { AppCaller, Principal } from '#store/partners';
 
 export interface AppHeaders {
@@ -97,4 +99,39 @@ export async function startSession(tenant: Tenant, userId: string, deviceId: str
 /** The name the app greets with: the first word of the full name. */
 export function greetingName(fullName: string | undefined): string {
   return (fullName ?? '').trim().split(/\s+/)[0] ?? '';
+}
+
+/**
+ * The security PIN, under one lockout wherever it is asked for (login verify-pin, loan
+ * submission): the attempt is counted first (so guesses sent at once get no more than the
+ * limit), then the PIN checked; wrong, 401 INVALID_PIN with the attempts left (PIN_LOCKED at
+ * the last); right, the counter is cleared. Answers the ACTIVE account.
+ */
+export async function checkSecurityPin(
+  tenant: Tenant,
+  userId: string,
+  given: string,
+  options: { waitForAttemptsInFlight?: boolean } = {},
+) {
+  const [account, pin] = await Promise.all([findAppUser(tenant, userId), findPin(tenant, userId)]);
+  if (!account || !pin || account.app.status !== 'ACTIVE') throw appErrors.accountNotActive();
+  const key = appCredentialKey(tenant, userId);
+  let reserved = await reserveAttempt(key, 'pin', PIN_POLICY);
+  // Attempts are counted before they are checked, so more than the limit at once find the
+  // counter full while the others are still being checked (right PINs clear it a moment later).
+  // With waitForAttemptsInFlight a refusal whose counter moved within the last seconds waits
+  // and asks again, for a few seconds at most: concurrent submissions with the right PIN all get
+  // through, while guesses still get no more checks (a lock they cause stays a lock).
+  for (let wait = 0; options.waitForAttemptsInFlight && !reserved.ok && wait < 20; wait++) {
+    if (reserved.retryAfter < PIN_POLICY.lockSeconds - 3) break;
+    await new Promise((resolve) => setTimeout(resolve, 100 + Math.random() * 150));
+    reserved = await reserveAttempt(key, 'pin', PIN_POLICY);
+  }
+  if (!reserved.ok) throw appErrors.invalidPin(0, true, reserved.retryAfter);
+  if (!(await pinMatches(given, pin))) {
+    const remaining = PIN_POLICY.maxAttempts - reserved.used;
+    throw appErrors.invalidPin(remaining, remaining <= 0, remaining <= 0 ? PIN_POLICY.lockSeconds : undefined);
+  }
+  await resetAttempts(key, 'pin');
+  return account;
 }

@@ -411,3 +411,58 @@ export const generatePaymentAnswer = envelope(
     expiry_time: z.string(),
   }),
 );
+
+/** Item 16: the loan submission. Unknown fields are ignored (zod strips them). */
+export const submissionBody = z.object({
+  product_id: z
+    .string({ error: m('product_id tidak valid.', 'product_id is not valid.') })
+    .max(64, { error: m('product_id tidak valid.', 'product_id is not valid.') })
+    .optional()
+    .describe('Optional when the user has one product (GET /api/v1/loan/products)'),
+  requested_amount: z
+    .number({ error: required('requested_amount', 'requested_amount') })
+    .int({ error: m('requested_amount harus bilangan bulat rupiah.', 'requested_amount must be whole rupiah.') })
+    .positive({ error: m('requested_amount harus lebih dari 0.', 'requested_amount must be greater than 0.') })
+    .max(Number.MAX_SAFE_INTEGER, { error: m('requested_amount terlalu besar.', 'requested_amount is too large.') })
+    .describe('Rupiah (integer); at most the available limit')
+    .meta({ examples: [8_000_000] }),
+  tenor_months_id: z
+    .number({ error: required('tenor_months_id', 'tenor_months_id') })
+    .int({ error: m('tenor_months_id tidak valid.', 'tenor_months_id is not valid.') })
+    .positive({ error: m('tenor_months_id tidak valid.', 'tenor_months_id is not valid.') })
+    .max(1_000_000, { error: m('tenor_months_id tidak valid.', 'tenor_months_id is not valid.') })
+    .describe('A tenor id from GET /api/v1/loan/tenors')
+    .meta({ examples: [3] }),
+  promo_id: z
+    .number({ error: m('promo_id tidak valid.', 'promo_id is not valid.') })
+    .int({ error: m('promo_id tidak valid.', 'promo_id is not valid.') })
+    .positive({ error: m('promo_id tidak valid.', 'promo_id is not valid.') })
+    .max(1_000_000, { error: m('promo_id tidak valid.', 'promo_id is not valid.') })
+    .nullable()
+    .optional()
+    .describe("A promo id of the product's promos (GET /api/v1/loan/products); omit or null for none"),
+  security_pin: z
+    .string({ error: PIN_FORMAT })
+    .regex(/^\d{6}$/, { error: PIN_FORMAT })
+    .describe('The security PIN (6 digits): checked under the login lockout'),
+});
+
+export const submissionAnswer = envelope(
+  z.object({
+    application_no: z.string(),
+    loan_id: z.string().describe("The loan's id: bills' loan_id, the platform API's /v1/loans/{id}"),
+    loan_title: z.string(),
+    product_id: z.string(),
+    requested_amount: z.number(),
+    tenor_months_id: z.number(),
+    tenor_months: z.number(),
+    applied_interest_rate: z.number().describe('Percent per month, flat'),
+    is_promo_applied: z.boolean(),
+    promo: z.object({ promo_id: z.number(), promo_code: z.string(), promo_discount_amount: z.number() }).nullable(),
+    service_fee_amount: z.number(),
+    interest_amount: z.number(),
+    total_repayment_amount: z.number(),
+    status: z.literal('UNDER REVIEW'),
+    applied_at: z.string().describe('YYYY-MM-DD, Asia/Jakarta'),
+  }),
+);

@@ -413,6 +413,7 @@ export const routes = {
       404: { description: 'Unknown gateway', schema: partner.errorBody },
     },
     unmetered: true,
+    secrets: ['XENDIT_CALLBACK_TOKEN', 'MIDTRANS_SERVER_KEY'],
     access: ['table:read', 'table:write'],
   }),
 };

@@ -31,6 +31,10 @@ export const OK = {
   bills: { id: 'Data tagihan aktif berhasil diambil.', en: 'Active bills retrieved.' },
   paymentMethods: { id: 'Metode pembayaran berhasil diambil.', en: 'Payment methods retrieved.' },
   paymentCreated: { id: 'Instruksi pembayaran berhasil dibuat.', en: 'Payment instructions created.' },
+  loanSubmitted: {
+    id: 'Pengajuan pinjaman berhasil dikirim dan sedang dalam peninjauan.',
+    en: 'Your loan application has been submitted and is under review.',
+  },
 } satisfies Record<string, AppText>;
 
 /** Field messages in Bahasa Indonesia -> English (the envelope's `details[].message` with Accept-Language: en). */
@@ -330,6 +334,16 @@ export const appErrors = {
       'PAYMENT_METHOD_UNAVAILABLE',
       { id: 'Metode pembayaran ini tidak tersedia.', en: 'This payment method is not available.' },
       { status: 422 },
+    ),
+  insufficientLimit: (available: bigint | null) =>
+    new AppError(
+      'rule_violation',
+      'INSUFFICIENT_LIMIT',
+      {
+        id: 'Jumlah pinjaman melebihi sisa limit kredit Anda.',
+        en: 'The loan amount exceeds your remaining credit limit.',
+      },
+      { status: 422, ...(available === null ? {} : { data: { available_limit: Number(available) } }) },
     ),
   invalidRefreshToken: () =>
     new AppError('unauthenticated', 'INVALID_REFRESH_TOKEN', {
