@@ -38,8 +38,9 @@ const expiryOf = (c: CollectionChannel) => c.expiresAt.replace(/\.\d{3}Z$/, 'Z')
 /**
  * The instruction for a generate payment: the loan's VA at the bank (or a QRIS) for the bills'
  * total, and the instruction naming it. The same request (user, loan, method, bills, amount)
- * while its instruction is live — unpaid, and its channel still the one issued for it (same
- * channel, same expiry: not renewed since for another amount, not expired) — answers that
+ * while its instruction is live — unpaid, still its channel's current instruction, and the
+ * channel still the one issued for it (same channel, same expiry: not renewed since for
+ * another amount, not expired) — answers that
  * instruction; 20 at once write one (a conditional write on the request's key; the others read
  * the winner's). Another set of bills or amount on the same channel makes a new instruction
  * that replaces the older one as the channel's current: the VA now asks the new amount (a
@@ -58,10 +59,13 @@ export async function generateInstruction(
       : await issueQris(tenant, ask.loanId, ask.amount);
     const { channel } = issued;
     const seenId = await findRequestInstructionId(tenant, request);
+    const current = await findChannelInstructionId(tenant, channel.channelId);
     const seen = seenId ? await findAppPayment(tenant, seenId) : null;
     if (
       seen &&
       !isPaid(seen) &&
+      // Still the channel's current instruction: another request on it since replaced it.
+      seen.paymentId === current &&
       seen.channelId === channel.channelId &&
       seen.expiryTime === expiryOf(channel) &&
       seen.amount === ask.amount.toString()
@@ -83,7 +87,7 @@ export async function generateInstruction(
       await putAppPayment(tenant, instruction, {
         request,
         seenRequest: seenId,
-        seenChannel: await findChannelInstructionId(tenant, channel.channelId),
+        seenChannel: current,
       });
       return { ...issued, instruction };
     } catch (error) {

@@ -3,7 +3,8 @@
  * (#workflows/app-payments), against DynamoDB Local: the app's notify webhook and the gateway
  * callback on the instruction's channel, each through applyIncomingPayment, one after the
  * other in either order and 20 of each at once; a second transfer to the same channel is
- * applied as its own payment.
+ * applied as its own payment. And generate payment's instruction is answered again for the same
+ * request while live (20 at once: one), and replaced by another request on its channel.
  */
 import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
@@ -17,6 +18,7 @@ import { findAppPayment, putAppPayment, requestDigest } from '#store/app-payment
 import { ddb } from '#store/client';
 import type { CollectionChannel } from '#store/collection-channels';
 import { getLoanRecord, jakartaToday, newLoanRecord, openLoanItems } from '#store/loans';
+import { generateInstruction } from '#workflows/app-instructions';
 import { gatewayPays, webhookPays } from '#workflows/app-payments';
 import { applyIncomingPayment } from '#workflows/repayment';
 
@@ -157,5 +159,25 @@ describe('a payment instruction paid through two paths', () => {
       expect(await paidTotal(f)).toBe(AMOUNT);
       expect((await findAppPayment(tenant, f.paymentId))?.status).toBe('PAID');
     }
+  });
+});
+
+describe('the instruction a generate payment answers', () => {
+  it('is one for the same request, 20 at once and again; another request on the channel replaces it', async () => {
+    const { loanId } = await loanWithInstruction();
+    const ask = { userId: 'bor_x', loanId, methodId: 1, bank: 'MANDIRI' as const, amount: 50_000n };
+    const first = await Promise.all(
+      Array.from({ length: 20 }, () => generateInstruction(tenant, { ...ask, billIds: [`${loanId}.1`] })),
+    );
+    const id = first[0]?.instruction.paymentId;
+    expect(new Set(first.map((a) => a.instruction.paymentId))).toEqual(new Set([id]));
+    expect((await generateInstruction(tenant, { ...ask, billIds: [`${loanId}.1`] })).instruction.paymentId).toBe(id);
+    // Other bills of the same amount: the VA is unchanged, but a new instruction is its current one.
+    const other = await generateInstruction(tenant, { ...ask, billIds: [`${loanId}.2`] });
+    expect(other.channel.key).toBe(first[0]?.channel.key);
+    expect(other.instruction.paymentId).not.toBe(id);
+    // The first request again: its instruction was replaced, so a new one (the one a payment on the VA pays).
+    const again = await generateInstruction(tenant, { ...ask, billIds: [`${loanId}.1`] });
+    expect([id, other.instruction.paymentId]).not.toContain(again.instruction.paymentId);
   });
 });
