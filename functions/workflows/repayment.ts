@@ -137,7 +137,7 @@ export type InstructionStep =
 
 export interface AppliedPayment {
   payment: Payment;
-  /** True when this provider id was applied before: nothing changed now. */
+  /** True when this provider id was applied before, or the instruction it pays was paid already: nothing changed now. */
   duplicate: boolean;
 }
 
@@ -162,7 +162,9 @@ const money = (minor: bigint, currency: string) => formatMajor(minor, currency a
  * Applies a payment to a loan once per provider id: the ledger's allocation, the payment
  * record, the provider-id claim, the `payment_gateway` event and the ledger's own events (and
  * REPAID) in one transaction. The same provider id again (a duplicate callback, 20 at once)
- * answers the payment as first recorded.
+ * answers the payment as first recorded. With `instruction`, a borrower-app payment instruction
+ * is marked PAID in that same transaction, or, paid already, nothing is applied and the payment
+ * that paid it is answered.
  */
 export async function applyIncomingPayment(
   tenant: Tenant,
