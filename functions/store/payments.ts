@@ -60,20 +60,7 @@ export const newPaymentId = () => newId('pay');
 export function paymentItems(t: Tenant, payment: Payment): TransactItem[] {
   const table = tableName();
   return [
-    {
-      Put: {
-        TableName: table,
-        Item: {
-          ...providerRefKey(payment.provider, payment.providerPaymentId),
-          partnerId: t.partnerId,
-          mode: t.mode,
-          paymentId: payment.paymentId,
-          loanId: payment.loanId,
-          createdAt: payment.receivedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      },
-    },
+    providerRefClaim(t, payment.provider, payment.providerPaymentId, payment),
     {
       Put: {
         TableName: table,
@@ -89,6 +76,33 @@ export function paymentItems(t: Tenant, payment: Payment): TransactItem[] {
     },
     counterUpdate(t, 'PAYMENTS', { total: 1, [`channel_${payment.channel}`]: 1, [`status_${payment.status}`]: 1 }),
   ];
+}
+
+/**
+ * The claim of a provider payment id (written only if the id is unclaimed): `payment` is the
+ * ledger payment it answers — its own, or one recorded before under another id that reported
+ * the same money (a borrower-app instruction the notify webhook paid first: #store/app-payments).
+ */
+export function providerRefClaim(
+  t: Tenant,
+  provider: PaymentProvider,
+  providerPaymentId: string,
+  payment: Pick<Payment, 'paymentId' | 'loanId'> & { receivedAt: string },
+): TransactItem {
+  return {
+    Put: {
+      TableName: tableName(),
+      Item: {
+        ...providerRefKey(provider, providerPaymentId),
+        partnerId: t.partnerId,
+        mode: t.mode,
+        paymentId: payment.paymentId,
+        loanId: payment.loanId,
+        createdAt: payment.receivedAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    },
+  };
 }
 
 /** The payment a provider id was recorded as, or null (with its tenant: callbacks carry none). */

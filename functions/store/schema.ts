@@ -27,6 +27,9 @@
  * | payment             | T#…#PAY#<paymentId>                  | PAY                    | T#…#PAYMENTS / <receivedAt>#<paymentId>     |
  * | provider payment id | PAYREF#<provider>#<providerPaymentId> | PAYREF                |                                            |
  * | payment exception   | T#…#PAYEXC#<id> (or OPS#PAYEXC#<id>) | PAYEXC                 | T#…#PAYEXC / <receivedAt>#<id>              |
+ * | app pay instruction | T#…#APPPAY#<inv_id>                  | APPPAY                 |                                            |
+ * | …for a request      | T#…#APPPAYREQ#<sha256(request)>      | APPPAYREQ              |                                            |
+ * | …a channel's current| T#…#APPPAYCHAN#<channelId>           | APPPAYCHAN             |                                            |
  * | counters            | T#…#COUNTERS                         | LOANS, PAYMENTS, …     |                                            |
  * | application start   | T#…#APP#<applicationId>              | START                  | T#…#APPLICATIONS / <startedAt>#<appId>      |
  * | KYC run (journey)   | T#…#KYCR#<referenceId>               | KYCR                   | T#…#KYCREVIEWS / <updatedAt>#<ref> (in review only) |

@@ -42,6 +42,7 @@ import {
 import { presignDownload, putObject } from '#store/documents-bucket';
 import { findLoanRecord, getLoanRecord, type LoanRecord, loanToday } from '#store/loans';
 import { recordPaymentException, sandboxGatewaySecret } from '#store/payments';
+import { gatewayPays } from './app-payments.ts';
 import { applyIncomingPayment } from './repayment.ts';
 
 /** How long each channel asks for its amount (a gateway's usual defaults). */
@@ -253,7 +254,9 @@ export type CallbackOutcome = 'applied' | 'duplicate' | 'ignored' | 'exception';
 /**
  * A gateway's callback: verified before anything is read (sandbox: the signature of the
  * account's own secret; Xendit/Midtrans: the configured token or key), then matched to the
- * channel it names and applied to that loan once per provider payment id. A status other than
+ * channel it names and applied to that loan once per provider payment id (and, when the channel
+ * carries the borrower app's unpaid instruction for that amount, marking it PAID in the same
+ * transaction: see #workflows/app-payments). A status other than
  * PAID changes nothing (a stale PENDING arriving after the PAID is harmless); a payment that
  * names no channel is kept as a payment exception.
  */
@@ -319,6 +322,9 @@ export async function handleGatewayCallback(
     currency: callback.currency,
     ...(referenceOf(callback) ? { reference: referenceOf(callback) } : {}),
     ...(callback.paidAt ? { receivedAt: new Date(callback.paidAt).toISOString() } : {}),
+    // A borrower-app instruction on this channel is paid by this payment, at most once across
+    // this callback and the app's notify webhook (#workflows/app-payments).
+    ...(matched.kind === 'VA' || matched.kind === 'QR' ? { instruction: gatewayPays(tenant, matched, callback) } : {}),
   });
   return { outcome: applied.duplicate ? 'duplicate' : 'applied', paymentId: applied.payment.paymentId };
 }

@@ -48,6 +48,7 @@ import {
 import { type DomainEvent, newEvent } from '#store/outbox';
 import {
   findByProviderRef,
+  getPayment,
   newPaymentId,
   type Payment,
   type PaymentChannel,
@@ -115,11 +116,29 @@ export interface IncomingPayment {
   reference?: string;
   recordedBy?: string;
   receivedAt?: string;
+  /**
+   * A payment instruction this payment may pay (the borrower app's), decided afresh on each
+   * try from what is stored then, so the instruction is paid at most once whichever path
+   * reports the money (#workflows/app-payments).
+   */
+  instruction?: () => Promise<InstructionStep>;
 }
+
+/** What a payment does to the payment instruction it may pay. */
+export type InstructionStep =
+  /** Applied, with these items (the instruction marked PAID by it) in the same transaction: their conditions guard it. */
+  | { kind: 'pays'; items: (payment: Payment) => TransactItem[] }
+  /**
+   * The instruction was paid already, by this money: nothing is applied, and the ledger payment
+   * that paid it is answered. `bind` is written first (false: another request came first, decide again).
+   */
+  | { kind: 'paid'; paymentId: string; bind?: () => Promise<boolean> }
+  /** No instruction is concerned: applied as any payment. */
+  | { kind: 'none' };
 
 export interface AppliedPayment {
   payment: Payment;
-  /** True when this provider id was applied before: nothing changed now. */
+  /** True when this provider id was applied before, or the instruction it pays was paid already: nothing changed now. */
   duplicate: boolean;
 }
 
@@ -147,7 +166,9 @@ const money = (minor: bigint, currency: string) => formatMajor(minor, currency a
  * Applies a payment to a loan once per provider id: the ledger's allocation, the payment
  * record, the provider-id claim, the `payment_gateway` event and the ledger's own events (and
  * REPAID) in one transaction. The same provider id again (a duplicate callback, 20 at once)
- * answers the payment as first recorded.
+ * answers the payment as first recorded. With `instruction`, a borrower-app payment instruction
+ * is marked PAID in that same transaction, or, paid already, nothing is applied and the payment
+ * that paid it is answered.
  */
 export async function applyIncomingPayment(
   tenant: Tenant,
@@ -158,6 +179,11 @@ export async function applyIncomingPayment(
   for (let race = 0; race < MAX_RACES; race++) {
     const seen = await findByProviderRef(incoming.provider, incoming.providerPaymentId);
     if (seen) return { payment: seen.payment, duplicate: true };
+    const step: InstructionStep = (await incoming.instruction?.()) ?? { kind: 'none' };
+    if (step.kind === 'paid') {
+      if (step.bind && !(await step.bind())) continue;
+      return { payment: await getPayment(tenant, step.paymentId), duplicate: true };
+    }
     const record = await getLoanRecord(tenant, loanId);
     if (incoming.currency !== record.ledger.currency) {
       throw new ValidationError([
@@ -205,10 +231,12 @@ export async function applyIncomingPayment(
     const repaid = await repaidChange(tenant, record, changes);
     const events: DomainEvent[] = [paymentEvent, ...ledgerEvents(tenant, record, changes)];
     if (repaid) events.push(repaid.event);
+    const claims = paymentItems(tenant, payment);
+    const instructionItems = step.kind === 'pays' ? step.items(payment) : [];
     try {
       await saveLoanRecord(tenant, record, result.ledger, {
         events,
-        also: [...paymentItems(tenant, payment), ...(repaid ? repaid.items : [])],
+        also: [...claims, ...instructionItems, ...(repaid ? repaid.items : [])],
         now: receivedAt,
       });
       countMetric('PaymentsApplied', payment.channel);
@@ -223,8 +251,12 @@ export async function applyIncomingPayment(
       return { payment, duplicate: false };
     } catch (error) {
       if (error instanceof StaleLedgerError) continue;
+      const failed = cancelledConditions(error);
       // Index 1 is the provider-id claim: another request applied this payment first.
-      if (cancelledConditions(error)?.[1]) continue;
+      if (failed?.[1]) continue;
+      // The instruction's items follow the payment's: another path paid the instruction first.
+      const first = 1 + claims.length;
+      if (failed?.slice(first, first + instructionItems.length).some(Boolean)) continue;
       throw error;
     }
   }

@@ -4,11 +4,15 @@
  * tenant is the sandbox partner), then bills -> payment methods -> a VA paid through the
  * sandbox gateway -> the bill gone; a QRIS paid by the gateway's notification to
  * POST /api/v1/webhooks/payments: forged -> 401 and nothing applied, 20 at once -> applied once.
+ * Then, on a fresh loan: one request asked again (20 at once, one by one) is one instruction,
+ * and one instruction is paid at most once whichever path reports it (the gateway callback on
+ * its VA, the notify webhook, both at once 20 times each).
  */
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SANDBOX_SIGNATURE_HEADER } from '#providers/payment-gateways';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { appClient } from '../helpers/app-user.ts';
 import { client, eventually, type Reply } from '../helpers/http.ts';
@@ -251,5 +255,187 @@ describe('bills and payments, as the app calls them', () => {
     // A late retry changes nothing either.
     expect((await postWebhook(good.raw, good.signature)).status).toBe(200);
     expect(await bills()).toEqual(after);
+  });
+});
+
+describe('one payment instruction per request, paid at most once whichever path reports it', () => {
+  // A fresh user and loan: the suite above spent the first loan's bills.
+  beforeAll(async () => {
+    user = await app.signedIn();
+    loanId = await disbursedBnpl(user.userId);
+  }, 120_000);
+
+  /** The ledger's paid total and its payments, as ops see them. */
+  const ledger = async () => {
+    const loan = await platform('GET', `/v1/loans/${loanId}`);
+    expect(loan.status, JSON.stringify(loan.body)).toBe(200);
+    const payments = await platform('GET', `/v1/payments?loan_id=${loanId}&limit=100`);
+    expect(payments.status, JSON.stringify(payments.body)).toBe(200);
+    return { paidTotal: loan.body.data.paid_total as number, payments: payments.body.data.length as number };
+  };
+  const vaFor = (chosen: any[]) =>
+    generate({
+      payment_channel_id: 1,
+      amount: chosen.reduce((s, b) => s + b.total_amount, 0),
+      loan_repayment_schedules: chosen.map(scheduleOf),
+    });
+  /** The core gateway callback for a payment to `va`, signed by the app tenant's sandbox gateway account. */
+  const gatewayCallback = async (id: string, va: string, amount: number) => {
+    const { secret, account_id } = (await platform('GET', '/v1/sandbox/payment-gateway')).body.data;
+    const body = JSON.stringify({
+      id,
+      status: 'PAID',
+      channel: 'virtual_account',
+      amount: String(amount),
+      va_number: va,
+      paid_at: new Date().toISOString(),
+      sequence: 2,
+    });
+    const headers = {
+      'content-type': 'application/json',
+      [SANDBOX_SIGNATURE_HEADER]: gatewaySignature(secret, body),
+      'x-lendstack-gateway-account': account_id,
+    };
+    return () =>
+      fetch(`${runtime.baseUrl}/api/core/payment-gateway/sandbox/status`, { method: 'POST', headers, body }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as any }),
+      );
+  };
+  const paidNotification = (paymentId: string, amount: number) =>
+    signedWebhook({
+      reference_no: paymentId,
+      status: 'PAID',
+      paid_amount: amount,
+      payment_time: new Date().toISOString(),
+    });
+  const success = { status: 'success', message: 'Webhook diterima dan diproses.' };
+
+  it('answers the same payment_id to the same request, 20 at once and one by one; other bills make a new one', async () => {
+    const [first, second] = (await bills()).bills;
+    const answers = await Promise.all(Array.from({ length: 20 }, () => vaFor([first])));
+    for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(new Set(answers.map((a) => a.body.data.payment_id)).size).toBe(1);
+    expect(new Set(answers.map((a) => JSON.stringify(a.body))).size).toBe(1);
+    const one = answers[0]?.body.data;
+    expect((await vaFor([first])).body).toEqual(answers[0]?.body);
+
+    // Another set of bills on the same VA: a new instruction (the VA now asks its amount), answered again as well.
+    const both = await vaFor([first, second]);
+    expect(both.status).toBe(201);
+    expect(both.body.data.payment_id).not.toBe(one.payment_id);
+    expect(both.body.data.payment_code).toBe(one.payment_code);
+    expect(both.body.data.paid_amount).toBe(first.total_amount + second.total_amount);
+    expect((await vaFor([second, first])).body.data.payment_id).toBe(both.body.data.payment_id);
+    // The first bill alone again: the VA was renewed for both since, so the old one is not live: a new one.
+    const firstAgain = await vaFor([first]);
+    expect([one.payment_id, both.body.data.payment_id]).not.toContain(firstAgain.body.data.payment_id);
+
+    // QRIS: 20 at once, one instruction and one QR.
+    const qris = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        generate({
+          payment_channel_id: 2,
+          amount: second.total_amount,
+          loan_repayment_schedules: [scheduleOf(second)],
+        }),
+      ),
+    );
+    for (const answer of qris) expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(new Set(qris.map((a) => a.body.data.payment_id)).size).toBe(1);
+    expect(new Set(qris.map((a) => new URL(a.body.data.qr_url).pathname)).size).toBe(1);
+    expect((await bills()).bills).toHaveLength(4);
+  });
+
+  it('a VA instruction paid through the gateway: its PAID notification then answers 200 and applies nothing', async () => {
+    const before = await bills();
+    const [first] = before.bills;
+    const generated = await vaFor([first]);
+    expect(generated.status, JSON.stringify(generated.body)).toBe(201);
+    const { payment_id, payment_code } = generated.body.data;
+    const ledgerBefore = await ledger();
+    const paid = await platform('POST', '/v1/sandbox/payments', {
+      body: { channel: 'virtual_account', va_number: payment_code, amount: String(first.total_amount) },
+    });
+    expect(paid.status, JSON.stringify(paid.body)).toBe(202);
+    await eventually(async () => (await bills()).bills.length === before.bills.length - 1, 30_000);
+    const after = await bills();
+    expect(after.total_outstanding).toBe(before.total_outstanding - first.total_amount);
+
+    const note = await paidNotification(payment_id, first.total_amount);
+    for (const answer of await Promise.all([1, 2, 3].map(() => postWebhook(note.raw, note.signature)))) {
+      expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+      expect(answer.body).toEqual(success);
+    }
+    expect(await bills()).toEqual(after);
+    expect(await ledger()).toEqual({
+      paidTotal: ledgerBefore.paidTotal + first.total_amount,
+      payments: ledgerBefore.payments + 1,
+    });
+    // A paid instruction is no longer live: asking for what is left makes a new one.
+    const [next] = after.bills;
+    expect((await vaFor([next])).body.data.payment_id).not.toBe(payment_id);
+  });
+
+  it('both paths at once, 20 deliveries of each interleaved: the instruction is applied exactly once', async () => {
+    const before = await bills();
+    const [next] = before.bills;
+    const generated = await vaFor([next]);
+    const { payment_id, payment_code } = generated.body.data;
+    const ledgerBefore = await ledger();
+    const callback = await gatewayCallback(`sbp_both_${Date.now()}`, payment_code, next.total_amount);
+    const note = await paidNotification(payment_id, next.total_amount);
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) =>
+        i % 2 ? callback().then((a) => ({ ...a, path: 'gateway' })) : postWebhook(note.raw, note.signature),
+      ),
+    );
+    for (const answer of answers) expect(answer.status, JSON.stringify(answer.body)).toBe(200);
+    const outcomes = answers.filter((a: any) => a.path === 'gateway').map((a) => a.body.outcome);
+    expect(
+      outcomes.every((o) => o === 'applied' || o === 'duplicate'),
+      outcomes.join(),
+    ).toBe(true);
+    expect(outcomes.filter((o) => o === 'applied').length).toBeLessThanOrEqual(1);
+
+    const after = await bills();
+    expect(after.bills.map((b) => b.installment_no)).toEqual(before.bills.slice(1).map((b) => b.installment_no));
+    expect(after.total_outstanding).toBe(before.total_outstanding - next.total_amount);
+    expect(await ledger()).toEqual({
+      paidTotal: ledgerBefore.paidTotal + next.total_amount,
+      payments: ledgerBefore.payments + 1,
+    });
+    // Late retries of either path change nothing.
+    expect((await callback()).body.outcome).toBe('duplicate');
+    expect((await postWebhook(note.raw, note.signature)).body).toEqual(success);
+    expect(await bills()).toEqual(after);
+  });
+
+  it("paid by the notification first: the gateway's report of that money is bound to it, a second transfer to the VA is applied", async () => {
+    const before = await bills();
+    const [next] = before.bills;
+    const generated = await vaFor([next]);
+    const { payment_id, payment_code } = generated.body.data;
+    const ledgerBefore = await ledger();
+    const note = await paidNotification(payment_id, next.total_amount);
+    expect((await postWebhook(note.raw, note.signature)).body).toEqual(success);
+    expect((await bills()).total_outstanding).toBe(before.total_outstanding - next.total_amount);
+
+    // The gateway reports the same transfer on the VA: bound to the notification's payment, nothing applied.
+    const report = await gatewayCallback(`sbp_report_${Date.now()}`, payment_code, next.total_amount);
+    expect((await report()).body).toEqual({ received: true, outcome: 'duplicate' });
+    expect((await report()).body).toEqual({ received: true, outcome: 'duplicate' });
+    expect(await ledger()).toEqual({
+      paidTotal: ledgerBefore.paidTotal + next.total_amount,
+      payments: ledgerBefore.payments + 1,
+    });
+
+    // The borrower transfers to the same VA again: real money, applied (the next bill, then credit).
+    const second = await gatewayCallback(`sbp_second_${Date.now()}`, payment_code, next.total_amount);
+    expect((await second()).body).toEqual({ received: true, outcome: 'applied' });
+    expect(await ledger()).toEqual({
+      paidTotal: ledgerBefore.paidTotal + 2 * next.total_amount,
+      payments: ledgerBefore.payments + 2,
+    });
+    expect((await bills()).total_outstanding).toBe(Math.max(0, before.total_outstanding - 2 * next.total_amount));
   });
 });

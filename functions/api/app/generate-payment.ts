@@ -2,12 +2,10 @@ import middy from '@middy/core';
 import { parseBillId } from '#core/app/bills';
 import { appProducts } from '#core/app/products';
 import { appErrors, appValidation, fieldMessage as m, OK } from '#core/app/text';
-import { newId } from '#core/ids';
 import type { BankCode } from '#core/repayment/virtual-accounts';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
-import { putAppPayment } from '#store/app-payments';
-import { issueQris, issueVirtualAccount } from '#workflows/collection';
+import { generateInstruction } from '#workflows/app-instructions';
 import { caller, ok } from './common.ts';
 import { userBills } from './outstanding-bills.ts';
 import { routes } from './routes.ts';
@@ -25,7 +23,9 @@ const vaBank = (code: string): BankCode | null => {
  * loan (a channel collects for one ledger). It asks for the bills' total as they stand now;
  * `amount` must equal it (a stale screen is refused, not silently re-priced). The method's fee
  * is the lender's cost at the gateway, shown in `fee`, not added to what the borrower pays
- * (the spec's sample: MANDIRI_VA with fee 2,500, paid_amount = amount).
+ * (the spec's sample: MANDIRI_VA with fee 2,500, paid_amount = amount). Asking again for the
+ * same bills while the instruction is live and unpaid answers the same payment_id
+ * (#workflows/app-instructions).
  */
 const generatePayment = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
   const { tenant, user } = caller(input.principal);
@@ -75,33 +75,25 @@ const generatePayment = async ({ input }: ApiEvent<Route>): Promise<ApiResult> =
     ]);
   }
 
-  const issued = bank
-    ? { channel: await issueVirtualAccount(tenant, loanId, bank, total), imageUrl: null }
-    : await issueQris(tenant, loanId, total);
-  const expiryTime = issued.channel.expiresAt.replace(/\.\d{3}Z$/, 'Z');
-  // The instruction the webhook's reference_no names (one per generate: a VA pays many bills).
-  const paymentId = newId('inv');
-  await putAppPayment(tenant, {
-    paymentId,
+  const { instruction, channel, imageUrl } = await generateInstruction(tenant, {
     userId: user.userId,
     loanId,
-    channelId: issued.channel.channelId,
-    channel: bank ? 'virtual_account' : 'qris',
-    amount: total.toString(),
-    expiryTime,
-    createdAt: new Date().toISOString(),
+    methodId,
+    bank,
+    billIds: [...ids],
+    amount: total,
   });
   return ok(
     input.headers,
     OK.paymentCreated,
     {
-      payment_id: paymentId,
+      payment_id: instruction.paymentId,
       payment_method: method.code,
-      payment_code: bank ? issued.channel.key : null,
-      qr_url: issued.imageUrl,
+      payment_code: bank ? channel.key : null,
+      qr_url: imageUrl,
       paid_amount: Number(total),
       fee: Number(method.fee),
-      expiry_time: expiryTime,
+      expiry_time: instruction.expiryTime,
     },
     201,
   );

@@ -10,6 +10,7 @@ import { http, lowerHeaders } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { findAppPayment } from '#store/app-payments';
 import { findSandboxGatewaySecret, type PaymentProvider } from '#store/payments';
+import { webhookPays } from '#workflows/app-payments';
 import { applyIncomingPayment } from '#workflows/repayment';
 import { routes } from './routes.ts';
 
@@ -53,7 +54,9 @@ const notification = z.object({
  * instruction (reference_no = its payment_id). The HMAC signature is checked before the body
  * is read (constant time; 401 INVALID_SIGNATURE, nothing stored, otherwise); a PAID one is
  * applied through applyIncomingPayment, the partner gateway callback's path, under the
- * provider payment id `app:<reference_no>`, so retries and concurrent deliveries apply once.
+ * provider payment id `app:<reference_no>`, marking the instruction PAID in the same
+ * transaction: retries, concurrent deliveries and an instruction the gateway callback on its
+ * channel paid already apply nothing and answer the same 200.
  */
 const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   const headers = lowerHeaders(event);
@@ -94,6 +97,8 @@ const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
     },
   };
   if (body.status !== 'PAID') return done;
+  // Paid at most once, whichever path reports it first: a PAID instruction (this webhook's
+  // earlier delivery, or the gateway callback on its channel) applies nothing and answers the same.
   await applyIncomingPayment(tenant, instruction.loanId, {
     provider: providerOf(tenant),
     providerPaymentId: `app:${body.reference_no}`,
@@ -102,6 +107,7 @@ const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
     currency: 'IDR',
     reference: body.reference_no,
     ...(body.payment_time ? { receivedAt: new Date(body.payment_time).toISOString() } : {}),
+    instruction: webhookPays(tenant, body.reference_no, BigInt(body.paid_amount)),
   });
   return done;
 };
