@@ -27,6 +27,7 @@ export type IdPrefix =
   | 'sbp' // sandbox gateway payment
   | 'msg' // sandbox message (borrower app OTP delivery)
   | 'otp' // borrower app OTP (otp_log_id)
+  | 'lgn' // borrower app login (a login-scoped token's id, spent by verify-pin)
   | 'ch' // borrower app biometric challenge
   | 'bio' // borrower app biometric registration
   | 'lim' // borrower app credit limit application

@@ -36,6 +36,7 @@ export async function issueAppAccessToken(claims: AppTokenClaims) {
     did: claims.deviceId,
     scope: claims.scope,
     ...(claims.sessionId ? { sid: claims.sessionId } : {}),
+    ...(claims.loginId ? { lid: claims.loginId } : {}),
   })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(claims.userId)
@@ -62,7 +63,7 @@ export async function verifyAppAccessToken(token: string): Promise<AppTokenClaim
       audience: AUDIENCE,
       algorithms: ['HS256'],
     });
-    const { sub, pid, mode, did, scope, sid } = payload;
+    const { sub, pid, mode, did, scope, sid, lid } = payload;
     if (typeof sub !== 'string' || typeof pid !== 'string' || typeof did !== 'string') return null;
     if ((mode !== 'sandbox' && mode !== 'live') || typeof scope !== 'string' || !SCOPES.has(scope)) return null;
     return {
@@ -72,6 +73,7 @@ export async function verifyAppAccessToken(token: string): Promise<AppTokenClaim
       deviceId: did,
       scope: scope as AppCaller['scope'],
       ...(typeof sid === 'string' ? { sessionId: sid } : {}),
+      ...(typeof lid === 'string' ? { loginId: lid } : {}),
     };
   } catch {
     return null;

@@ -135,6 +135,7 @@ function principal(route: RouteDef): MiddlewareObj {
                 deviceId: ctx.appDeviceId,
                 scope: ctx.appScope as NonNullable<Principal['app']>['scope'],
                 ...(ctx.appSessionId ? { sessionId: ctx.appSessionId } : {}),
+                ...(ctx.appLoginId ? { loginId: ctx.appLoginId } : {}),
               },
             }
           : {}),

@@ -35,6 +35,26 @@ export async function issueAppRefreshToken(owner: AppSessionOwner, familyId: str
   return { refreshToken: token, sessionId: familyId };
 }
 
+/**
+ * Spends a login-scoped token (its `lid`) once: true for the first caller, false after. Kept
+ * two hours, past the token's own hour.
+ */
+export async function spendLoginToken(loginId: string): Promise<boolean> {
+  try {
+    await ddb.send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { pk: `APPLOGIN#${loginId}`, sk: 'SPENT', expiresAt: nowSeconds() + 2 * 3600 },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailed(error)) return false;
+    throw error;
+  }
+}
+
 export type AppRefreshRedemption =
   | { outcome: 'rotated'; owner: AppSessionOwner; familyId: string }
   | { outcome: 'unknown' | 'reused' | 'revoked' | 'other_device' };

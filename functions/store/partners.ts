@@ -55,6 +55,8 @@ export interface AppCaller {
   deviceId: string;
   scope: 'onboarding' | 'login' | 'full';
   sessionId?: string;
+  /** A login-scoped token's own id: verify-pin spends it, so one OTP login starts one session. */
+  loginId?: string;
 }
 
 const partnerKey = (partnerId: string) => ({ pk: `PTN#${partnerId}`, sk: 'PROFILE' });

@@ -619,6 +619,38 @@ describe('PIN lockout', () => {
     expectSuccess(unlocked, 200, 'Login berhasil.');
   });
 
+  it('starts one session from one OTP login: the right PIN 20 times at once is one 200, never a false lock', async () => {
+    const user = await app.activated();
+    const token = await app.loginToken(user.phone, user.deviceId);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        http('POST', '/api/v1/auth/login/verify-pin', {
+          body: { pin: APP_PIN },
+          headers: app.as(user.deviceId, token),
+        }),
+      ),
+    );
+    expect(answers.filter((a) => a.status === 200)).toHaveLength(1);
+    expect(answers.some((a) => a.body.error_code === 'PIN_LOCKED')).toBe(false);
+    for (const refused of answers.filter((a) => a.status !== 200)) expectAppError(refused, 401, 'UNAUTHORIZED');
+    // The spent login token stays spent; a fresh OTP login starts the next session.
+    const again = await http('POST', '/api/v1/auth/login/verify-pin', {
+      body: { pin: APP_PIN },
+      headers: app.as(user.deviceId, token),
+    });
+    expectAppError(again, 401, 'UNAUTHORIZED');
+    expect(again.body.message).toBe('Sesi login ini sudah digunakan. Silahkan masuk ulang dengan OTP.');
+    const fresh = await app.loginToken(user.phone, user.deviceId);
+    expectSuccess(
+      await http('POST', '/api/v1/auth/login/verify-pin', {
+        body: { pin: APP_PIN },
+        headers: app.as(user.deviceId, fresh),
+      }),
+      200,
+      'Login berhasil.',
+    );
+  });
+
   it('checks no more than 3 of 10 wrong PINs sent at once', async () => {
     const user = await app.activated();
     const token = await app.loginToken(user.phone, user.deviceId);

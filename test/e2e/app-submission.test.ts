@@ -355,7 +355,8 @@ describe('loan submission under abuse', () => {
     const user = await withLimit();
     const res = await submit(user, { ...SPEC_EXAMPLE, requested_amount: 2_000_013 });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
-    expect((await limitOf(user)).available_limit).toBe(10_000_000 - 2_000_013);
+    // Reserved at once; the sandbox review may already have refused it and given it back.
+    expect([10_000_000 - 2_000_013, 10_000_000]).toContain((await limitOf(user)).available_limit);
     await eventually(async () => (await limitOf(user)).available_limit === 10_000_000, 30_000);
     expect((await billsOf(user)).bills).toHaveLength(0);
   }, 180_000);

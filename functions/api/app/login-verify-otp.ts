@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import { appErrors, OK } from '#core/app/text';
+import { newId } from '#core/ids';
 import { issueAppAccessToken } from '#http/app-tokens';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
@@ -26,7 +27,7 @@ const loginVerifyOtp = async ({ input }: ApiEvent<Route>): Promise<ApiResult> =>
   if (user.app.status !== 'ACTIVE') throw appErrors.accountNotActive();
   await resetAttempts(appCredentialKey(tenant, userId), 'pin');
   const deviceId = input.headers['x-device-id'];
-  const token = await issueAppAccessToken({ ...tenant, userId, deviceId, scope: 'login' });
+  const token = await issueAppAccessToken({ ...tenant, userId, deviceId, scope: 'login', loginId: newId('lgn') });
   return ok(input.headers, OK.verified, token, 200, { 'cache-control': 'no-store' });
 };
 

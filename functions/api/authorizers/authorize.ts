@@ -111,6 +111,7 @@ export function authorizer(scheme: ProtectedScheme) {
               appDeviceId: who.app.deviceId,
               appScope: who.app.scope,
               ...(who.app.sessionId ? { appSessionId: who.app.sessionId } : {}),
+              ...(who.app.loginId ? { appLoginId: who.app.loginId } : {}),
             }
           : {}),
       },

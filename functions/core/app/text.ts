@@ -345,6 +345,11 @@ export const appErrors = {
       },
       { status: 422, ...(available === null ? {} : { data: { available_limit: Number(available) } }) },
     ),
+  loginTokenSpent: () =>
+    new AppError('unauthenticated', 'UNAUTHORIZED', {
+      id: 'Sesi login ini sudah digunakan. Silahkan masuk ulang dengan OTP.',
+      en: 'This login has already been used. Please log in again with an OTP.',
+    }),
   invalidRefreshToken: () =>
     new AppError('unauthenticated', 'INVALID_REFRESH_TOKEN', {
       id: 'Sesi anda telah berakhir. Silahkan login kembali.',
