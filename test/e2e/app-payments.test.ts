@@ -247,7 +247,7 @@ describe('bills and payments, as the app calls them', () => {
     const answers = await Promise.all(Array.from({ length: 20 }, () => postWebhook(good.raw, good.signature)));
     for (const answer of answers) {
       expect(answer.status, JSON.stringify(answer.body)).toBe(200);
-      expect(answer.body).toEqual({ status: 'success', message: 'Webhook diterima dan diproses.' });
+      expect(answer.body).toEqual({ status: 'success', message: 'Webhook received and processed.' });
     }
     const after = await bills();
     expect(after.bills.map((b) => b.installment_no)).toEqual([3, 4]);
@@ -308,7 +308,7 @@ describe('one payment instruction per request, paid at most once whichever path 
       paid_amount: amount,
       payment_time: new Date().toISOString(),
     });
-  const success = { status: 'success', message: 'Webhook diterima dan diproses.' };
+  const success = { status: 'success', message: 'Webhook received and processed.' };
 
   it('answers the same payment_id to the same request, 20 at once and one by one; other bills make a new one', async () => {
     const [first, second] = (await bills()).bills;

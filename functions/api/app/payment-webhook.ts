@@ -1,5 +1,6 @@
 import middy from '@middy/core';
 import * as z from 'zod';
+import idLocale from 'zod/v4/locales/id.js';
 import { appValidation, fieldMessage as m } from '#core/app/text';
 import { AppError } from '#core/errors';
 import type { Tenant } from '#core/tenant';
@@ -61,6 +62,8 @@ const notification = z.object({
 const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   const headers = lowerHeaders(event);
   const lang = appLang(headers['accept-language']);
+  const namesBahasa = /(^|,)\s*(id|in)\b/i.test(headers['accept-language'] ?? '');
+  const successLang = lang === 'id' && namesBahasa ? 'id' : 'en';
   const raw = event.body ? Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8').toString('utf8') : '';
   const tenant = appTenant();
   const signature = headers[APP_WEBHOOK_SIGNATURE_HEADER];
@@ -75,7 +78,7 @@ const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
   } catch {
     throw appValidation([{ field: 'body', value: null, message: m('Body harus JSON.', 'The body must be JSON.') }]);
   }
-  const parsed = notification.safeParse(json);
+  const parsed = notification.safeParse(json, lang === 'id' ? { error: idLocale().localeError } : undefined);
   if (!parsed.success) {
     throw appValidation(
       parsed.error.issues.map((i) => ({ field: i.path.join('.') || 'body', value: null, message: i.message })),
@@ -93,7 +96,8 @@ const paymentWebhook = async (event: ApiEvent<Route>): Promise<ApiResult> => {
     statusCode: 200,
     body: {
       status: 'success',
-      message: lang === 'en' ? 'Webhook received and processed.' : 'Webhook diterima dan diproses.',
+      // The spec's words, in English: a gateway sends no Accept-Language (Bahasa only when asked).
+      message: successLang === 'en' ? 'Webhook received and processed.' : 'Webhook diterima dan diproses.',
     },
   };
   if (body.status !== 'PAID') return done;
