@@ -141,7 +141,7 @@ export async function describeWorkflowExecution(workflow: string, name: string):
       stoppedAt: described.stopDate ? new Date(described.stopDate).toISOString() : null,
       currentStates: described.status === 'RUNNING' ? openStates([...newest].reverse()) : [],
       error: described.error ?? null,
-      cause: described.cause ?? null,
+      cause: described.cause ? readableCause(described.cause) : null,
       history: newest.map(summarise),
     };
   } catch (error) {
@@ -178,4 +178,19 @@ function openStates(events: SfnEvent[]): string[] {
     }
   }
   return open;
+}
+
+/**
+ * A failure's cause as ops may read it through the API: a Lambda error's message without its
+ * stack trace, resource ARNs masked, at most 500 characters.
+ */
+export function readableCause(cause: string): string {
+  let text = cause;
+  try {
+    const parsed = JSON.parse(cause) as { errorMessage?: unknown };
+    if (typeof parsed?.errorMessage === 'string') text = parsed.errorMessage;
+  } catch {
+    // not JSON: the cause as sent
+  }
+  return text.replace(/arn:aws[\w:/+=,.@-]*/g, '[resource]').slice(0, 500);
 }

@@ -8051,7 +8051,6 @@ export interface operations {
            *         "started_at": "2026-01-15T08:30:00.000Z",
            *         "execution_name": "execution_name_value",
            *         "execution": {
-           *           "execution_arn": "execution_arn_value",
            *           "status": "RUNNING",
            *           "started_at": "2026-01-15T08:30:00.000Z",
            *           "stopped_at": "2026-01-15T08:30:00.000Z",
@@ -8104,7 +8103,6 @@ export interface operations {
               execution_name: string;
               /** @description null when the execution does not exist (yet) */
               execution: {
-                execution_arn: string;
                 /** @example RUNNING */
                 status: string;
                 started_at: string | null;

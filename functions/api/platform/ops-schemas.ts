@@ -55,7 +55,6 @@ const historyEntry = z.object({
 });
 
 export const executionView = z.object({
-  execution_arn: z.string(),
   status: z.string().meta({ examples: ['RUNNING'] }),
   started_at: z.string().nullable(),
   stopped_at: z.string().nullable(),

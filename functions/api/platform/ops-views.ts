@@ -24,12 +24,12 @@ export function applicationView(start: ApplicationStart, app: LoanApplication | 
 }
 
 /**
- * The execution for ops. `consoleBase` is the AWS console's execution page without the ARN,
+ * The execution for ops, without its ARN (account and region are the deployment's internals; the
+ * execution is named after the application). `consoleBase` is the AWS console's execution page without the ARN,
  * set by the stack in a deployed stage (STEP_FUNCTIONS_CONSOLE_URL); the local runtime has none.
  */
 export function executionView(e: ExecutionView, consoleBase: string | undefined) {
   return {
-    execution_arn: e.executionArn,
     status: e.status,
     started_at: e.startedAt,
     stopped_at: e.stoppedAt,

@@ -247,7 +247,7 @@ async function loadApplication(id) {
             e.error ? ` · ${e.error}: ${text(e.cause)}` : '',
           )
         : el('p', { className: 'empty' }, 'No execution yet.'),
-      e ? el('p', {}, el('code', {}, e.execution_arn), ' ', consoleLink) : null,
+      e ? el('p', {}, 'Execution name ', el('code', {}, data.execution_name), ' · ', consoleLink) : null,
       e ? table(['#', 'At', 'Event', 'State', 'Error'], history, 'No history.') : null,
     ),
   );
