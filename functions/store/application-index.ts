@@ -20,9 +20,9 @@ import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 export interface ApplicationStart {
   applicationId: string;
   borrowerId: string;
-  /** The journey customerID, or a partner loan's reference_id. */
+  /** The journey customerID, a partner loan's reference_id, or an app loan's application_no. */
   customerId: string;
-  origin: 'journey' | 'partner';
+  origin: 'journey' | 'partner' | 'app';
   startedAt: string;
 }
 
@@ -107,7 +107,7 @@ function strip(item: Record<string, unknown>): ApplicationStart {
     applicationId: String(item.applicationId),
     borrowerId: String(item.borrowerId),
     customerId: String(item.customerId ?? ''),
-    origin: item.origin === 'partner' ? 'partner' : 'journey',
+    origin: item.origin === 'partner' || item.origin === 'app' ? item.origin : 'journey',
     startedAt: String(item.startedAt),
   };
 }

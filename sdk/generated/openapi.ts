@@ -7890,7 +7890,7 @@ export interface operations {
               /** @example app_01jf3k2m4n5p6q7r8s9t0v1w2x */
               id: string;
               /** @enum {string} */
-              origin: 'journey' | 'partner';
+              origin: 'journey' | 'partner' | 'app';
               borrower_id: string;
               /** @description The journey customerID, or a partner loan's reference_id */
               customer_id: string;
@@ -8078,7 +8078,7 @@ export interface operations {
               /** @example app_01jf3k2m4n5p6q7r8s9t0v1w2x */
               id: string;
               /** @enum {string} */
-              origin: 'journey' | 'partner';
+              origin: 'journey' | 'partner' | 'app';
               borrower_id: string;
               /** @description The journey customerID, or a partner loan's reference_id */
               customer_id: string;

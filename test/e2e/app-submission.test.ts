@@ -150,6 +150,11 @@ describe('loan submission, the whole way to a paid bill', () => {
     const serviced = await platform('GET', `/v1/loans/${loanId}`);
     expect(serviced.status, JSON.stringify(serviced.body)).toBe(200);
     expect(JSON.stringify(serviced.body)).toContain('DISBURSED');
+    // Ops see it among the applications, with its workflow (the console's first tab).
+    const listed = await platform('GET', '/v1/applications?limit=100');
+    expect(listed.body.data.find((a: any) => a.id === loanId)).toMatchObject({
+      origin: 'app',
+    });
 
     // Bill 1 by VA through the sandbox gateway.
     const [first, second] = bills.bills;

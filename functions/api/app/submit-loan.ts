@@ -9,6 +9,7 @@ import type { Tenant } from '#core/tenant';
 import { http } from '#http/middleware';
 import type { ApiEvent, ApiResult } from '#http/route';
 import { ensureNumericAvailableLimit, findCreditLimit } from '#store/app-limits';
+import { recordApplicationStart } from '#store/application-index';
 import { type AppLoanTerms, insertAppLoan, type LoanApplication, rejectAppLoan } from '#store/applications';
 import { getBorrower } from '#store/borrowers';
 import { jakartaToday } from '#store/loans';
@@ -109,6 +110,14 @@ const submitLoan = async ({ input }: ApiEvent<Route>): Promise<ApiResult> => {
     throw appErrors.insufficientLimit(now?.availableLimit === undefined ? null : BigInt(now.availableLimit));
   }
   try {
+    // Listed for ops (GET /v1/applications, the console) from its start, as journey and partner loans are.
+    await recordApplicationStart(tenant, {
+      applicationId,
+      borrowerId: user.userId,
+      customerId: applicationNo,
+      origin: 'app',
+      startedAt: now,
+    });
     await ensureWorkflow('application', applicationId, appLoanWorkflowInput(tenant, loan));
   } catch (error) {
     // Compensation: a loan no workflow will move must not hold the limit.

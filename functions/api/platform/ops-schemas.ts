@@ -33,7 +33,7 @@ export const applicationIdParams = z.object({
 
 export const applicationView = z.object({
   id: z.string().meta({ examples: ['app_01jf3k2m4n5p6q7r8s9t0v1w2x'] }),
-  origin: z.enum(['journey', 'partner']),
+  origin: z.enum(['journey', 'partner', 'app']),
   borrower_id: z.string(),
   customer_id: z.string().describe("The journey customerID, or a partner loan's reference_id"),
   status: z.enum(APPLICATION_STATUSES),
