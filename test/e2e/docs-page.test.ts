@@ -89,14 +89,18 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the API reference 
     // Scalar renders sections as they near the viewport: scroll until nothing new appears.
     const ids = (): Promise<string[]> =>
       page.evaluate(() => [...(globalThis as any).document.querySelectorAll('section[id]')].map((s: any) => s.id));
+    // Under load a section can come late: keep going until every operation is there, or nothing
+    // new has come for 3 s.
     let seen = 0;
     let stable = 0;
-    for (let i = 0; i < 300 && stable < 10; i++) {
+    for (let i = 0; i < 1000 && stable < 75; i++) {
       await page.mouse.wheel(0, 4000);
       await page.waitForTimeout(40);
-      const n = (await ids()).length;
-      stable = n === seen ? stable + 1 : 0;
-      seen = n;
+      const now = await ids();
+      if (expected.every((e) => now.some((id) => id.endsWith(`/${e.key.replace(' ', '')}`) && id.includes('/tag/'))))
+        break;
+      stable = now.length === seen ? stable + 1 : 0;
+      seen = now.length;
     }
     const sectionIds = await ids();
     /** An operation's section id ends in /<METHOD><path> (`api-1/tag/system/GET/health`). */

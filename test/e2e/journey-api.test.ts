@@ -504,13 +504,15 @@ async function acceptedCustomer(customerID: string, { kyc = true } = {}) {
   if (kyc) expect((await kycVerdict(customerID)).data.status).toBe('APPROVED');
 }
 
+/** Polls until `until` holds, for up to 60 s: the workflow's retries (the bank's backoff) run slower on a loaded machine. */
 async function poll(path: string, until: (body: any) => boolean) {
-  for (let i = 0; i < 100; i++) {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
     const res = await api('GET', path);
     if (until(res.body)) return res.body;
+    if (Date.now() > deadline) throw new Error(`${path} did not settle: ${JSON.stringify(res.body)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`${path} did not settle`);
 }
 
 describe('agreement and disbursal: one lifecycle workflow per application', () => {
