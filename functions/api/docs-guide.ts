@@ -88,7 +88,7 @@ await lendstack.journey.POST('/v2/user/create', { body: { customerID: 'cust-0001
 
 const PLATFORM = `## Getting started: platform API
 
-For the lender's own back office (\`/v1/…\`): webhook endpoints and their deliveries, loan quotes, borrower blocks and KYC reviews. \`Authorization: Bearer <apiKey>\`; errors are \`{ "error": { "code", "message", "details" } }\`; lists take \`limit\` and \`offset\` and answer \`meta: { total, limit, offset }\`.
+For the lender's own back office (\`/v1/…\`): clients, loans (approve, reject, disburse, payments, settlement quotes, refunds), payment links and exceptions, events, reports (CSV), applications and their workflows, KYC reviews, borrower blocks, loan quotes, webhook endpoints and their deliveries. The ops console (\`/console\`) is built on these. \`Authorization: Bearer <apiKey>\`; errors are \`{ "error": { "code", "message", "details" } }\`; lists take \`limit\` and \`offset\` and answer \`meta: { total, limit, offset }\`.
 
 \`\`\`bash
 curl -s -X POST "$BASE/v1/webhook-endpoints" -H "authorization: Bearer $API_KEY" \\
@@ -103,9 +103,20 @@ for await (const endpoint of lendstack.platform.paginate('/v1/webhook-endpoints'
 const event = lendstack.webhooks.constructEvent(rawBody, req.headers['lendstack-signature'], secret);
 \`\`\``;
 
-const APP = `## Getting started: borrower app API (coming)
+const APP = `## Getting started: borrower app API
 
-The borrower app surface (\`/api/v1/…\`, for a lender's own mobile or web app, signed in by the borrower) is being built; its routes will appear in this reference, in its own tag group, as they land.`;
+For the lender's own mobile app (\`/api/v1/…\`), signed in by the borrower: no partner key, the stage's own tenant. Every request names its device (\`X-Device-ID\`); tokens are bound to it. Answers are \`{ "status": "success" | "error", "message", "data" }\` with the spec's \`error_code\` and \`details: [{ field, value, message }]\`, in Bahasa Indonesia (English with \`Accept-Language: en\`). In the sandbox the OTP lands in an outbox the platform key reads.
+
+\`\`\`bash
+D=dev-1234567890; P=081234567891
+curl -s -X POST "$BASE/api/v1/onboarding/register-phone" -H "x-device-id: $D" \\
+  -H 'content-type: application/json' -d "{\\"phone_number\\":\\"$P\\"}"
+curl -s "$BASE/v1/sandbox/messages?to=$P" -H "authorization: Bearer $API_KEY"   # the OTP
+curl -s -X POST "$BASE/api/v1/onboarding/verify-otp" -H "x-device-id: $D" \\
+  -H 'content-type: application/json' -d "{\\"phone_number\\":\\"$P\\",\\"otp_code\\":\\"$OTP\\"}"
+# then kyc-upload (multipart), personal-info, login (send-otp, verify-otp, verify-pin),
+# apply-limit, tenors, loan/submissions, bills, payments/generate
+\`\`\``;
 
 const SANDBOX = `## Sandbox
 

@@ -123,7 +123,7 @@ describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the API reference 
 
   it('shows the getting-started guide of each surface and the magic-value tables', async () => {
     const text = await page.evaluate(() => (globalThis as any).document.body.innerText as string);
-    for (const surface of ['partner API', 'journey API', 'platform API', 'borrower app API (coming)'])
+    for (const surface of ['partner API', 'journey API', 'platform API', 'borrower app API'])
       expect(text).toContain(`Getting started: ${surface}`);
     expect(text).toContain('…_sign_reject');
     expect(text).toContain('…9001');
