@@ -1,4 +1,5 @@
 /** Starting Step Functions executions. Locally the SDK reaches the embedded runtime via AWS_ENDPOINT_URL_SFN. */
+import { randomUUID } from 'node:crypto';
 import {
   DescribeExecutionCommand,
   GetExecutionHistoryCommand,
@@ -56,10 +57,10 @@ export async function ensureWorkflow(workflow: string, name: string, input: unkn
  * ensureWorkflow, so a retried request's different id never turns a start into a conflict.
  */
 function withCorrelationId(input: unknown): unknown {
-  const id = correlationId();
-  if (!id || typeof input !== 'object' || input === null || Array.isArray(input) || 'correlationId' in input)
-    return input;
-  return { ...input, correlationId: id };
+  if (typeof input !== 'object' || input === null || Array.isArray(input) || 'correlationId' in input) return input;
+  // Always one: a machine may read $$.Execution.Input.correlationId (the application's does), and
+  // a start outside any request (a scheduled run, a script) still gets an id to grep.
+  return { ...input, correlationId: correlationId() ?? randomUUID() };
 }
 
 /** A token whose task is gone (timed out, or its branch ended): the step is no longer waiting. */

@@ -28,6 +28,7 @@ import { newEvent } from '#store/outbox';
 import { signsOnHostedPage } from '#store/sessions';
 import { clearWaits, saveWaitToken, takeWaitToken, type WaitStep } from '#store/waits';
 import { completeTask, failTask } from '#store/workflows';
+import { correlated } from './correlated.ts';
 import {
   evaluateKyc,
   type KycState,
@@ -55,7 +56,7 @@ const tenantOf = (i: Pick<ApplicationInput, 'partnerId' | 'mode'>) => ({ partner
  * no token to fail: its next agreement or disbursal wait sees the REJECTED status after saving
  * its token and fails itself with LoanRejected (whichever of the two takes the token fails it).
  */
-export const awaitStep = async (input: ApplicationInput & { step: WaitStep; token: string }) => {
+const awaitStepTask = async (input: ApplicationInput & { step: WaitStep; token: string }) => {
   const tenant = tenantOf(input);
   await saveWaitToken(tenant, input.applicationId, input.step, input.token);
   if (input.step === 'AGREEMENT' || input.step === 'DISBURSAL') {
@@ -84,7 +85,7 @@ async function kycRunOf(input: KycStepInput) {
 }
 
 /** The KYC run the partner triggered: OKYC with an uploaded Aadhaar XML, CKYC otherwise. */
-export const runKyc = async (input: KycStepInput): Promise<KycState> => {
+const runKycTask = async (input: KycStepInput): Promise<KycState> => {
   if (input.mode !== 'sandbox') throw new NotConfiguredError('CKYC/OKYC provider');
   const { tenant, run, borrower } = await kycRunOf(input);
   if (run.status !== 'PROCESSING') return kycState(run); // a retried step: already decided
@@ -96,7 +97,7 @@ export const runKyc = async (input: KycStepInput): Promise<KycState> => {
 };
 
 /** The OTP the customer received from the CKYC registry (POST /v2/kyc/ckyc/otp). */
-export const verifyKycOtp = async (input: KycStepInput & { otp: string }): Promise<KycState> => {
+const verifyKycOtpTask = async (input: KycStepInput & { otp: string }): Promise<KycState> => {
   const { tenant, run, borrower } = await kycRunOf(input);
   if (run.status !== 'PROCESSING') return kycState(run);
   const now = new Date().toISOString();
@@ -126,7 +127,7 @@ const FAILURE_MESSAGES: Record<string, string> = {
 };
 
 /** A KYC step that failed after its retries: FAILED, and the partner may trigger KYC again. */
-export const recordKycFailure = async (
+const recordKycFailureTask = async (
   input: KycStepInput & { error?: { Error: string; Cause: string } },
 ): Promise<KycState> => {
   const { tenant, run, borrower } = await kycRunOf(input);
@@ -149,7 +150,7 @@ export const recordKycFailure = async (
  * wait ran out (EXPIRED). Waits an abandoned branch left behind are forgotten, and an
  * application the customer had accepted is closed with its event.
  */
-export const closeJourney = async (
+const closeJourneyTask = async (
   input: ApplicationInput & { outcome: 'REJECTED' | 'EXPIRED'; error?: { Error: string; Cause: string } },
 ) => {
   const tenant = tenantOf(input);
@@ -183,7 +184,7 @@ export const closeJourney = async (
  * customerID ends in `_sign_reject` (which declines on the hosted page too). Live e-sign
  * providers are not configured in this release.
  */
-export const requestSignature = async (input: ApplicationInput & { referenceId: string; token: string }) => {
+const requestSignatureTask = async (input: ApplicationInput & { referenceId: string; token: string }) => {
   // A live provider would be sent the document here and keep the token for its webhook.
   if (input.mode !== 'sandbox') throw new NotConfiguredError('E-sign provider');
   const tenant = tenantOf(input);
@@ -202,7 +203,7 @@ export const requestSignature = async (input: ApplicationInput & { referenceId: 
 };
 
 /** The borrower signed. */
-export const markSigned = async (input: ApplicationInput & { signature?: { signedAt?: string } }) => {
+const markSignedTask = async (input: ApplicationInput & { signature?: { signedAt?: string } }) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   if (app.status !== 'OFFER_ACCEPTED') return { status: app.status };
@@ -232,7 +233,7 @@ export const markSigned = async (input: ApplicationInput & { signature?: { signe
  * `auto: false`, and the workflow waits for the lender's back office at the agreement and the
  * disbursal. A retried step finds its agreement recorded and answers it again.
  */
-export const reviewAppLoan = async (input: ApplicationInput) => {
+const reviewAppLoanTask = async (input: ApplicationInput) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   if (!isAppLoan(app) || !app.app.autopilot) return { auto: false };
@@ -266,7 +267,7 @@ export const reviewAppLoan = async (input: ApplicationInput) => {
  * back office's POST would, so the Disburse step transfers to the user's bank account once. A
  * retried step finds the attempt recorded.
  */
-export const startAppDisbursal = async (input: ApplicationInput) => {
+const startAppDisbursalTask = async (input: ApplicationInput) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   if (app.status === 'DISBURSAL_PROCESSING' || app.status === 'DISBURSED') return { triggeredAt: app.createdAt };
@@ -290,7 +291,7 @@ function sandboxTransfer(
 }
 
 /** Disburses once: a retried step finds the disbursal done and returns it. */
-export const disburse = async (input: ApplicationInput) => {
+const disburseTask = async (input: ApplicationInput) => {
   const tenant = tenantOf(input);
   const app = await getApplication(tenant, input.applicationId);
   if (app.status === 'DISBURSED') return { status: 'DISBURSED', utrNumber: app.disbursal?.utrNumber };
@@ -367,7 +368,7 @@ export function publicReason(
 }
 
 /** A failure the partner can see and act on (after DISBURSAL_FAILED the workflow waits for a new trigger). */
-export const markFailed = async (
+const markFailedTask = async (
   input: ApplicationInput & {
     outcome: 'REJECTED' | 'DISBURSAL_FAILED';
     error?: { Error: string; Cause: string };
@@ -449,3 +450,17 @@ export const markFailed = async (
   });
   return { status: input.outcome };
 };
+
+// Each task carries on the correlation id of the request that started the execution (the
+// ASL passes $$.Execution.Input.correlationId): its log lines and the events it writes name it.
+export const awaitStep = correlated(awaitStepTask);
+export const runKyc = correlated(runKycTask);
+export const verifyKycOtp = correlated(verifyKycOtpTask);
+export const recordKycFailure = correlated(recordKycFailureTask);
+export const closeJourney = correlated(closeJourneyTask);
+export const requestSignature = correlated(requestSignatureTask);
+export const markSigned = correlated(markSignedTask);
+export const reviewAppLoan = correlated(reviewAppLoanTask);
+export const startAppDisbursal = correlated(startAppDisbursalTask);
+export const disburse = correlated(disburseTask);
+export const markFailed = correlated(markFailedTask);

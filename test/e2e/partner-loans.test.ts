@@ -244,6 +244,11 @@ describe('partner loans', () => {
       expect(hook.signatureOk).toBe(true);
       expect(hook.payload.data).toMatchObject({ userId, type: 'SINGLE_PAYMENT', reference_id: loan.reference_id });
     }
+    // The events the workflow's own steps wrote (ACTIVE, DISBURSED) name the request that started
+    // the execution: one id to grep from the request to the webhook.
+    const starters = [created.headers.get('x-request-id'), signing.headers.get('x-request-id')];
+    const steps = inOrder(hooks).filter((h) => ['ACTIVE', 'DISBURSED'].includes(h.payload.status));
+    for (const hook of steps) expect(starters).toContain(hook.correlationId);
 
     const execution = await executionOf(loan.loanUniqueId);
     expect(execution.status).toBe('SUCCEEDED');

@@ -53,6 +53,8 @@ async function application(script: Record<string, unknown[]> = {}, input: Record
         mode: 'sandbox',
         borrowerId: id,
         customerId: 'c',
+        // What startWorkflow adds to every input: each task is handed it (the tasks carry it on).
+        correlationId: `corr-${id}`,
         ...input,
       }),
     }),
@@ -174,6 +176,10 @@ describe('application workflow: Retry and Catch', () => {
     await toDisbursal(app);
     await eventually(() => app.calls('markFailed').length === 1, 10_000);
     expect(app.calls('disburse')).toHaveLength(4);
+    // The starting request's correlation id reaches tasks with Parameters (from the execution's
+    // input) and without (the state carries it), so their events name it.
+    for (const call of [...app.calls('disburse'), ...app.calls('markFailed'), ...app.calls('awaitStep')])
+      expect(String(call.input.correlationId)).toMatch(/^corr-app-/);
     expect(app.calls('markFailed')).toEqual([
       expect.objectContaining({
         input: expect.objectContaining({

@@ -182,7 +182,15 @@ describe('local Step Functions after a restart', () => {
       new StartExecutionCommand({
         stateMachineArn: first.arn('application'),
         name: id,
-        input: JSON.stringify({ applicationId: id, partnerId: 'p', mode: 'sandbox', borrowerId: id, customerId: 'c' }),
+        // As startWorkflow starts it: the application's tasks read the correlation id from the input.
+        input: JSON.stringify({
+          applicationId: id,
+          partnerId: 'p',
+          mode: 'sandbox',
+          borrowerId: id,
+          customerId: 'c',
+          correlationId: `corr-${id}`,
+        }),
       }),
     );
     const tokens = (step: string) => journal.tokens[`${id}:${step}`] ?? [];
