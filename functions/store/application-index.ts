@@ -5,16 +5,11 @@
  * started (journey /v2/user/create, partner loan creation), so ops list every application from
  * its first step, before an offer is accepted (the APP item exists only from then on).
  */
-import {
-  BatchGetCommand,
-  type BatchGetCommandOutput,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, type BatchGetCommandOutput, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant } from '#core/tenant';
 import { applicationKey, type LoanApplication } from './applications.ts';
 import { ddb, tableName } from './client.ts';
+import { collectionItems } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 export interface ApplicationStart {
@@ -62,24 +57,12 @@ export async function findApplicationStart(tenant: Tenant, applicationId: string
 
 /** The tenant's applications, newest first (at most APPLICATION_LIST_CAP). */
 export async function listApplicationStarts(tenant: Tenant): Promise<ApplicationStart[]> {
-  const all: ApplicationStart[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byCollection',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'APPLICATIONS') },
-        ScanIndexForward: false,
-        Limit: APPLICATION_LIST_CAP - all.length,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of result.Items ?? []) all.push(strip(item));
-    start = result.LastEvaluatedKey;
-  } while (start && all.length < APPLICATION_LIST_CAP);
-  return all;
+  const items = await collectionItems({
+    collection: tenantKey(tenant, 'APPLICATIONS'),
+    newestFirst: true,
+    cap: APPLICATION_LIST_CAP,
+  });
+  return items.map(strip);
 }
 
 /** The applications (APP items, from the offer acceptance on) of these ids that exist, by id. */

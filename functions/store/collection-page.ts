@@ -97,3 +97,34 @@ export async function* collectionRange(options: {
     exclusiveStart = page.LastEvaluatedKey;
   } while (exclusiveStart);
 }
+
+/**
+ * Every item of a small collection on the byCollection index (a tenant's payment exceptions,
+ * KYC runs in review, application starts), in sort-key order (`newestFirst` reverses it), up to
+ * `cap`; a Query, never a Scan, followed to its last page.
+ */
+export async function collectionItems(options: {
+  collection: string;
+  newestFirst?: boolean;
+  cap?: number;
+}): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  const cap = options.cap ?? Number.POSITIVE_INFINITY;
+  let start: Record<string, unknown> | undefined;
+  do {
+    const result = await ddb.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'byCollection',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': options.collection },
+        ScanIndexForward: !options.newestFirst,
+        ...(Number.isFinite(cap) ? { Limit: cap - items.length } : {}),
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(result.Items ?? []));
+    start = result.LastEvaluatedKey;
+  } while (start && items.length < cap);
+  return items;
+}

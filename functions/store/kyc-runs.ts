@@ -1,9 +1,10 @@
 /** Journey KYC runs (CKYC/OKYC): one per trigger, read by GET /v2/kyc/details. */
-import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { InvalidStateError } from '#core/errors';
 import type { AadhaarKyc } from '#core/kyc-india';
 import type { Tenant } from '#core/tenant';
 import { ddb, getEntity, tableName } from './client.ts';
+import { collectionItems } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 
 export type KycRunStatus = 'PROCESSING' | 'ACTION_PENDING' | 'APPROVED' | 'REJECTED' | 'FAILED';
@@ -95,23 +96,6 @@ export async function getKycRun(tenant: Tenant, referenceId: string): Promise<Ky
 
 /** The tenant's KYC runs waiting for a manual review, the longest waiting first. */
 export async function listKycRunsInReview(tenant: Tenant): Promise<KycRun[]> {
-  const runs: KycRun[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byCollection',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': tenantKey(tenant, 'KYCREVIEWS') },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of result.Items ?? []) {
-      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...run } = i;
-      runs.push(run as KycRun);
-    }
-    start = result.LastEvaluatedKey;
-  } while (start);
-  return runs;
+  const items = await collectionItems({ collection: tenantKey(tenant, 'KYCREVIEWS') });
+  return items.map(({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, ...run }) => run as unknown as KycRun);
 }

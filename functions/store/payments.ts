@@ -5,12 +5,12 @@
  * matches no loan is kept as a payment exception for ops, never dropped.
  */
 import { randomBytes } from 'node:crypto';
-import { GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { NotFoundError } from '#core/errors';
 import { newId } from '#core/ids';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
-import { collectionPage, collectionRange } from './collection-page.ts';
+import { collectionItems, collectionPage, collectionRange } from './collection-page.ts';
 import { expiryFor, isConditionalCheckFailed, tenantKey } from './keys.ts';
 import { counterUpdate, type TransactItem } from './loans.ts';
 
@@ -229,25 +229,11 @@ export async function listPaymentExceptions(
   t: Tenant,
   page: { limit: number; offset: number },
 ): Promise<{ items: PaymentException[]; total: number }> {
-  const all: PaymentException[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const result = await ddb.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'byCollection',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': tenantKey(t, 'PAYEXC') },
-        ScanIndexForward: false,
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const item of result.Items ?? []) {
-      const { pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, partnerId: _pi, mode: _m, ...rest } = item;
-      all.push(rest as PaymentException);
-    }
-    start = result.LastEvaluatedKey;
-  } while (start);
+  const items = await collectionItems({ collection: tenantKey(t, 'PAYEXC'), newestFirst: true });
+  const all = items.map(
+    ({ pk: _p, sk: _s, gsi1pk: _g, gsi1sk: _h, expiresAt: _e, partnerId: _pi, mode: _m, ...rest }) =>
+      rest as unknown as PaymentException,
+  );
   return { items: all.slice(page.offset, page.offset + page.limit), total: all.length };
 }
 
