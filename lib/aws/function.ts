@@ -4,7 +4,7 @@
  * the permissions its route or task declares.
  */
 import { resolve } from 'node:path';
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -180,12 +180,10 @@ export function grant(fn: NodejsFunction, access: readonly Access[], resources: 
       // name in the root stack, and where ops open one in the AWS console.
       let root = Stack.of(fn);
       while (root.nestedStackParent) root = root.nestedStackParent;
-      const executions = root.formatArn({
-        service: 'states',
-        resource: 'execution',
-        resourceName: `${machineNameOf(root.stackName, name)}:*`,
-        arnFormat: ArnFormat.COLON_RESOURCE_NAME,
-      });
+      // From the pseudo parameters, not the stack's env: with a region in the env (cdk synth on a
+      // machine with CDK_DEFAULT_REGION) formatArn writes it literally, and the cdk-nag
+      // acknowledgement (written with <AWS::Region>) no longer matches.
+      const executions = `arn:${Aws.PARTITION}:states:${Aws.REGION}:${Aws.ACCOUNT_ID}:execution:${machineNameOf(root.stackName, name)}:*`;
       statements.push(
         new PolicyStatement({
           actions: ['states:DescribeExecution', 'states:GetExecutionHistory'],
