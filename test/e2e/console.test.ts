@@ -4,13 +4,15 @@
  * review, partner loans disbursed and paid; plus a payment exception, a loan made overdue by the
  * sandbox clock, and a webhook endpoint whose delivery died): the page shows what the platform
  * API holds, an ops person approves the review and replays the dead delivery from it, and the
- * API then shows both done. Writes the README's screenshot to docs/console.png.
+ * API then shows both done. Writes the README's screenshot to docs/console.png when
+ * UPDATE_SCREENSHOTS=1.
  *
  * The read APIs the console uses (GET /v1/applications, /v1/applications/{id}, /v1/kyc-reviews)
  * are checked over HTTP first: pagination, filters, 400 naming the field, another tenant's 404.
  */
-import { existsSync, mkdirSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { personalBorrower } from '../helpers/factories.ts';
@@ -25,7 +27,14 @@ const HAVE_CHROMIUM = existsSync(CHROMIUM);
 if (!HAVE_CHROMIUM && process.env.CI !== 'true') {
   console.warn(`ops console: browser tests SKIPPED, no Chromium at ${CHROMIUM}; CI=true makes this a failure`);
 }
-const SCREENSHOT = resolve(import.meta.dirname, '..', '..', 'docs', 'console.png');
+/**
+ * The README's screenshot is rewritten only when asked (UPDATE_SCREENSHOTS=1), so `npm test`
+ * leaves the working tree clean; otherwise it goes to a temporary folder.
+ */
+const SCREENSHOT =
+  process.env.UPDATE_SCREENSHOTS === '1'
+    ? resolve(import.meta.dirname, '..', '..', 'docs', 'console.png')
+    : join(mkdtempSync(join(tmpdir(), 'lendstack-console-')), 'console.png');
 
 let h: Harness;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
