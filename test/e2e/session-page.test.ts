@@ -214,7 +214,8 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the session page in headless Chromium
 
     // The selfie: previewed, uploaded, KYC runs and the page follows it to the verdict.
     await page.setInputFiles('#selfie', { name: 'selfie.png', mimeType: 'image/png', buffer: SELFIE });
-    expect(await page.isVisible('#selfie-preview')).toBe(true);
+    // The page reads the file before it shows the preview: wait for it, do not sample it.
+    await page.waitForSelector('#selfie-preview', { state: 'visible' });
     await page.click('text=Verify my identity');
     await page.waitForSelector('#notice:has-text("we received your selfie")');
     // The notice is for this view only: a reload does not repeat it.
