@@ -351,7 +351,9 @@ describe('back-office loan actions', () => {
     // Again: the loan as it stands, no second agreement.
     const again = await platform('POST', `/v1/loans/${loan.loanUniqueId}/approve`);
     expect(again.status).toBe(200);
-    expect(again.body.data.agreement_url).toBe((await details(loan.loanUniqueId)).agreement_url);
+    // Presigned URLs carry their signing second: compare the object they name.
+    const objectOf = (url: string) => url.split('?')[0];
+    expect(objectOf(again.body.data.agreement_url)).toBe(objectOf((await details(loan.loanUniqueId)).agreement_url));
     const disbursing = await platform('POST', `/v1/loans/${loan.loanUniqueId}/disburse`);
     expect(disbursing.status).toBe(202);
     expect(disbursing.body.data.disbursement).toMatchObject({ attempt: 1 });
