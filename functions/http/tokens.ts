@@ -17,8 +17,13 @@ function key(): Promise<Uint8Array> {
   return signingKey;
 }
 
-/** An access token and a refresh token; a refresh continues its login's refresh token family. */
-export async function issueTokenPair(principal: Principal, refreshFamilyId?: string) {
+/** A new login's pair: an access token and the first refresh token of a new family. */
+export async function issueTokenPair(principal: Principal) {
+  return tokenPair(principal, await issueRefreshToken(principal));
+}
+
+/** The answer of a token exchange or a refresh: `refresh_token` already stored. */
+export async function tokenPair(principal: Principal, refresh_token: string) {
   const access_token = await new SignJWT({ mode: principal.mode, cid: principal.credentialId })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(principal.partnerId)
@@ -27,7 +32,6 @@ export async function issueTokenPair(principal: Principal, refreshFamilyId?: str
     .setIssuedAt()
     .setExpirationTime(`${ACCESS_TOKEN_TTL_SECONDS}s`)
     .sign(await key());
-  const refresh_token = await issueRefreshToken(principal, refreshFamilyId);
   return { access_token, refresh_token, token_type: 'Bearer' as const, expires_in: ACCESS_TOKEN_TTL_SECONDS };
 }
 

@@ -2,19 +2,21 @@
  * Borrower app sessions: refresh tokens (digests only, single use, rotated) and their
  * families, as the partner API's (#store/auth-tokens) but bound to a user and a device. A
  * login (verify-pin, biometric) starts a family; its id is the session id every access token
- * of the session carries. A rotated token presented again revokes the family (RFC 9700
- * 4.14.2), and so does POST /api/v1/auth/revoke (with its reason); the authorizer refuses
+ * of the session carries. A rotated token presented again past a short grace revokes the family
+ * (RFC 9700 4.14.2, #store/refresh-rotation), and so does POST /api/v1/auth/revoke (with its reason); the authorizer refuses
  * access tokens of a revoked family.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import type { Tenant } from '#core/tenant';
 import { ddb, tableName } from './client.ts';
 import { digest, isConditionalCheckFailed } from './keys.ts';
+import { rotateRefreshToken } from './refresh-rotation.ts';
 
 export const APP_REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 
-const tokenKey = (token: string) => ({ pk: `APPRT#${digest(token)}`, sk: 'RT' });
+const keyOfDigest = (tokenDigest: string) => ({ pk: `APPRT#${tokenDigest}`, sk: 'RT' });
+const tokenKey = (token: string) => keyOfDigest(digest(token));
 const familyKey = (familyId: string) => ({ pk: `APPRTF#${familyId}`, sk: 'RTF' });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
@@ -55,48 +57,46 @@ export async function spendLoginToken(loginId: string): Promise<boolean> {
   }
 }
 
-export type AppRefreshRedemption =
-  | { outcome: 'rotated'; owner: AppSessionOwner; familyId: string }
+export type AppRefreshRedemption<A> =
+  | { outcome: 'rotated' | 'replayed'; answer: A }
   | { outcome: 'unknown' | 'reused' | 'revoked' | 'other_device' };
 
 /**
- * Spends a refresh token for the next of its family. The device must be the one the token
- * was issued to (a stolen token is useless elsewhere; it is not spent, nor its family
- * revoked, by a caller who merely names another device). Of concurrent spends one rotates.
+ * Spends a refresh token for `answer(owner, familyId, successor)`, the session's next tokens
+ * (#store/refresh-rotation: of concurrent refreshes with one token one spends it and all get its
+ * answer; a spent token presented past the grace is reuse and revokes the session). The device
+ * must be the one the token was issued to (a stolen token is useless elsewhere; it is not spent,
+ * nor its family revoked, by a caller who merely names another device).
  */
-export async function redeemAppRefreshToken(token: string, deviceId: string): Promise<AppRefreshRedemption> {
-  const table = tableName();
-  const { Item } = await ddb.send(new GetCommand({ TableName: table, Key: tokenKey(token), ConsistentRead: true }));
+export async function redeemAppRefreshToken<A>(
+  token: string,
+  deviceId: string,
+  answer: (owner: AppSessionOwner, familyId: string, successor: string) => Promise<A>,
+): Promise<AppRefreshRedemption<A>> {
+  const { Item } = await ddb.send(
+    new GetCommand({ TableName: tableName(), Key: tokenKey(token), ConsistentRead: true }),
+  );
   if (!Item || Number(Item.expiresAt) <= nowSeconds()) return { outcome: 'unknown' };
   if (Item.deviceId !== deviceId) return { outcome: 'other_device' };
   const familyId = String(Item.familyId);
-  if (Item.rotatedAt) {
-    await revokeAppSession(familyId, 'REFRESH_TOKEN_REUSED');
-    return { outcome: 'reused' };
-  }
-  if (await isAppSessionRevoked(familyId)) return { outcome: 'revoked' };
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: tokenKey(token),
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
-        UpdateExpression: 'SET rotatedAt = :now',
-        ExpressionAttributeValues: { ':now': new Date().toISOString() },
-      }),
-    );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
-    await revokeAppSession(familyId, 'REFRESH_TOKEN_REUSED');
-    return { outcome: 'reused' };
-  }
+  if (!Item.rotatedAt && (await isAppSessionRevoked(familyId))) return { outcome: 'revoked' };
   const owner: AppSessionOwner = {
     partnerId: Item.partnerId,
     mode: Item.mode,
     userId: Item.userId,
     deviceId: Item.deviceId,
   };
-  return { outcome: 'rotated', owner, familyId };
+  const result = await rotateRefreshToken({
+    token,
+    item: Item,
+    keyOf: keyOfDigest,
+    prefix: 'ref_',
+    successorItem: { ...owner, familyId, expiresAt: nowSeconds() + APP_REFRESH_TOKEN_TTL_SECONDS },
+    answer: (successor) => answer(owner, familyId, successor),
+    familyRevoked: () => isAppSessionRevoked(familyId),
+  });
+  if (result.outcome === 'reused') await revokeAppSession(familyId, 'REFRESH_TOKEN_REUSED');
+  return result;
 }
 
 /** The session a refresh token belongs to, when it is the user's own and unexpired (revoke checks this). */

@@ -4,10 +4,11 @@
  * refresh token families.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { ddb, tableName } from './client.ts';
 import { digest, isConditionalCheckFailed } from './keys.ts';
 import type { Principal } from './partners.ts';
+import { rotateRefreshToken } from './refresh-rotation.ts';
 
 const SIGNING_KEY = { pk: 'SYSTEM#jwt-signing-key', sk: 'KEY' };
 
@@ -36,16 +37,18 @@ export const REFRESH_TOKEN_TTL_SECONDS = 30 * 24 * 3600;
 /**
  * Refresh tokens rotate: each works once and gives the next. The tokens of one login form a
  * family (the id is set at login and inherited on rotation). A rotated token is kept, marked,
- * until it expires: presented again, it is the sign that two parties hold the family (OAuth 2.0
- * Security BCP, RFC 9700 4.14.2), and the whole family is revoked. The revocation is one item
- * per family that every refresh reads, so no token of the family needs to be found.
+ * until it expires: presented again past a short grace (#store/refresh-rotation), it is the sign
+ * that two parties hold the family (OAuth 2.0 Security BCP, RFC 9700 4.14.2), and the whole
+ * family is revoked. The revocation is one item per family that every refresh reads, so no
+ * token of the family needs to be found.
  */
-const tokenKey = (token: string) => ({ pk: `RT#${digest(token)}`, sk: 'RT' });
+const keyOfDigest = (tokenDigest: string) => ({ pk: `RT#${tokenDigest}`, sk: 'RT' });
+const tokenKey = (token: string) => keyOfDigest(digest(token));
 const familyKey = (familyId: string) => ({ pk: `RTF#${familyId}`, sk: 'RTF' });
 const nowSeconds = () => Math.floor(Date.now() / 1000);
 
-/** Issues a refresh token for a principal; only its digest is stored. A login starts a family. */
-export async function issueRefreshToken(principal: Principal, familyId: string = randomUUID()): Promise<string> {
+/** Issues the first refresh token of a new login (a new family); only its digest is stored. */
+export async function issueRefreshToken(principal: Principal): Promise<string> {
   const token = `rt_${randomBytes(32).toString('base64url')}`;
   await ddb.send(
     new PutCommand({
@@ -53,7 +56,7 @@ export async function issueRefreshToken(principal: Principal, familyId: string =
       Item: {
         ...tokenKey(token),
         ...principal,
-        familyId,
+        familyId: randomUUID(),
         expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS,
       },
     }),
@@ -61,54 +64,51 @@ export async function issueRefreshToken(principal: Principal, familyId: string =
   return token;
 }
 
-export type RefreshTokenRedemption =
-  | { outcome: 'rotated'; principal: Principal; familyId: string }
+export type RefreshTokenRedemption<A> =
+  /** Spent now for `answer`, or spent moments ago for it and answered again (refresh-rotation). */
+  | { outcome: 'rotated' | 'replayed'; principal: Principal; answer: A }
   /** Never issued, or expired. */
   | { outcome: 'unknown' }
-  /** Spent before: its family is revoked now. */
+  /** Spent before, past the grace: its family is revoked now. */
   | { outcome: 'reused' }
   /** Of a family revoked by an earlier reuse. */
   | { outcome: 'revoked' };
 
 /**
- * Spends a refresh token, for the next one of its family. The spend is a conditional write, so of
- * concurrent refreshes with one token exactly one rotates; the others are reuse. The family is
- * checked before the spend: a reuse can only revoke it after the winner has passed that check,
- * so the winner always gets its pair (which the revocation then stops at its first use).
+ * Spends a refresh token for `answer(successor)`, the next pair of its family (see
+ * #store/refresh-rotation: of concurrent refreshes with one token one spends it and all get its
+ * answer; a spent token presented past the grace is reuse and revokes the family).
  */
-export async function redeemRefreshToken(token: string): Promise<RefreshTokenRedemption> {
+export async function redeemRefreshToken<A>(
+  token: string,
+  answer: (principal: Principal, familyId: string, successor: string) => Promise<A>,
+): Promise<RefreshTokenRedemption<A>> {
   const table = tableName();
   const { Item } = await ddb.send(new GetCommand({ TableName: table, Key: tokenKey(token), ConsistentRead: true }));
   if (!Item || Number(Item.expiresAt) <= nowSeconds()) return { outcome: 'unknown' };
   // A token issued before families existed starts its own, named after it, which concurrent spends agree on.
   const familyId = String(Item.familyId ?? digest(token));
-  if (Item.rotatedAt) {
-    await revokeRefreshTokenFamily(familyId, Item.partnerId, Item.credentialId);
-    return { outcome: 'reused' };
-  }
-  const family = await ddb.send(new GetCommand({ TableName: table, Key: familyKey(familyId), ConsistentRead: true }));
-  if (family.Item) return { outcome: 'revoked' };
-  try {
-    await ddb.send(
-      new UpdateCommand({
-        TableName: table,
-        Key: tokenKey(token),
-        // Spent once: the first spend sets rotatedAt, every later one finds it set.
-        ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
-        UpdateExpression: 'SET rotatedAt = :now, familyId = :family',
-        ExpressionAttributeValues: { ':now': new Date().toISOString(), ':family': familyId },
-      }),
+  const principal: Principal = { partnerId: Item.partnerId, mode: Item.mode, credentialId: Item.credentialId };
+  const familyRevoked = async () =>
+    Boolean(
+      (await ddb.send(new GetCommand({ TableName: table, Key: familyKey(familyId), ConsistentRead: true }))).Item,
     );
-  } catch (error) {
-    if (!isConditionalCheckFailed(error)) throw error;
+  if (!Item.rotatedAt && (await familyRevoked())) return { outcome: 'revoked' };
+  const result = await rotateRefreshToken({
+    token,
+    item: Item,
+    keyOf: keyOfDigest,
+    prefix: 'rt_',
+    successorItem: { ...principal, familyId, expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS },
+    alsoSet: { familyId },
+    answer: (successor) => answer(principal, familyId, successor),
+    familyRevoked,
+  });
+  if (result.outcome === 'reused') {
     await revokeRefreshTokenFamily(familyId, Item.partnerId, Item.credentialId);
     return { outcome: 'reused' };
   }
-  return {
-    outcome: 'rotated',
-    principal: { partnerId: Item.partnerId, mode: Item.mode, credentialId: Item.credentialId },
-    familyId,
-  };
+  return { ...result, principal };
 }
 
 /**

@@ -133,7 +133,7 @@ export interface paths {
     put?: never;
     /**
      * Exchange a refresh token for a new token pair (the old refresh token stops working)
-     * @description Rotation with reuse detection (OAuth 2.0 Security BCP): each refresh token works once, and the new one continues the family of its login. A spent refresh token presented again is 401 invalid_grant and revokes every refresh token of its family, the newest included; get a new pair with POST /api/auth/token/v2. Access tokens already issued stay valid until they expire (15 minutes).
+     * @description Rotation with reuse detection (OAuth 2.0 Security BCP): each refresh token works once, and the new one continues the family of its login. The same token again within 30 seconds of its refresh, while the refresh_token it gave is unspent, answers the same pair (concurrent sends and a retry after a lost answer are one refresh). A spent refresh token presented later, or after its successor was spent, is 401 invalid_grant and revokes every refresh token of its family, the newest included; get a new pair with POST /api/auth/token/v2. Access tokens already issued stay valid until they expire (15 minutes).
      */
     post: operations['refreshToken'];
     delete?: never;
@@ -1833,7 +1833,7 @@ export interface paths {
     put?: never;
     /**
      * A new access token for a refresh token (item 22)
-     * @description The refresh token is the credential (the access token the spec's header shows has usually expired by then, so it is not required), from the device it was issued to. Rotation: each refresh token works once; the answer carries the next refresh_token beside the spec's fields. A rotated token presented again revokes its whole session (401 INVALID_REFRESH_TOKEN); one sent from another device is refused (401) and left alone. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
+     * @description The refresh token is the credential (the access token the spec's header shows has usually expired by then, so it is not required), from the device it was issued to. Rotation: each refresh token works once; the answer carries the next refresh_token beside the spec's fields. The same token again within 30 seconds of its refresh, while the refresh_token it gave is unspent, answers the same tokens (a double tap or a retry after a lost answer is one refresh). A rotated token presented later, or after its successor was spent, revokes its whole session (401 INVALID_REFRESH_TOKEN); one sent from another device is refused (401) and left alone. Answers `{ status: "success", message, data }`; errors `{ status: "error", error_code, message, details?: [{ field, value, message }], data? }`. Messages are in Bahasa Indonesia as the spec writes them, in English with `Accept-Language: en`.
      */
     post: operations['appRefreshToken'];
     delete?: never;

@@ -99,11 +99,11 @@ const WRITES_WHEN_REFUSED: Record<string, { keys: RegExp; why: string }> = {
   },
   appRefreshToken: {
     keys: /^APPRTF#/,
-    why: 'a spent refresh token presented again revokes its session (reuse detection): the 401 records the revocation',
+    why: 'a spent refresh token presented again past its grace revokes its session (reuse detection): the 401 records the revocation',
   },
   refreshToken: {
     keys: /^RTF#/,
-    why: 'a spent refresh token presented again revokes its whole family (reuse detection): the 401 records the revocation',
+    why: 'a spent refresh token presented again past its grace revokes its whole family (reuse detection): the 401 records the revocation',
   },
 };
 

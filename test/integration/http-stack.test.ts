@@ -172,6 +172,12 @@ describe('partner tokens and authorizers', () => {
     );
     expect(refreshed.statusCode).toBe(200);
     expect(json(refreshed).refresh_token).not.toBe(tokens.refresh_token);
+    // Its successor spent, the old token is spent for good (within the grace it would answer again).
+    const next = await call(
+      refreshToken,
+      apiEvent(null, { path: '/api/auth/refresh', body: { refresh_token: json(refreshed).refresh_token } }),
+    );
+    expect(next.statusCode).toBe(200);
     const reused = await call(
       refreshToken,
       apiEvent(null, { path: '/api/auth/refresh', body: { refresh_token: tokens.refresh_token } }),

@@ -354,7 +354,7 @@ export const routes = {
     auth: 'none',
     handler: 'api/app/refresh-token',
     summary: 'A new access token for a refresh token (item 22)',
-    description: `The refresh token is the credential (the access token the spec's header shows has usually expired by then, so it is not required), from the device it was issued to. Rotation: each refresh token works once; the answer carries the next refresh_token beside the spec's fields. A rotated token presented again revokes its whole session (401 INVALID_REFRESH_TOKEN); one sent from another device is refused (401) and left alone. ${ENVELOPE}`,
+    description: `The refresh token is the credential (the access token the spec's header shows has usually expired by then, so it is not required), from the device it was issued to. Rotation: each refresh token works once; the answer carries the next refresh_token beside the spec's fields. The same token again within 30 seconds of its refresh, while the refresh_token it gave is unspent, answers the same tokens (a double tap or a retry after a lost answer is one refresh). A rotated token presented later, or after its successor was spent, revokes its whole session (401 INVALID_REFRESH_TOKEN); one sent from another device is refused (401) and left alone. ${ENVELOPE}`,
     tags: tags.auth,
     request: { body: app.refreshBody, headers },
     responses: {

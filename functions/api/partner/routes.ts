@@ -34,7 +34,7 @@ export const routes = {
     handler: 'api/partner/refresh-token',
     summary: 'Exchange a refresh token for a new token pair (the old refresh token stops working)',
     description:
-      'Rotation with reuse detection (OAuth 2.0 Security BCP): each refresh token works once, and the new one continues the family of its login. A spent refresh token presented again is 401 invalid_grant and revokes every refresh token of its family, the newest included; get a new pair with POST /api/auth/token/v2. Access tokens already issued stay valid until they expire (15 minutes).',
+      'Rotation with reuse detection (OAuth 2.0 Security BCP): each refresh token works once, and the new one continues the family of its login. The same token again within 30 seconds of its refresh, while the refresh_token it gave is unspent, answers the same pair (concurrent sends and a retry after a lost answer are one refresh). A spent refresh token presented later, or after its successor was spent, is 401 invalid_grant and revokes every refresh token of its family, the newest included; get a new pair with POST /api/auth/token/v2. Access tokens already issued stay valid until they expire (15 minutes).',
     tags: ['Partner: auth'],
     request: { body: partner.refreshBody },
     responses: {
