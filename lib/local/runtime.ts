@@ -11,7 +11,6 @@ import { type WorkflowName, workflowArnVariable, workflows } from '../model.ts';
 import { startDynamo } from './dynamodb.ts';
 import { createLocalEventBridge } from './eventbridge.ts';
 import { createGateway } from './gateway.ts';
-import { freePort } from './ports.ts';
 import { startS3 } from './s3.ts';
 import { createLocalStepFunctions } from './stepfunctions.ts';
 import { startStreamRelay } from './stream-relay.ts';
@@ -33,6 +32,12 @@ export interface LocalRuntimeOptions {
   /** Where to write sandbox-credentials.json. */
   credentialsDir?: string;
   log?: (line: string) => void;
+  /**
+   * Run the daily servicing (at start and each day at 00:30 Jakarta). Default: on, unless
+   * LENDSTACK_DAILY_SERVICING=off (the test suites set it: a run at 00:30 would change the
+   * loans a test is comparing; they service through the sandbox clock instead).
+   */
+  dailyServicing?: boolean;
 }
 
 export interface LocalRuntime {
@@ -96,10 +101,10 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     const s3 = await startS3({ bucket: LOCAL_BUCKET, dataDir });
     stops.push(s3.stop);
 
-    const sfnPort = await listen(stepFunctions.operations, await freePort(), '127.0.0.1');
+    const sfnPort = await listen(stepFunctions.operations, 0, '127.0.0.1');
     stops.push(() => stepFunctions.stop());
     const eventBridge = createLocalEventBridge({ region: REGION, stepFunctions, log });
-    const eventsPort = await listen(eventBridge.operations, await freePort(), '127.0.0.1');
+    const eventsPort = await listen(eventBridge.operations, 0, '127.0.0.1');
     stops.push(() => new Promise<void>((r) => eventBridge.operations.close(() => r())));
 
     // What every function sees: the same variables the CDK sets, pointing at local services.
@@ -155,7 +160,9 @@ export async function startLocalRuntime(options: LocalRuntimeOptions): Promise<L
     );
     stops.push(() => rmSync(runtimeFile, { force: true }));
 
-    stops.push(await startDailyServicing(log));
+    if (options.dailyServicing ?? process.env.LENDSTACK_DAILY_SERVICING !== 'off') {
+      stops.push(await startDailyServicing(log));
+    }
 
     gateway.ready = true;
     return {

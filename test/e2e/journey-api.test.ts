@@ -249,7 +249,7 @@ async function triggerBre(customerID: string, overrides: { pan?: string; dob?: s
 }
 
 async function breResult(referenceID: string) {
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     const res = await api('GET', `/v2/user/offers?referenceID=${referenceID}`);
     if (res.body.data.status !== 'PROCESSING') return res.body;
     expect(res.body.statusCode).toBe('GEO-S-001');

@@ -74,7 +74,7 @@ async function customer(customerID: string, personal: Record<string, unknown> = 
 async function kycOf(customerID: string) {
   const trigger = await api('POST', '/v2/kyc/ckyc', { body: { customerID, program: 'PERSONAL_LOAN' } });
   expect(trigger.body.statusCode).toBe('TCK-S-000');
-  for (let i = 0; i < 100; i++) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
     const res = await api('GET', `/v2/kyc/details?referenceID=${trigger.body.data.referenceID}`);
     if (res.body.data?.status !== 'PROCESSING') return res.body;
     await new Promise((r) => setTimeout(r, 100));

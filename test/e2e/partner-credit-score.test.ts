@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 /** A borrower taken through KYC to APPROVED (documents uploaded through presigned URLs). */
-async function approvedBorrower(serial = '0001'): Promise<string> {
+async function approvedBorrower(serial?: string): Promise<string> {
   const created = await partner('POST', '/api/core/users', { body: personalBorrower({ nik: nik(serial) }) });
   expect(created.status).toBe(201);
   const userId = created.body.userId;

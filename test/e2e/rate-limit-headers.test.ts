@@ -46,8 +46,10 @@ function expectHeaders(answer: Answer, what: string) {
   expect(limit, `${what} (${answer.status}): X-RateLimit-Limit`).toMatch(/^[1-9]\d*$/);
   expect(remaining, `${what} (${answer.status}): X-RateLimit-Remaining`).toMatch(/^\d+$/);
   expect(Number(remaining)).toBeLessThanOrEqual(Number(limit));
+  // The end of the window the request was counted in: at most a minute ahead, and behind now
+  // only by the time the answer took (a request counted at 59.9 s may be read a few seconds on).
   const inSeconds = Number(reset) - Date.now() / 1000;
-  expect(inSeconds, `${what} (${answer.status}): X-RateLimit-Reset`).toBeGreaterThan(-2);
+  expect(inSeconds, `${what} (${answer.status}): X-RateLimit-Reset`).toBeGreaterThan(-15);
   expect(inSeconds).toBeLessThanOrEqual(61);
 }
 
@@ -120,7 +122,7 @@ describe('every platform API answer carries X-RateLimit-Limit, -Remaining and -R
     try {
       // Counted in fixed minute-windows: start early in one, so the 17 requests fall in it.
       const msLeft = 60_000 - (Date.now() % 60_000);
-      if (msLeft < 20_000) await new Promise((r) => setTimeout(r, msLeft + 100));
+      if (msLeft < 40_000) await new Promise((r) => setTimeout(r, msLeft + 100));
       const answers: Answer[] = [];
       for (let i = 0; i < 11; i++) answers.push(await send(reports, tenant));
       expect(answers.map((a) => a.status)).toEqual([...Array(10).fill(200), 429]);

@@ -168,7 +168,7 @@ async function generated(api: ReturnType<typeof client>, body: Record<string, un
     to: body.to,
   });
   await new Promise((r) => setTimeout(r, 1500));
-  for (let i = 0; i < 8; i++) {
+  for (const deadline = Date.now() + 90_000; Date.now() < deadline; ) {
     const got = await api('GET', `/v1/reports/${created.body.id}`);
     expectRateHeaders(got);
     expect(got.status).toBe(200);
@@ -389,7 +389,7 @@ describe('the rate limit', () => {
     const api = await platformKey();
     // Eleven requests in one fixed minute-window: start early in a window.
     const msLeft = 60_000 - (Date.now() % 60_000);
-    if (msLeft < 15_000) await new Promise((r) => setTimeout(r, msLeft + 100));
+    if (msLeft < 40_000) await new Promise((r) => setTimeout(r, msLeft + 100));
     const answers: Reply[] = [];
     for (let i = 0; i < 11; i++) {
       answers.push(
@@ -409,5 +409,5 @@ describe('the rate limit', () => {
     const other = await api('GET', '/v1/loans');
     expect(other.status).toBe(200);
     expectRateHeaders(other, '100000');
-  }, 60_000);
+  }, 120_000);
 });

@@ -10,13 +10,36 @@ import { client } from './http.ts';
 export const APP_JPEG = new Uint8Array([0xff, 0xd8, 0xff, 0xe0, 0, 0x10, 0x4a, 0x46, 0x49, 0x46, 0, 1, 0, 1]);
 export const APP_PIN = '246810';
 
-/** A fresh Indonesian mobile (0812…), ending in `tail` when given (sandbox magic values). */
+/**
+ * The NIK tails (a phone's last four digits, as the sandbox OCR reads them) this test file has
+ * handed out. NIKs are unique per tenant and a file's runtime has one app tenant, so a plain
+ * phone never shares its tail with an earlier one (about 9,800 tails; random picks for 50
+ * users would meet about once in eight files).
+ */
+const usedTails = new Set<string>();
+const nikTail = (tail: string) => (tail === '0000' ? '0001' : tail);
+
+/** Marks a NIK tail as taken; false when it already was. */
+export function reserveTail(tail: string): boolean {
+  if (usedTails.has(nikTail(tail))) return false;
+  usedTails.add(nikTail(tail));
+  return true;
+}
+
+/**
+ * A fresh Indonesian mobile (0812…), ending in `tail` when given (sandbox magic values, or a
+ * tail the test means to share), otherwise with a tail no earlier phone of this file had.
+ */
 export function appPhone(tail?: string): string {
   for (;;) {
     const digits = String(randomInt(10 ** 7, 10 ** 8));
     const phone = tail ? `0812${digits.slice(0, 8 - tail.length)}${tail}` : `0812${digits}`;
+    if (tail) {
+      if (tail.length >= 4) reserveTail(phone.slice(-4));
+      return phone;
+    }
     // Plain numbers avoid every magic ending (9001-9006, 98, 99).
-    if (tail || !/(900[1-6]|98|99)$/.test(phone)) return phone;
+    if (!/(900[1-6]|98|99)$/.test(phone) && reserveTail(phone.slice(-4))) return phone;
   }
 }
 

@@ -546,7 +546,7 @@ export async function buildLiveFixtures(h: Harness, tenant: Tenant, tag: string)
   };
   const journey = call('apiKeyHeader');
   const settled = async (path: string) => {
-    for (let i = 0; i < 150; i++) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const res = await journey('GET', path);
       if (!['PROCESSING', 'ACTION_PENDING'].includes(res.json.data?.status)) return res;
       await new Promise((r) => setTimeout(r, 100));
@@ -610,7 +610,7 @@ export async function disburse(h: Harness, tenant: Tenant, loanUniqueId: string)
     return res;
   };
   const until = async (status: string) => {
-    for (let i = 0; i < 300; i++) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const loan = (await partner('GET', `/api/core/loans/details/${loanUniqueId}`)).json;
       if (loan.status === status) return;
       if (loan.disbursement?.status === 'FAILED') throw new Error(`disbursing: ${loanUniqueId} failed to disburse`);
@@ -646,7 +646,7 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
   const platform = as('apiKeyBearer');
   const journey = as('apiKeyHeader');
   const poll = async (path: string, done: (a: Answer) => boolean) => {
-    for (let i = 0; i < 150; i++) {
+    for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
       const res = await journey('GET', path);
       if (done(res)) return res;
       await new Promise((r) => setTimeout(r, 100));
@@ -687,8 +687,9 @@ export async function buildFixtures(h: Harness, tenant: Tenant, hookUrl: string,
       path: `/api/core/users/${approvedUserId}/kyc`,
       headers: { ...authHeaders(tenant, 'partnerJwt'), 'data-source': 'VIDA' },
     });
-    for (let i = 0; (await partner('GET', `/api/core/users/${approvedUserId}`)).json.status !== 'APPROVED'; i++) {
-      if (i > 150) throw new Error('fixture borrower was not APPROVED');
+    const deadline = Date.now() + 60_000;
+    while ((await partner('GET', `/api/core/users/${approvedUserId}`)).json.status !== 'APPROVED') {
+      if (Date.now() > deadline) throw new Error('fixture borrower was not APPROVED');
       await new Promise((r) => setTimeout(r, 100));
     }
     const loan = await partner('POST', `/api/core/loans/${approvedUserId}`, loanRequest());

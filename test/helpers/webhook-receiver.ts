@@ -13,6 +13,8 @@ export interface ReceivedWebhook {
   raw: { body: string; signature: string };
   /** The Lendstack-Correlation-Id header: the request id that caused the event. */
   correlationId?: string;
+  /** When it arrived (ms since the epoch): a receiver checks the signature's time against this. */
+  receivedAt: number;
 }
 
 export async function startReceiver() {
@@ -44,6 +46,7 @@ export async function startReceiver() {
       answered: status,
       raw: { body, signature: String(req.headers[SIGNATURE_HEADER.toLowerCase()] ?? '') },
       correlationId: req.headers['lendstack-correlation-id'] as string | undefined,
+      receivedAt: Date.now(),
     });
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify({ received: status === 200 }));

@@ -64,7 +64,7 @@ async function application(script: Record<string, unknown[]> = {}, input: Record
   const used = new Map<string, number>();
   const token = async (step: string) => {
     const n = used.get(step) ?? 0;
-    const t = await eventually(() => journal.tokens[`${id}:${step}`]?.[n], 10_000);
+    const t = await eventually(() => journal.tokens[`${id}:${step}`]?.[n], 25_000);
     used.set(step, n + 1);
     return t;
   };
@@ -174,7 +174,7 @@ describe('application workflow: Retry and Catch', () => {
     const err = providerError();
     const app = await application({ disburse: [err, err, err, err, { status: 'DISBURSED' }] });
     await toDisbursal(app);
-    await eventually(() => app.calls('markFailed').length === 1, 10_000);
+    await eventually(() => app.calls('markFailed').length === 1, 25_000);
     expect(app.calls('disburse')).toHaveLength(4);
     // The starting request's correlation id reaches tasks with Parameters (from the execution's
     // input) and without (the state carries it), so their events name it.

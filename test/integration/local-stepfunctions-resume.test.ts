@@ -210,6 +210,7 @@ describe('local Step Functions after a restart', () => {
     expect(callsOf('pullBureau')).toHaveLength(2);
     expect(callsOf('preCheck')).toHaveLength(1);
     // The KYC wait was handed its token again; the offer step waits anew for the acceptance.
+    await eventually(() => tokens('KYC').length === 2);
     expect(tokens('KYC')).toEqual([kyc, kyc]);
     const accept = await eventually(() => tokens('OFFERS')[1]);
     const answer = (taskToken: string | undefined, output: unknown) =>
