@@ -25,7 +25,7 @@ import {
   ValidationError,
 } from '#core/errors';
 import {
-  claimIdempotencyKey,
+  claimOrAwaitIdempotencyKey,
   completeIdempotencyKey,
   releaseIdempotencyKey,
   type StoredResponse,
@@ -358,23 +358,6 @@ function requestHash(event: APIGatewayProxyEvent): string {
     .digest('hex');
 }
 
-/** How long a request whose key is held by an identical request in flight waits for its answer. */
-const IDEMPOTENCY_WAIT_MS = 10_000;
-
-/**
- * Claims the key, or, while an identical request holds it, waits for that request's answer:
- * the same call sent N times at once gets one answer, not one answer and N-1 "in progress".
- * Still in progress after the wait (a slow first request) is the 409 a client retries.
- */
-async function claimOrAwait(tenant: Principal, scope: string, key: string, hash: string) {
-  const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
-  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
-    const result = await claimIdempotencyKey(tenant, scope, key, hash);
-    if (result.outcome !== 'in_progress' || Date.now() + pause > deadline) return result;
-    await new Promise((r) => setTimeout(r, pause));
-  }
-}
-
 /** Idempotency-Key: first response stored for 24 h and replayed; different body -> 422; concurrent -> awaited, else 409. */
 function idempotency(route: RouteDef): MiddlewareObj {
   const finish = async (request: HttpRequest) => {
@@ -409,7 +392,7 @@ function idempotency(route: RouteDef): MiddlewareObj {
         route.surface === 'app'
           ? `${route.method} ${request.event.path} ${tenant.credentialId}`
           : `${route.method} ${request.event.path}`;
-      const result = await claimOrAwait(tenant, scope, key, requestHash(request.event));
+      const result = await claimOrAwaitIdempotencyKey(tenant, scope, key, requestHash(request.event));
       if (result.outcome === 'mismatch') throw new IdempotencyKeyReusedError();
       if (result.outcome === 'in_progress') throw new IdempotencyInProgressError();
       if (result.outcome === 'replay') {

@@ -68,6 +68,28 @@ export async function claimIdempotencyKey(
   return { outcome: 'in_progress' };
 }
 
+/** How long a request whose key is held by an identical request in flight waits for its answer. */
+const IDEMPOTENCY_WAIT_MS = 10_000;
+
+/**
+ * Claims the key, or, while an identical request holds it, waits for that request's answer:
+ * the same call sent N times at once gets one answer, not one answer and N-1 "in progress".
+ * Still in progress after the wait (a slow first request) is the 409 a client retries.
+ */
+export async function claimOrAwaitIdempotencyKey(
+  tenant: Tenant,
+  scope: string,
+  key: string,
+  requestHash: string,
+): Promise<ClaimResult> {
+  const deadline = Date.now() + IDEMPOTENCY_WAIT_MS;
+  for (let pause = 50; ; pause = Math.min(pause * 2, 500)) {
+    const result = await claimIdempotencyKey(tenant, scope, key, requestHash);
+    if (result.outcome !== 'in_progress' || Date.now() + pause > deadline) return result;
+    await new Promise((r) => setTimeout(r, pause));
+  }
+}
+
 /** Stores the response that later requests with the same key will get. */
 export async function completeIdempotencyKey(
   tenant: Tenant,

@@ -65,8 +65,6 @@ const EXEMPT: Record<string, string> = {
     "signed by the gateway with the app tenant's gateway secret, not an Idempotency-Key route: the same notification 20 times at once applied once, and 20 notifications interleaved with 20 gateway callbacks for the same instruction applied once, are checked in app-payments.test.ts",
   appRefreshToken:
     'the refresh token is the body and needs a signed-in user per twin; checked in app-api.test.ts: 20 at once rotate once and all get the same tokens',
-  journeySessionKyc:
-    'in progress (session page), fails the property: 20 selfie posts at once start one KYC run but store 20 selfies (20 DOC items, 20 S3 objects), each stored before the run is claimed; its case below runs once this line goes',
 };
 
 /** What a case prepared: the request, and the values of its twin to read as names in keys. */

@@ -22,6 +22,12 @@ import {
 /** Runs that a new trigger does not replace: one in progress, or KYC done. */
 const CURRENT = new Set(['PROCESSING', 'ACTION_PENDING', 'APPROVED']);
 
+/** Whether the customer's latest KYC run is under way or approved (startKyc would answer it, not start one). */
+export async function kycRunIsCurrent(tenant: Tenant, borrower: Borrower): Promise<boolean> {
+  const latest = borrower.journey?.kycReferenceId;
+  return Boolean(latest) && CURRENT.has((await getKycRun(tenant, String(latest))).status);
+}
+
 /**
  * Hands a KYC run to the application's workflow (OKYC when an Aadhaar XML was uploaded, CKYC
  * otherwise) and returns its referenceID at once. A run in progress or an approved one is
