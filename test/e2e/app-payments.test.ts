@@ -8,35 +8,24 @@
  * and one instruction is paid at most once whichever path reports it (the gateway callback on
  * its VA, the notify webhook, both at once 20 times each).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SANDBOX_SIGNATURE_HEADER } from '#providers/payment-gateways';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { appClient } from '../helpers/app-user.ts';
-import { client, eventually, type Reply } from '../helpers/http.ts';
+import { type client, eventually, type Reply } from '../helpers/http.ts';
 import { gatewaySignature } from '../helpers/repayment.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 
 let runtime: LocalRuntime;
 let app: ReturnType<typeof appClient>;
-let anonymous: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
 let partner: ReturnType<typeof client>;
 let user: Awaited<ReturnType<ReturnType<typeof appClient>['signedIn']>>;
 let loanId: string;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-app-payments-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
-  app = appClient(runtime.baseUrl, credentials.apiKey);
-  anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+  ({ runtime, platform, partner } = await startSandbox('app-payments'));
+  app = appClient(runtime.baseUrl, runtime.credentials.apiKey);
   user = await app.signedIn();
   loanId = await disbursedBnpl(user.userId);
 }, 180_000);

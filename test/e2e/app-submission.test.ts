@@ -8,26 +8,20 @@
  * that refuses (the amount comes back). Every error is checked against the spec's envelope.
  */
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { APP_PIN, appClient } from '../helpers/app-user.ts';
-import { client, eventually, type Reply } from '../helpers/http.ts';
+import { type client, eventually, type Reply } from '../helpers/http.ts';
 import { gatewaySignature } from '../helpers/repayment.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 
 let runtime: LocalRuntime;
 let app: ReturnType<typeof appClient>;
 let platform: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-app-submission-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
-  app = appClient(runtime.baseUrl, credentials.apiKey);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
+  ({ runtime, platform } = await startSandbox('app-submission'));
+  app = appClient(runtime.baseUrl, runtime.credentials.apiKey);
 }, 120_000);
 
 afterAll(async () => {

@@ -13,8 +13,9 @@
 import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { browserTests, launchChromium, watch } from '../helpers/browser.ts';
 import { personalBorrower } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
 import { unissuedVaNumber } from '../helpers/repayment.ts';
@@ -22,11 +23,7 @@ import { type Harness, startHarness, type Tenant } from '../helpers/route-harnes
 import { buildFixtures, type Fixtures } from '../helpers/route-samples.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI !== 'true') {
-  console.warn(`ops console: browser tests SKIPPED, no Chromium at ${CHROMIUM}; CI=true makes this a failure`);
-}
+const BROWSER = browserTests('ops console');
 /**
  * The README's screenshot is rewritten only when asked (UPDATE_SCREENSHOTS=1), so `npm test`
  * leaves the working tree clean; otherwise it goes to a temporary folder.
@@ -197,25 +194,15 @@ describe('the /console route', () => {
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the ops console in Chromium', () => {
+describe.skipIf(!BROWSER)('the ops console in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
   const elsewhere: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(h.baseUrl) && !r.url().startsWith('data:')) elsewhere.push(r.url());
-    });
+    browser = await launchChromium();
+    page = watch(await browser.newPage({ viewport: { width: 1440, height: 900 } }), h.baseUrl, problems, elsewhere);
   });
 
   afterAll(async () => {

@@ -4,19 +4,16 @@
  * violation), renders every operation of the OpenAPI document, the getting-started guides and
  * the magic-value tables, and its try-it console calls the stage and shows the answer.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import { browserTests, launchChromium, watch } from '../helpers/browser.ts';
 import { client } from '../helpers/http.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
-if (!HAVE_CHROMIUM && process.env.CI !== 'true') {
-  console.warn(`docs page: browser tests SKIPPED, no Chromium at ${CHROMIUM}; CI=true makes this a failure`);
-}
+const BROWSER = browserTests('docs page');
 
 let runtime: LocalRuntime;
 let anonymous: ReturnType<typeof client>;
@@ -52,26 +49,20 @@ describe('the /docs route', () => {
   });
 });
 
-describe.skipIf(!HAVE_CHROMIUM && process.env.CI !== 'true')('the API reference in Chromium', () => {
+describe.skipIf(!BROWSER)('the API reference in Chromium', () => {
   let browser: Browser;
   let page: Page;
   const problems: string[] = [];
   const elsewhere: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(e.message));
-    page.on('request', (r) => {
-      if (!r.url().startsWith(runtime.baseUrl) && !r.url().startsWith('data:') && !r.url().startsWith('blob:'))
-        elsewhere.push(r.url());
-    });
+    browser = await launchChromium();
+    page = watch(
+      await browser.newPage({ viewport: { width: 1280, height: 900 } }),
+      runtime.baseUrl,
+      problems,
+      elsewhere,
+    );
     await page.goto(`${runtime.baseUrl}/docs`, { waitUntil: 'networkidle' });
   });
 

@@ -3,13 +3,11 @@
  * received can be read back (to reconcile what a receiver missed), filtered, and the one
  * correlation id goes from the API request to the event and the webhook's header.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { personalBorrower } from '../helpers/factories.ts';
-import { client, eventually } from '../helpers/http.ts';
+import { type client, eventually } from '../helpers/http.ts';
+import { startSandbox } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
@@ -18,16 +16,8 @@ let partner: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-e2e-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
-  const anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+  ({ runtime, platform, partner } = await startSandbox('events'));
 });
 
 afterAll(async () => {

@@ -4,46 +4,30 @@
  * and as a signed `user_credit_score` callback, one run under concurrency; and the platform
  * API's block and unblock of a borrower.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { nik, personalBorrower } from '../helpers/factories.ts';
-import { client, eventually } from '../helpers/http.ts';
+import { type client, eventually } from '../helpers/http.ts';
+import { partnerClient, startSandbox, subscribe } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let partner: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
-let anonymous: ReturnType<typeof client>;
 
 /** A partner API client for a new credential of `partnerId` in `mode`. */
-async function partnerClient(partnerId: string, mode: 'sandbox' | 'live') {
+async function clientOf(partnerId: string, mode: 'sandbox' | 'live') {
   const { issueCredential } = await import('#store/partners');
   const credential = await issueCredential(partnerId, mode);
-  const basic = Buffer.from(`${credential.clientId}:${credential.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  return client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+  return partnerClient(runtime.baseUrl, credential.clientId, credential.clientSecret);
 }
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-e2e-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
-  anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
-  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/credit'), events: ['user_credit_score', 'user_verify'] },
-  });
-  expect(endpoint.status).toBe(201);
-  receiver.register('/hooks/credit', endpoint.body.secret, endpoint.body.auth_key);
+  const sandbox = await startSandbox('credit');
+  ({ runtime, platform, partner } = sandbox);
+  await subscribe(sandbox, receiver, '/hooks/credit', ['user_credit_score', 'user_verify']);
 });
 
 afterAll(async () => {
@@ -204,7 +188,7 @@ describe('POST /api/core/users/{userId}/credit-score', () => {
     expect(missing.status).toBe(404);
     const userId = (await partner('POST', '/api/core/users', { body: personalBorrower() })).body.userId;
     const { createPartner } = await import('#store/partners');
-    const other = await partnerClient((await createPartner('Other partner')).partnerId, 'sandbox');
+    const other = await clientOf((await createPartner('Other partner')).partnerId, 'sandbox');
     const res = await other('POST', `/api/core/users/${userId}/credit-score`, { headers: { 'credit-source': 'afpi' } });
     expect(res.status).toBe(404);
   });
@@ -244,7 +228,7 @@ describe('POST /api/core/users/{userId}/credit-score', () => {
 
   it('in live mode records each unconfigured bureau as FAILED, never simulated', async () => {
     const { createPartner } = await import('#store/partners');
-    const live = await partnerClient((await createPartner('Live partner')).partnerId, 'live');
+    const live = await clientOf((await createPartner('Live partner')).partnerId, 'live');
     const created = await live('POST', '/api/core/users', { body: personalBorrower() });
     expect(created.status).toBe(201);
     const score = await scored(created.body.userId, 'afpi,clik', live);

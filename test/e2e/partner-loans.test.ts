@@ -5,21 +5,18 @@
  * status change, signed and in order. Around it: refusals, rejection, concurrency, tenancy,
  * the sandbox's magic reference_id endings, and the cost of one loan.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetExecutionHistoryCommand, type HistoryEvent, ListExecutionsCommand } from '@aws-sdk/client-sfn';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { personalBorrower } from '../helpers/factories.ts';
-import { client, eventually } from '../helpers/http.ts';
+import { type client, eventually } from '../helpers/http.ts';
+import { partnerClient, startSandbox, subscribe } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let partner: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
-let anonymous: ReturnType<typeof client>;
 const WRITES = /^(PutItem|UpdateItem|DeleteItem|TransactWriteItems|BatchWriteItem)Command$/;
 const writes = new Map<string, number>();
 let counting = false;
@@ -37,11 +34,10 @@ const keysOf = (input: WriteInput): string[] => {
 };
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-loans-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
+  const sandbox = await startSandbox('loans');
+  ({ runtime, platform, partner } = sandbox);
+  await subscribe(sandbox, receiver, '/hooks/loans');
   // Handlers and workflow tasks run in this process: count what one loan writes.
   const { ddb } = await import('#store/client');
   ddb.middlewareStack.add(
@@ -63,25 +59,12 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'countLoanWrites' },
   );
-  anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  partner = await partnerClient(credentials.clientId, credentials.clientSecret);
-  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/loans'), events: ['*'] },
-  });
-  receiver.register('/hooks/loans', endpoint.body.secret, endpoint.body.auth_key);
 });
 
 afterAll(async () => {
   await runtime?.stop();
   await receiver?.close();
 });
-
-async function partnerClient(clientId: string, clientSecret: string) {
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  return client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
-}
 
 /** A borrower through KYC to APPROVED (NIK serial 0001: the sandbox approves). */
 async function approvedBorrower(): Promise<string> {
@@ -553,7 +536,7 @@ describe('partner loans', () => {
     const otherCredential = await partners.issueCredential(other.partnerId, 'sandbox');
     const live = await partners.issueCredential(runtime.credentials.partnerId, 'live');
     for (const credential of [otherCredential, live]) {
-      const stranger = await partnerClient(credential.clientId, credential.clientSecret);
+      const stranger = await partnerClient(runtime.baseUrl, credential.clientId, credential.clientSecret);
       expect((await stranger('GET', `/api/core/loans/details/${loan.loanUniqueId}`)).status).toBe(404);
       const reject = await stranger('POST', `/api/core/loans/${loan.loanUniqueId}/reject`, { body: { reason: 'x' } });
       expect(reject.status).toBe(404);

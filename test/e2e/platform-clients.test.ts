@@ -7,31 +7,26 @@
  */
 
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { nik, personalBorrower, phone } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
 import { indianMobile, journeyDetails, panWith } from '../helpers/route-samples.ts';
+import { startSandbox, subscribe } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let partner: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
-let anonymous: ReturnType<typeof client>;
 /** DynamoDB commands sent while `recording` (handlers run in this process). */
 const commands: string[] = [];
 let recording = false;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-clients-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
+  const sandbox = await startSandbox('clients');
+  ({ runtime, platform, partner } = sandbox);
   const { ddb } = await import('#store/client');
   ddb.middlewareStack.add(
     (next, context) => async (args) => {
@@ -40,31 +35,15 @@ beforeAll(async () => {
     },
     { step: 'initialize', name: 'recordClientCommands' },
   );
-  anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  partner = await partnerClient(credentials.clientId, credentials.clientSecret);
-  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/clients'), events: ['*'] },
-  });
-  receiver.register('/hooks/clients', endpoint.body.secret, endpoint.body.auth_key);
+  await subscribe(sandbox, receiver, '/hooks/clients');
   // An endpoint may subscribe to user_updated alone (it is one of the event types, not only part of '*').
-  const updates = await platform('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/client-updates'), events: ['user_updated'] },
-  });
-  expect(updates.status).toBe(201);
-  receiver.register('/hooks/client-updates', updates.body.secret, updates.body.auth_key);
+  await subscribe(sandbox, receiver, '/hooks/client-updates', ['user_updated']);
 }, 120_000);
 
 afterAll(async () => {
   await runtime?.stop();
   await receiver?.close();
 });
-
-async function partnerClient(clientId: string, clientSecret: string) {
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  return client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
-}
 
 /** A borrower through KYC to APPROVED (NIK serial 0001: the sandbox approves), created on `how`'s surface. */
 async function approvedBorrower(how: 'partner' | 'platform' = 'partner'): Promise<string> {

@@ -7,15 +7,12 @@
  * every partner callback is checked once each. One runtime for the whole file; the loans are
  * disbursed in parallel up front, so the file stays well under a minute and a half.
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { daysBetween } from '#core/loans/dates';
 import { divRound } from '#core/loans/money';
 import type { LedgerChange } from '#core/repayment/ledger';
 import { parseQris } from '#core/repayment/qris';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { personalBorrower } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
 import {
@@ -27,13 +24,13 @@ import {
   twoParts,
   unissuedVaNumber,
 } from '../helpers/repayment.ts';
+import { startSandbox, subscribe } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let partner: ReturnType<typeof client>;
 let platform: ReturnType<typeof client>;
-let anonymous: ReturnType<typeof client>;
 let userId: string;
 
 interface Disbursed {
@@ -47,18 +44,10 @@ const loans: Record<
 > = {} as never;
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-repayment-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
-  anonymous = client(runtime.baseUrl);
-  platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  partner = await partnerClient(credentials.clientId, credentials.clientSecret);
-  const endpoint = await platform('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/loans'), events: ['*'] },
-  });
-  receiver.register('/hooks/loans', endpoint.body.secret, endpoint.body.auth_key);
+  const sandbox = await startSandbox('repayment');
+  ({ runtime, platform, partner } = sandbox);
+  await subscribe(sandbox, receiver, '/hooks/loans');
   userId = await approvedBorrower();
   loans.vaSingle = disbursedLoan('single');
   loans.overdueBnpl = disbursedLoan('bnpl');
@@ -74,12 +63,6 @@ afterAll(async () => {
   await runtime?.stop();
   await receiver?.close();
 });
-
-async function partnerClient(clientId: string, clientSecret: string) {
-  const basic = Buffer.from(`${clientId}:${clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  return client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
-}
 
 /** A borrower through KYC to APPROVED (NIK serial 0001: the sandbox approves). */
 async function approvedBorrower(): Promise<string> {

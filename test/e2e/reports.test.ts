@@ -9,23 +9,20 @@
  * Report routes are limited to 10 requests a minute per key, so each part uses a key of its
  * own (a new credential of the same partner and mode: the same tenant, its own window).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays } from '#core/loans/dates';
 import { parseCsv } from '#core/reports/csv';
-import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import type { LocalRuntime } from '../../lib/local/runtime.ts';
 import { personalBorrower } from '../helpers/factories.ts';
 import { client, eventually, type Reply } from '../helpers/http.ts';
 import { jakartaDate } from '../helpers/repayment.ts';
+import { startSandbox, subscribe } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let partnerId: string;
 let partner: ReturnType<typeof client>;
-let anonymous: ReturnType<typeof client>;
 let endpointId: string;
 let single: string;
 let bnpl: string;
@@ -40,26 +37,16 @@ async function platformKey(who = partnerId, mode: 'sandbox' | 'live' = 'sandbox'
 }
 
 beforeAll(async () => {
-  process.env.RATE_LIMIT_PER_MINUTE = '100000';
   receiver = await startReceiver();
-  const credentialsDir = mkdtempSync(join(tmpdir(), 'lendstack-reports-'));
-  runtime = await startLocalRuntime({ port: 0, credentialsDir });
-  const credentials = JSON.parse(readFileSync(join(credentialsDir, 'sandbox-credentials.json'), 'utf8'));
+  const sandbox = await startSandbox('reports');
+  ({ runtime, partner } = sandbox);
   partnerId = runtime.credentials.partnerId;
   // Imported after the runtime set the endpoints: the store's clients read them when created.
   const partners = await import('#store/partners');
   issue = partners.issueCredential;
   newPartner = async () => (await partners.createPartner('Reports other partner')).partnerId;
-  anonymous = client(runtime.baseUrl);
-  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
   const ops = await platformKey();
-  const endpoint = await ops('POST', '/v1/webhook-endpoints', {
-    body: { url: receiver.url('/hooks/reports'), events: ['*'] },
-  });
-  receiver.register('/hooks/reports', endpoint.body.secret, endpoint.body.auth_key);
-  endpointId = endpoint.body.id;
+  endpointId = (await subscribe(sandbox, receiver, '/hooks/reports')).id;
   const userId = await approvedBorrower();
   [single, bnpl] = await Promise.all([disbursedLoan(userId, 'single'), disbursedLoan(userId, 'bnpl')]);
   // Payments through the platform's manual payment (two on one loan, one of them with a comma

@@ -9,25 +9,18 @@
  * except in CI (CI=true), where that is a failure.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32, deflateSync } from 'node:zlib';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
+import { browserTests, launchChromium, watch } from '../helpers/browser.ts';
 import { client, eventually } from '../helpers/http.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
-const IN_CI = process.env.CI === 'true';
-const HAVE_CHROMIUM = existsSync(CHROMIUM);
+const BROWSER = browserTests('session page');
 const PHONE = { width: 360, height: 740 };
-
-if (!HAVE_CHROMIUM && !IN_CI) {
-  console.warn(
-    `session page: browser tests SKIPPED, no Chromium at ${CHROMIUM} (apt-get install chromium); CI=true makes this a failure`,
-  );
-}
 
 let runtime: LocalRuntime;
 let api: ReturnType<typeof client>;
@@ -146,24 +139,11 @@ async function post(url: string, fields: Record<string, string | Blob> = {}, hea
 
 // ---------------------------------------------------------------------------- the browser
 
-describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the session page in headless Chromium at 360 px', () => {
+describe.skipIf(!BROWSER)('the session page in headless Chromium at 360 px', () => {
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!HAVE_CHROMIUM) throw new Error(`Chromium is required in CI and missing at ${CHROMIUM}: .ci/run installs it`);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {
@@ -176,12 +156,7 @@ describe.skipIf(!HAVE_CHROMIUM && !IN_CI)('the session page in headless Chromium
 
   async function phone(): Promise<Page> {
     const context = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    page.on('pageerror', (error) => scriptErrors.push(error.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') scriptErrors.push(m.text());
-    });
-    return page;
+    return watch(await context.newPage(), runtime.baseUrl, scriptErrors);
   }
 
   /** Nothing wider than the phone: no sideways scrolling. */

@@ -6,55 +6,26 @@
  * applied as its own payment. And generate payment's instruction is answered again for the same
  * request while live (20 at once: one), and replaced by another request on its channel.
  */
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, it } from 'vitest';
 import { newId } from '#core/ids';
-import { PRODUCTS } from '#core/loans/caps';
 import { addDays } from '#core/loans/dates';
-import { annualRate, generateSchedule } from '#core/loans/schedule';
-import { openLedger } from '#core/repayment/ledger';
 import type { Tenant } from '#core/tenant';
 import { findAppPayment, putAppPayment, requestDigest } from '#store/app-payments';
-import { ddb } from '#store/client';
 import type { CollectionChannel } from '#store/collection-channels';
-import { getLoanRecord, jakartaToday, newLoanRecord, openLoanItems } from '#store/loans';
+import { getLoanRecord, jakartaToday } from '#store/loans';
 import { generateInstruction } from '#workflows/app-instructions';
 import { gatewayPays, webhookPays } from '#workflows/app-payments';
 import { applyIncomingPayment } from '#workflows/repayment';
+import { seedServicedLoan } from '../helpers/seed-loans.ts';
 
 const tenant: Tenant = { partnerId: newId('ptn'), mode: 'sandbox' };
 const AMOUNT = 100_000n;
 
 /** A 4-installment weekly loan disbursed today, with an unpaid instruction of AMOUNT on a VA channel. */
 async function loanWithInstruction() {
-  const loanId = newId('loan');
   const disbursementDate = jakartaToday();
-  const terms = {
-    currency: 'IDR' as const,
-    principal: 1_000_000n,
-    method: 'flat' as const,
-    annualRate: annualRate({ num: 2n, den: 1n }, 'month', '30/360'),
-    term: { count: 4, frequency: 'weekly' as const },
-    dayCount: '30/360' as const,
-    disbursementDate,
-  };
-  const ledger = openLedger({
-    loanId,
-    schedule: generateSchedule(terms),
-    terms: { annualRate: terms.annualRate, dayCount: terms.dayCount, method: terms.method },
-    disbursementDate,
-    product: PRODUCTS['id-p2p-consumptive'],
-  });
-  const record = newLoanRecord({
-    loanId,
-    borrowerId: newId('bor'),
-    origin: 'partner',
-    kind: 'BNPL',
-    product: 'id-p2p-consumptive',
-    disbursedAt: `${disbursementDate}T03:00:00.000Z`,
-    ledger,
-  });
-  await ddb.send(new TransactWriteCommand({ TransactItems: openLoanItems(tenant, record) }));
+  const record = await seedServicedLoan(tenant, disbursementDate);
+  const { loanId } = record;
   const channel = { channelId: newId('chn'), kind: 'VA', key: '8800112233445566' } as CollectionChannel;
   const paymentId = newId('inv');
   const expiryTime = `${addDays(disbursementDate, 3)}T00:00:00Z`;

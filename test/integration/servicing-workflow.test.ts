@@ -10,20 +10,16 @@ import {
   type SFNClient,
   StartExecutionCommand,
 } from '@aws-sdk/client-sfn';
-import { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '#core/ids';
-import { PRODUCTS } from '#core/loans/caps';
 import { addDays } from '#core/loans/dates';
-import { annualRate, generateSchedule } from '#core/loans/schedule';
-import { openLedger } from '#core/repayment/ledger';
 import type { Tenant } from '#core/tenant';
-import { ddb } from '#store/client';
-import { getLoanRecord, jakartaToday, newLoanRecord, openLoanItems } from '#store/loans';
+import { getLoanRecord, jakartaToday } from '#store/loans';
 import type { LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
 import { workflows } from '../../lib/model.ts';
 import { eventually } from '../helpers/http.ts';
 import { startLocalSfn } from '../helpers/local-sfn.ts';
+import { seedServicedLoan } from '../helpers/seed-loans.ts';
 
 let local: LocalStepFunctions;
 let sfn: SFNClient;
@@ -32,38 +28,8 @@ const today = jakartaToday();
 const due: string[] = [];
 const notDue: string[] = [];
 
-/** A 4-installment weekly loan disbursed `daysAgo` days ago, serviced through its disbursal day. */
-async function seedLoan(daysAgo: number): Promise<string> {
-  const loanId = newId('loan');
-  const disbursementDate = addDays(today, -daysAgo);
-  const terms = {
-    currency: 'IDR' as const,
-    principal: 1_000_000n,
-    method: 'flat' as const,
-    annualRate: annualRate({ num: 2n, den: 1n }, 'month', '30/360'),
-    term: { count: 4, frequency: 'weekly' as const },
-    dayCount: '30/360' as const,
-    disbursementDate,
-  };
-  const ledger = openLedger({
-    loanId,
-    schedule: generateSchedule(terms),
-    terms: { annualRate: terms.annualRate, dayCount: terms.dayCount, method: terms.method },
-    disbursementDate,
-    product: PRODUCTS['id-p2p-consumptive'],
-  });
-  const record = newLoanRecord({
-    loanId,
-    borrowerId: newId('bor'),
-    origin: 'partner',
-    kind: 'BNPL',
-    product: 'id-p2p-consumptive',
-    disbursedAt: `${disbursementDate}T03:00:00.000Z`,
-    ledger,
-  });
-  await ddb.send(new TransactWriteCommand({ TransactItems: openLoanItems(tenant, record) }));
-  return loanId;
-}
+/** A loan disbursed `daysAgo` days ago, serviced through its disbursal day. */
+const seedLoan = async (daysAgo: number) => (await seedServicedLoan(tenant, addDays(today, -daysAgo))).loanId;
 
 async function runFor(name: string) {
   const arn = (local.arns as Record<string, string>).servicing as string;
