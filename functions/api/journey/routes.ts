@@ -251,7 +251,7 @@ export const routes = {
     handler: 'api/journey/session-page-kyc',
     summary: "The borrower's selfie from the session page: stored, and KYC started (multipart/form-data)",
     description:
-      'Form fields: `selfie` (JPEG or PNG, 5 MB) and optionally `digilocker_aadhaar_xml` (offline e-KYC XML). Stored as POST /v2/document/upload stores SELFIE and AADHAAR_XML, then the KYC run starts as POST /v2/kyc/ckyc starts it (the same run answers both; GET /v2/kyc/details polls it with the referenceID POST /v2/kyc/ckyc returns). Authorised by the live session in the path; a same-origin POST only (Origin / Sec-Fetch-Site; 403 page otherwise); 20 actions per link and minute (429 page). Answers 303 back to the page with a notice; a file that is not what it must be, a step that is not open, and the like come back as a notice too.',
+      'Form fields: `selfie` (JPEG or PNG, 5 MB) and optionally `digilocker_aadhaar_xml` (offline e-KYC XML). Stored as POST /v2/document/upload stores SELFIE and AADHAAR_XML, then the KYC run starts as POST /v2/kyc/ckyc starts it (the same run answers both; GET /v2/kyc/details polls it with the referenceID POST /v2/kyc/ckyc returns). The same photos posted again for the same run (a double click, a resent form) store and start nothing more, and while a run is under way nothing is stored: the page follows the run. Authorised by the live session in the path; a same-origin POST only (Origin / Sec-Fetch-Site; 403 page otherwise); 20 actions per link and minute (429 page). Answers 303 back to the page with a notice; a file that is not what it must be, a step that is not open, and the like come back as a notice too.',
     tags: ['Journey: session'],
     contentType: 'text/html',
     request: { params: journey.sessionParams },
