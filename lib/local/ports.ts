@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +58,11 @@ function alive(pid: number): boolean {
 export async function reservePort(): Promise<{ port: number; release: () => void }> {
   const locks = join(tmpdir(), 'lendstack-ports');
   mkdirSync(locks, { recursive: true });
+  // Locks of runtimes that were killed (a crash test, a Ctrl-C mid-start) go here, not only when picked again.
+  for (const name of readdirSync(locks)) {
+    const owner = Number(readFileSync(join(locks, name), { encoding: 'utf8', flag: 'a+' }));
+    if (owner > 0 && !alive(owner)) rmSync(join(locks, name), { force: true });
+  }
   const high = ephemeralLow();
   for (let tries = 0; tries < 200; tries++) {
     const port = randomInt(10_000, high);
