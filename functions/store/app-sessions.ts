@@ -91,7 +91,8 @@ export async function redeemAppRefreshToken<A>(
     item: Item,
     keyOf: keyOfDigest,
     prefix: 'ref_',
-    successorItem: { ...owner, familyId, expiresAt: nowSeconds() + APP_REFRESH_TOKEN_TTL_SECONDS },
+    familyId,
+    successorItem: { ...owner, expiresAt: nowSeconds() + APP_REFRESH_TOKEN_TTL_SECONDS },
     answer: (successor) => answer(owner, familyId, successor),
     familyRevoked: () => isAppSessionRevoked(familyId),
   });

@@ -99,8 +99,8 @@ export async function redeemRefreshToken<A>(
     item: Item,
     keyOf: keyOfDigest,
     prefix: 'rt_',
-    successorItem: { ...principal, familyId, expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS },
-    alsoSet: { familyId },
+    familyId,
+    successorItem: { ...principal, expiresAt: nowSeconds() + REFRESH_TOKEN_TTL_SECONDS },
     answer: (successor) => answer(principal, familyId, successor),
     familyRevoked,
   });

@@ -54,10 +54,10 @@ export interface Rotation<A> {
   keyOf: (tokenDigest: string) => Key;
   /** The successor's prefix (`rt_`, `ref_`). */
   prefix: string;
-  /** The successor's item, key aside. */
+  /** The family, written on the spent item with the spend (a partner token from before families had none). */
+  familyId: string;
+  /** The successor's item, key and family aside. */
   successorItem: Item;
-  /** Extra attributes set on the spent item with the spend. */
-  alsoSet?: Item;
   /** The answer the spend gives, with the successor token in it. */
   answer: (successor: string) => Promise<A>;
   /** Whether the family was revoked (a revoked family's replay is never answered). */
@@ -78,7 +78,6 @@ export async function rotateRefreshToken<A>(rotation: Rotation<A>): Promise<Rota
   if (!item.rotatedAt) {
     const successor = `${rotation.prefix}${randomBytes(32).toString('base64url')}`;
     const answer = await rotation.answer(successor);
-    const extra = Object.entries(rotation.alsoSet ?? {});
     try {
       await ddb.send(
         new UpdateCommand({
@@ -86,20 +85,20 @@ export async function rotateRefreshToken<A>(rotation: Rotation<A>): Promise<Rota
           Key: keyOf(digest(token)),
           // Spent once: the first spend sets rotatedAt, every later one finds it set.
           ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(rotatedAt)',
-          UpdateExpression: `SET rotatedAt = :now, successor = :successor, replay = :replay${extra
-            .map((_, i) => `, #x${i} = :x${i}`)
-            .join('')}`,
-          ExpressionAttributeNames: extra.length ? Object.fromEntries(extra.map(([k], i) => [`#x${i}`, k])) : undefined,
+          UpdateExpression: 'SET rotatedAt = :now, successor = :successor, replay = :replay, familyId = :family',
           ExpressionAttributeValues: {
             ':now': new Date().toISOString(),
             ':successor': digest(successor),
             ':replay': seal(token, answer),
-            ...Object.fromEntries(extra.map(([, v], i) => [`:x${i}`, v])),
+            ':family': rotation.familyId,
           },
         }),
       );
       await ddb.send(
-        new PutCommand({ TableName: table, Item: { ...keyOf(digest(successor)), ...rotation.successorItem } }),
+        new PutCommand({
+          TableName: table,
+          Item: { ...keyOf(digest(successor)), ...rotation.successorItem, familyId: rotation.familyId },
+        }),
       );
       return { outcome: 'rotated', answer };
     } catch (error) {
