@@ -45,6 +45,17 @@ function alive(pid: number): boolean {
   }
 }
 
+/** Removes a lock whose owner died; an empty one is being written by its owner right now, a missing one was released. */
+function removeIfStale(lock: string) {
+  let owner: number;
+  try {
+    owner = Number(readFileSync(lock, 'utf8'));
+  } catch {
+    return; // Released meanwhile (reading must not create it again, as an empty lock nobody removes).
+  }
+  if (owner > 0 && !alive(owner)) rmSync(lock, { force: true });
+}
+
 /**
  * A port for a server in another process (DynamoDB Local's Java), held until `release`.
  *
@@ -59,10 +70,7 @@ export async function reservePort(): Promise<{ port: number; release: () => void
   const locks = join(tmpdir(), 'lendstack-ports');
   mkdirSync(locks, { recursive: true });
   // Locks of runtimes that were killed (a crash test, a Ctrl-C mid-start) go here, not only when picked again.
-  for (const name of readdirSync(locks)) {
-    const owner = Number(readFileSync(join(locks, name), { encoding: 'utf8', flag: 'a+' }));
-    if (owner > 0 && !alive(owner)) rmSync(join(locks, name), { force: true });
-  }
+  for (const name of readdirSync(locks)) removeIfStale(join(locks, name));
   const high = ephemeralLow();
   for (let tries = 0; tries < 200; tries++) {
     const port = randomInt(10_000, high);
@@ -70,10 +78,8 @@ export async function reservePort(): Promise<{ port: number; release: () => void
     try {
       writeFileSync(lock, String(process.pid), { flag: 'wx' });
     } catch {
-      // Taken. A lock whose owner died is removed (a later try may pick the port again); an
-      // empty one is being written by its owner right now.
-      const owner = Number(readFileSync(lock, { encoding: 'utf8', flag: 'a+' }));
-      if (owner > 0 && !alive(owner)) rmSync(lock, { force: true });
+      // Taken; if its owner died since the sweep, a later try may pick the port again.
+      removeIfStale(lock);
       continue;
     }
     if (await canBind(port)) return { port, release: () => rmSync(lock, { force: true }) };
