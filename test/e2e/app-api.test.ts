@@ -24,6 +24,7 @@ import {
   sandboxNik,
 } from '../helpers/app-user.ts';
 import { client, eventually, type Reply } from '../helpers/http.ts';
+import { partnerClient } from '../helpers/sandbox.ts';
 
 let runtime: LocalRuntime;
 let app: ReturnType<typeof appClient>;
@@ -109,14 +110,8 @@ describe('the app flow, as the app calls it', () => {
     const userId = activated.body.data.user_id as string;
 
     // The partner side sees the same borrower: KYC approved, the NIK and phone on it.
-    const token = await http('POST', '/api/auth/token/v2', {
-      headers: {
-        authorization: `Basic ${Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64')}`,
-      },
-    });
-    const borrower = await http('GET', `/api/core/users/${userId}`, {
-      headers: { authorization: `Bearer ${token.body.access_token}` },
-    });
+    const partner = await partnerClient(runtime.baseUrl, credentials.clientId, credentials.clientSecret);
+    const borrower = await partner('GET', `/api/core/users/${userId}`);
     expect(borrower.status).toBe(200);
     expect(borrower.body).toMatchObject({ userId, status: 'APPROVED' });
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalRuntime, startLocalRuntime } from '../../lib/local/runtime.ts';
 import { nik, personalBorrower } from '../helpers/factories.ts';
 import { client, eventually } from '../helpers/http.ts';
+import { partnerClient } from '../helpers/sandbox.ts';
 import { startReceiver } from '../helpers/webhook-receiver.ts';
 
 let runtime: LocalRuntime;
@@ -39,9 +40,7 @@ beforeAll(async () => {
   );
   anonymous = client(runtime.baseUrl);
   platform = client(runtime.baseUrl, { authorization: `Bearer ${credentials.apiKey}` });
-  const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
-  const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-  partner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+  partner = await partnerClient(runtime.baseUrl, credentials.clientId, credentials.clientSecret);
 });
 
 afterAll(async () => {
@@ -284,9 +283,7 @@ describe('authentication and tenancy', () => {
     const created = await partner('POST', '/api/core/users', { body: personalBorrower() });
     const { createPartner, issueCredential } = await import('#store/partners');
     const other = await issueCredential((await createPartner('Other partner')).partnerId, 'sandbox');
-    const basic = Buffer.from(`${other.clientId}:${other.clientSecret}`).toString('base64');
-    const token = await anonymous('POST', '/api/auth/token/v2', { headers: { authorization: `Basic ${basic}` } });
-    const otherPartner = client(runtime.baseUrl, { authorization: `Bearer ${token.body.access_token}` });
+    const otherPartner = await partnerClient(runtime.baseUrl, other.clientId, other.clientSecret);
     expect((await otherPartner('GET', `/api/core/users/${created.body.userId}`)).status).toBe(404);
   });
 });

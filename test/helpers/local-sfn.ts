@@ -18,3 +18,19 @@ export async function startLocalSfn(
   });
   return { local, sfn };
 }
+
+/**
+ * The application machine's input for a scripted execution named `id`, as startWorkflow starts
+ * one: with the correlation id every task is handed (and carries on).
+ */
+export function applicationInput(id: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    applicationId: id,
+    partnerId: 'p',
+    mode: 'sandbox',
+    borrowerId: id,
+    customerId: 'c',
+    correlationId: `corr-${id}`,
+    ...extra,
+  });
+}

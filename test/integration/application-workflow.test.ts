@@ -16,7 +16,7 @@ import type { LocalStepFunctions } from '../../lib/local/stepfunctions.ts';
 import { type FunctionSpec, workflows } from '../../lib/model.ts';
 import { journal, providerError } from '../fixtures/application-stubs.ts';
 import { eventually } from '../helpers/http.ts';
-import { startLocalSfn } from '../helpers/local-sfn.ts';
+import { applicationInput, startLocalSfn } from '../helpers/local-sfn.ts';
 
 let local: LocalStepFunctions;
 let sfn: SFNClient;
@@ -47,16 +47,7 @@ async function application(script: Record<string, unknown[]> = {}, input: Record
     new StartExecutionCommand({
       stateMachineArn: (local.arns as Record<string, string>).application,
       name: id,
-      input: JSON.stringify({
-        applicationId: id,
-        partnerId: 'p',
-        mode: 'sandbox',
-        borrowerId: id,
-        customerId: 'c',
-        // What startWorkflow adds to every input: each task is handed it (the tasks carry it on).
-        correlationId: `corr-${id}`,
-        ...input,
-      }),
+      input: applicationInput(id, input),
     }),
   );
   const tokensSeen = (step: string) => journal.tokens[`${id}:${step}`]?.length ?? 0;

@@ -21,7 +21,7 @@ import { type FunctionSpec, type WorkflowSpec, workflows } from '../../lib/model
 import { journal } from '../fixtures/application-stubs.ts';
 import { calls, hang } from '../fixtures/resume-tasks.ts';
 import { eventually } from '../helpers/http.ts';
-import { startLocalSfn } from '../helpers/local-sfn.ts';
+import { applicationInput, startLocalSfn } from '../helpers/local-sfn.ts';
 
 const fixture = (name: string): FunctionSpec => ({ module: '../test/fixtures/resume-tasks', export: name, access: [] });
 const resumable: Record<string, WorkflowSpec> = {
@@ -182,15 +182,7 @@ describe('local Step Functions after a restart', () => {
       new StartExecutionCommand({
         stateMachineArn: first.arn('application'),
         name: id,
-        // As startWorkflow starts it: the application's tasks read the correlation id from the input.
-        input: JSON.stringify({
-          applicationId: id,
-          partnerId: 'p',
-          mode: 'sandbox',
-          borrowerId: id,
-          customerId: 'c',
-          correlationId: `corr-${id}`,
-        }),
+        input: applicationInput(id),
       }),
     );
     const tokens = (step: string) => journal.tokens[`${id}:${step}`] ?? [];
